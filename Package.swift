@@ -1,0 +1,54 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "vitkit",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "vitkit", targets: ["vitkit"]),
+        .library(name: "VisionTransformer", targets: ["VisionTransformer"]),
+        .library(name: "Checkpoints", targets: ["Checkpoints"]),
+        .library(name: "Tensors", targets: ["Tensors"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C system libraries: a modulemap + shim header each, found through pkg-config.
+        .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(name: "CDeflate", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
+
+        // Tensor core: dtypes, shapes, storage (mapped or owned), half conversions, JSON. No C.
+        .target(name: "Tensors"),
+        // Containers, one target each.
+        .target(name: "SafeTensors", dependencies: ["Tensors"]),
+        .target(name: "NumPy", dependencies: ["Tensors", "CDeflate"]),
+        .target(name: "HDF5", dependencies: ["Tensors", "CHDF5"]),
+        // Opening any path (file, HF directory, shards) as one checkpoint.
+        .target(name: "Checkpoints", dependencies: ["Tensors", "SafeTensors", "NumPy", "HDF5"]),
+        // Image decoding and ViTImageProcessor-exact preprocessing.
+        .target(name: "ImageIO", dependencies: ["Tensors", "CPNG", "CJPEG"]),
+        // ViT config, naming schemes, graph, forward pass.
+        .target(name: "VisionTransformer", dependencies: ["Tensors", "Checkpoints", "ImageIO", "COpenBLAS"]),
+        .executableTarget(
+            name: "vitkit",
+            dependencies: [
+                "VisionTransformer", "Checkpoints", "Tensors", "ImageIO",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
+        .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors", "Tensors"]),
+        .testTarget(name: "NumPyTests", dependencies: ["NumPy", "Tensors"]),
+        .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "Tensors"]),
+        .testTarget(name: "CheckpointsTests", dependencies: ["Checkpoints", "Tensors"]),
+        .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "Tensors"]),
+        .testTarget(name: "VisionTransformerTests", dependencies: ["VisionTransformer", "Checkpoints", "Tensors"]),
+        .testTarget(name: "vitkitTests", dependencies: ["vitkit"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

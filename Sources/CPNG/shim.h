@@ -1,0 +1,4 @@
+#ifndef VITKIT_CPNG_SHIM_H
+#define VITKIT_CPNG_SHIM_H
+#include <png.h>
+#endif

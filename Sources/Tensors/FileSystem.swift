@@ -1,0 +1,59 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Small POSIX file-system queries used by the readers and writers.
+public enum FileSystem {
+    public static func isDirectory(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    public static func exists(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0
+    }
+
+    /// The canonical absolute path, or nil if it does not exist.
+    public static func realPath(_ path: String) -> String? {
+        guard let p = realpath(path, nil) else { return nil }
+        defer { free(p) }
+        return String(cString: p)
+    }
+
+    /// Joins a directory and a relative name.
+    public static func join(_ dir: String, _ name: String) -> String {
+        dir.hasSuffix("/") ? dir + name : dir + "/" + name
+    }
+
+    /// Reads a whole (small) file.
+    public static func readFile(_ path: String, limit: Int = 64 << 20) throws(CheckpointError) -> [UInt8] {
+        let file = try MappedFile(path: path)
+        guard file.count <= limit else { throw .malformed(file: path, reason: "file is larger than \(limit) bytes") }
+        return Array(file.bytes)
+    }
+
+    /// Creates a directory (and parents); succeeds if it exists.
+    public static func makeDirectory(_ path: String) throws(CheckpointError) {
+        if isDirectory(path) { return }
+        let parent = AtomicFileWriter.directory(of: path)
+        if parent != path, !parent.isEmpty, !exists(parent) { try makeDirectory(parent) }
+        guard mkdir(path, 0o755) == 0 || errno == EEXIST else {
+            throw .io(file: path, reason: "cannot create directory: \(MappedFile.errnoText())")
+        }
+    }
+
+    /// Names in a directory (no `.`/`..`), sorted.
+    public static func listDirectory(_ path: String) throws(CheckpointError) -> [String] {
+        guard let d = opendir(path) else { throw .io(file: path, reason: MappedFile.errnoText()) }
+        defer { closedir(d) }
+        var names: [String] = []
+        while let e = readdir(d) {
+            let name = withUnsafePointer(to: e.pointee.d_name) { String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)) }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names.sorted()
+    }
+}

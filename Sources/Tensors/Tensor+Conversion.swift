@@ -1,0 +1,75 @@
+extension Tensor {
+    /// The values as `Float`, converting F64/F16/BF16 and integer types exactly where
+    /// representable (F64 and large integers round to nearest).
+    ///
+    /// - Throws: `CheckpointError.unsupportedDType` for F8 types.
+    public func floats() throws(CheckpointError) -> [Float] {
+        let n = elementCount
+        var out = [Float](repeating: 0, count: n)
+        try out.withUnsafeMutableBufferPointer { (dst) throws(CheckpointError) in
+            try convert(into: dst)
+        }
+        return out
+    }
+
+    /// Writes the values as `Float` into `dst` (`dst.count == elementCount`).
+    public func convert(into dst: UnsafeMutableBufferPointer<Float>) throws(CheckpointError) {
+        let n = elementCount
+        precondition(dst.count == n)
+        let dtype = self.dtype
+        try data.withUnsafeBytes { (src) throws(CheckpointError) in
+            guard src.count >= n * dtype.byteSize else {
+                throw .sizeMismatch(file: "<memory>", tensor: "", expected: n * dtype.byteSize, found: src.count)
+            }
+            switch dtype {
+            case .f32:
+                if n > 0 { UnsafeMutableRawBufferPointer(dst).copyMemory(from: UnsafeRawBufferPointer(rebasing: src[0..<(n * 4)])) }
+            case .f16:
+                for i in 0..<n { dst[i] = HalfPrecision.float(fromF16: src.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)) }
+            case .bf16:
+                for i in 0..<n { dst[i] = HalfPrecision.float(fromBF16: src.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)) }
+            case .f64:
+                for i in 0..<n { dst[i] = Float(src.loadUnaligned(fromByteOffset: 8 * i, as: Double.self)) }
+            case .i64:
+                for i in 0..<n { dst[i] = Float(src.loadUnaligned(fromByteOffset: 8 * i, as: Int64.self)) }
+            case .u64:
+                for i in 0..<n { dst[i] = Float(src.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self)) }
+            case .i32:
+                for i in 0..<n { dst[i] = Float(src.loadUnaligned(fromByteOffset: 4 * i, as: Int32.self)) }
+            case .u32:
+                for i in 0..<n { dst[i] = Float(src.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)) }
+            case .i16:
+                for i in 0..<n { dst[i] = Float(src.loadUnaligned(fromByteOffset: 2 * i, as: Int16.self)) }
+            case .u16:
+                for i in 0..<n { dst[i] = Float(src.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)) }
+            case .i8:
+                for i in 0..<n { dst[i] = Float(Int8(bitPattern: src[i])) }
+            case .u8, .bool:
+                for i in 0..<n { dst[i] = Float(src[i]) }
+            case .f8e5m2, .f8e4m3:
+                throw .unsupportedDType(file: "<memory>", tensor: "", dtype: dtype.rawValue)
+            }
+        }
+    }
+
+    /// This tensor converted to a floating-point `target` dtype (F32, F16, BF16 or F64).
+    /// Returns `self` unchanged when it already has that dtype.
+    public func converted(to target: DType) throws(CheckpointError) -> Tensor {
+        if target == dtype { return self }
+        guard target.isFloatingPoint else {
+            throw .unsupportedDType(file: "<memory>", tensor: "", dtype: target.rawValue)
+        }
+        let values = try floats()
+        let n = values.count
+        let buffer = OwnedBuffer(count: n * target.byteSize)
+        let dst = buffer.bytes
+        switch target {
+        case .f32: values.withUnsafeBytes { dst.copyMemory(from: $0) }
+        case .f16: for i in 0..<n { dst.storeBytes(of: HalfPrecision.f16Bits(from: values[i]), toByteOffset: 2 * i, as: UInt16.self) }
+        case .bf16: for i in 0..<n { dst.storeBytes(of: HalfPrecision.bf16Bits(from: values[i]), toByteOffset: 2 * i, as: UInt16.self) }
+        case .f64: for i in 0..<n { dst.storeBytes(of: Double(values[i]), toByteOffset: 8 * i, as: Double.self) }
+        default: break
+        }
+        return Tensor(dtype: target, shape: shape, data: .owned(buffer))
+    }
+}

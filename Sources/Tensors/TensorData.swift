@@ -1,0 +1,69 @@
+/// Heap memory owned by a tensor, 64-byte aligned.
+public final class OwnedBuffer: @unchecked Sendable {
+    public let bytes: UnsafeMutableRawBufferPointer
+
+    /// Allocates `count` zeroed bytes.
+    public init(count: Int) {
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1), alignment: 64)
+        raw.initializeMemory(as: UInt8.self, repeating: 0, count: max(count, 1))
+        bytes = UnsafeMutableRawBufferPointer(start: raw, count: count)
+    }
+
+    deinit { bytes.baseAddress.map { $0.deallocate() } ?? () }
+}
+
+/// The bytes of one tensor: either a view into a memory-mapped file (no copy) or owned memory.
+///
+/// Bytes are in the tensor's dtype, little-endian, row-major. A mapped view may be unaligned
+/// (npz members are): read it with `loadUnaligned` or convert through `Tensor.floats()`.
+public struct TensorData: Sendable {
+    enum Backing: Sendable {
+        case mapped(MappedFile, Range<Int>)
+        case owned(OwnedBuffer)
+    }
+
+    let backing: Backing
+
+    /// A view of `range` inside `file`. The caller has checked that the range is in bounds.
+    public static func mapped(_ file: MappedFile, range: Range<Int>) -> TensorData {
+        precondition(range.lowerBound >= 0 && range.upperBound <= file.count)
+        return TensorData(backing: .mapped(file, range))
+    }
+
+    /// Takes ownership of `buffer`.
+    public static func owned(_ buffer: OwnedBuffer) -> TensorData {
+        TensorData(backing: .owned(buffer))
+    }
+
+    /// Copies `bytes` into owned memory.
+    public static func copying(_ bytes: UnsafeRawBufferPointer) -> TensorData {
+        let buffer = OwnedBuffer(count: bytes.count)
+        if bytes.count > 0 { buffer.bytes.copyMemory(from: bytes) }
+        return .owned(buffer)
+    }
+
+    /// True when the bytes are a view into a mapped file.
+    public var isMapped: Bool {
+        if case .mapped = backing { return true }
+        return false
+    }
+
+    /// Number of bytes.
+    public var count: Int {
+        switch backing {
+        case .mapped(_, let r): r.count
+        case .owned(let b): b.bytes.count
+        }
+    }
+
+    /// Calls `body` with the raw bytes (valid only during the call).
+    public func withUnsafeBytes<R, E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E) -> R {
+        switch backing {
+        case .mapped(let file, let r):
+            let slice = UnsafeRawBufferPointer(rebasing: file.bytes[r])
+            return try body(slice)
+        case .owned(let b):
+            return try body(UnsafeRawBufferPointer(b.bytes))
+        }
+    }
+}
