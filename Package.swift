@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "NumPy", dependencies: ["Tensors", "CDeflate"]),
         .target(name: "HDF5", dependencies: ["Tensors", "CHDF5"]),
         // Opening any path (file, HF directory, shards) as one checkpoint.
-        .target(name: "Checkpoints", dependencies: ["Tensors", "SafeTensors", "NumPy", "HDF5"]),
+        .target(name: "Checkpoints", dependencies: ["Tensors", "SafeTensors"]),  // NumPy, HDF5 wired in when they land
         // Image decoding and ViTImageProcessor-exact preprocessing.
         .target(name: "ImageIO", dependencies: ["Tensors", "CPNG", "CJPEG"]),
         // ViT config, naming schemes, graph, forward pass.

@@ -57,3 +57,10 @@ public enum FileSystem {
         return names.sorted()
     }
 }
+
+extension FileSystem {
+    /// The directory part of `path` (`.` when there is none).
+    public static func directoryName(of path: String) -> String { AtomicFileWriter.directory(of: path) }
+    /// The last component of `path`.
+    public static func baseName(of path: String) -> String { AtomicFileWriter.baseName(of: path) }
+}

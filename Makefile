@@ -1,0 +1,31 @@
+# vitkit: two commands do all set-up on a fresh Debian machine.
+#   make demo   install what is missing, build (release), run the main job on samples/
+#   make test   install what is missing, run the test suite
+SHELL := /bin/bash
+APT_PACKAGES := pkg-config libhdf5-dev zlib1g-dev libopenblas-dev libpng-dev libjpeg62-turbo-dev
+PKG_CONFIG_NAMES := hdf5 zlib openblas libpng libjpeg
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+VITKIT := .build/release/vitkit
+
+.PHONY: deps build demo test bench clean
+
+deps:
+	@missing=0; command -v pkg-config >/dev/null || missing=1; \
+	for p in $(PKG_CONFIG_NAMES); do pkg-config --exists $$p 2>/dev/null || missing=1; done; \
+	if [ $$missing = 1 ]; then \
+	  echo "Installing system libraries: $(APT_PACKAGES)"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(APT_PACKAGES); \
+	fi
+
+build: deps
+	swift build -c release --product vitkit
+
+demo: build
+	@bash scripts/demo.sh $(VITKIT)
+
+test: deps
+	swift test
+
+clean:
+	rm -rf .build

@@ -1,0 +1,71 @@
+import Tensors
+import SafeTensors
+
+/// A checkpoint opened from a path: a single file in any supported container, or a
+/// Hugging Face-style directory (weights + `config.json` + `preprocessor_config.json`).
+///
+/// Opening lists tensors and validates the container without reading tensor data.
+public struct Checkpoint: Sendable {
+    /// The path as given by the caller.
+    public let path: String
+    /// The container holding the tensors.
+    public let source: any TensorSource
+    /// `config.json` beside the weights (or given explicitly), when present.
+    public let config: JSON?
+    public let configPath: String?
+    /// `preprocessor_config.json` beside the weights, when present.
+    public let preprocessorConfig: JSON?
+
+    /// Options that change how files are read.
+    public struct Options: Sendable {
+        /// Read NumPy `<V2` arrays as bfloat16 (numpy has no name for bfloat16).
+        public var bf16FromV2: Bool
+        /// A `config.json` to use instead of the one beside the weights.
+        public var configPath: String?
+
+        public init(bf16FromV2: Bool = false, configPath: String? = nil) {
+            self.bf16FromV2 = bf16FromV2
+            self.configPath = configPath
+        }
+    }
+
+    public init(path: String, source: any TensorSource, config: JSON?, configPath: String?, preprocessorConfig: JSON?) {
+        self.path = path
+        self.source = source
+        self.config = config
+        self.configPath = configPath
+        self.preprocessorConfig = preprocessorConfig
+    }
+
+    /// Opens `path`.
+    ///
+    /// - A directory is searched for, in order: `model.safetensors.index.json`,
+    ///   `model.safetensors`, `tf_model.h5.index.json`, `tf_model.h5`, then a single
+    ///   `.safetensors`, `.npz`, `.h5` file.
+    /// - A file is recognised by its magic bytes, not its extension.
+    /// - Throws: `CheckpointError` naming the path when nothing loadable is found or the
+    ///   container is invalid.
+    public static func open(_ path: String, options: Options = Options()) throws(CheckpointError) -> Checkpoint {
+        guard FileSystem.exists(path) else { throw .io(file: path, reason: "no such file or directory") }
+        let weightsPath = FileSystem.isDirectory(path) ? try ContainerDetection.weightsFile(inDirectory: path) : path
+        let source = try ContainerDetection.open(weightsPath, options: options)
+        let dir = FileSystem.isDirectory(path) ? path : FileSystem.directoryName(of: path)
+
+        var configPath = options.configPath
+        if configPath == nil {
+            let candidate = FileSystem.join(dir, "config.json")
+            if FileSystem.exists(candidate) { configPath = candidate }
+        }
+        let config = try configPath.map { (p) throws(CheckpointError) in try readJSON(p) }
+        let preprocessorPath = FileSystem.join(dir, "preprocessor_config.json")
+        let preprocessor = FileSystem.exists(preprocessorPath) ? try readJSON(preprocessorPath) : nil
+        return Checkpoint(path: path, source: source, config: config, configPath: configPath, preprocessorConfig: preprocessor)
+    }
+
+    static func readJSON(_ path: String) throws(CheckpointError) -> JSON {
+        let bytes = try FileSystem.readFile(path, limit: 16 << 20)
+        do { return try JSON.parse(bytes) } catch {
+            throw .malformed(file: path, reason: "not valid JSON: \(error.description)")
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import Tensors
+
+/// What `vitkit inspect` reports about a checkpoint: tensors (optionally filtered), totals,
+/// container metadata and config. Built without reading tensor data.
+public struct CheckpointSummary: Sendable {
+    public var format: String
+    public var path: String
+    /// Listed tensors in container order (after the filter).
+    public var tensors: [TensorInfo]
+    /// Elements over the listed tensors.
+    public var parameters: Int
+    /// Bytes over the listed tensors.
+    public var bytes: Int
+    public var metadata: [(key: String, value: String)]
+    public var config: JSON?
+    /// The filter pattern that narrowed `tensors`, if any.
+    public var filter: String?
+
+    /// Summarises `checkpoint`, keeping tensors whose name matches `filter` (see `NamePattern`).
+    public init(_ checkpoint: Checkpoint, filter: String? = nil) {
+        let pattern = filter.map(NamePattern.init)
+        let listed = checkpoint.source.tensors.filter { pattern?.matches($0.name) ?? true }
+        format = checkpoint.source.format
+        path = checkpoint.path
+        tensors = listed
+        parameters = listed.reduce(0) { $0 + $1.elementCount }
+        bytes = listed.reduce(0) { $0 + $1.byteCount }
+        metadata = checkpoint.source.metadata
+        config = checkpoint.config
+        self.filter = filter
+    }
+
+    /// The `--json` form: `format`, `path`, `tensors` (`name`, `dtype`, `shape`, `parameters`,
+    /// `bytes`), `parameters`, `bytes`, `metadata`, and `config` when known.
+    public var json: JSON {
+        var members: [(String, JSON)] = [
+            ("format", .string(format)),
+            ("path", .string(path)),
+            ("tensors", .array(tensors.map { t in
+                .object([
+                    ("name", .string(t.name)),
+                    ("dtype", .string(t.dtype.rawValue)),
+                    ("shape", .array(t.shape.map { JSON.int($0) })),
+                    ("parameters", .int(t.elementCount)),
+                    ("bytes", .int(t.byteCount)),
+                ])
+            })),
+            ("parameters", .int(parameters)),
+            ("bytes", .int(bytes)),
+            ("metadata", .object(metadata.map { ($0.key, JSON.string($0.value)) })),
+        ]
+        if let filter { members.append(("filter", .string(filter))) }
+        if let config { members.append(("config", config)) }
+        return .object(members)
+    }
+}

@@ -1,0 +1,51 @@
+import Tensors
+import SafeTensors
+
+/// Recognises containers by magic bytes and finds the weights file in a directory.
+enum ContainerDetection {
+    enum Kind { case safetensors, safetensorsIndex, npy, npz, hdf5, unknown }
+
+    static let directoryCandidates = [
+        "model.safetensors.index.json", "model.safetensors", "tf_model.h5.index.json", "tf_model.h5",
+    ]
+
+    static func weightsFile(inDirectory dir: String) throws(CheckpointError) -> String {
+        for name in directoryCandidates {
+            let p = FileSystem.join(dir, name)
+            if FileSystem.exists(p) { return p }
+        }
+        let names = try FileSystem.listDirectory(dir)
+        let weights = names.filter { n in [".safetensors", ".npz", ".npy", ".h5"].contains { n.hasSuffix($0) } }
+        guard weights.count == 1 else {
+            if weights.isEmpty {
+                throw .io(file: dir, reason: "directory holds no checkpoint (looked for model.safetensors, tf_model.h5, *.safetensors, *.npz, *.h5)")
+            }
+            throw .io(file: dir, reason: "directory holds several weight files (\(weights.joined(separator: ", "))); name one")
+        }
+        return FileSystem.join(dir, weights[0])
+    }
+
+    static func kind(of path: String) throws(CheckpointError) -> Kind {
+        if path.hasSuffix(".index.json") {
+            return path.hasSuffix(".h5.index.json") ? .hdf5 : .safetensorsIndex
+        }
+        let file = try MappedFile(path: path)
+        let b = file.bytes
+        func starts(_ magic: [UInt8]) -> Bool { b.count >= magic.count && zip(b, magic).allSatisfy { $0 == $1 } }
+        if starts([0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]) { return .npy }
+        if starts([0x50, 0x4B, 0x03, 0x04]) || starts([0x50, 0x4B, 0x05, 0x06]) { return .npz }
+        if starts([0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A]) { return .hdf5 }
+        if SafeTensorsFile.looksLikeSafeTensors(b) || path.hasSuffix(".safetensors") { return .safetensors }
+        return .unknown
+    }
+
+    static func open(_ path: String, options: Checkpoint.Options) throws(CheckpointError) -> any TensorSource {
+        switch try kind(of: path) {
+        case .safetensors: return try SafeTensorsFile(path: path)
+        case .safetensorsIndex: return try ShardedSafeTensors(indexPath: path)
+        case .npy, .npz, .hdf5: return try openOther(path, options: options)
+        case .unknown:
+            throw .malformed(file: path, reason: "not a recognised checkpoint (expected safetensors, .npy, .npz or HDF5 magic bytes)")
+        }
+    }
+}

@@ -1,0 +1,115 @@
+import Tensors
+
+/// The parsed and validated header of a safetensors file.
+///
+/// Validation follows the reference parser (huggingface/safetensors): header length at most
+/// 100,000,000 bytes and inside the file, valid UTF-8 JSON object, known dtypes, shapes whose
+/// byte size does not overflow and equals `end - begin`, data offsets contiguous from 0 with
+/// no gap or overlap, and a data buffer with no missing or trailing bytes.
+public struct SafeTensorsHeader: Sendable {
+    /// One tensor entry, with its data range relative to the start of the file.
+    public struct Entry: Sendable {
+        public var info: TensorInfo
+        /// Byte range inside the whole file (header included).
+        public var fileRange: Range<Int>
+    }
+
+    /// Largest header the reference parser accepts.
+    public static let maxHeaderLength = 100_000_000
+
+    /// Entries in data order (ascending offsets).
+    public var entries: [Entry]
+    /// `__metadata__`, in document order.
+    public var metadata: [(key: String, value: String)]
+    /// Offset of the data buffer in the file (8 + header length).
+    public var dataStart: Int
+
+    /// Parses the header of a file whose bytes are `bytes`; `path` is only used in messages.
+    public static func parse(_ bytes: UnsafeRawBufferPointer, path: String) throws(CheckpointError) -> SafeTensorsHeader {
+        func bad(_ reason: String) -> CheckpointError { .malformed(file: path, reason: reason) }
+        guard bytes.count >= 8 else {
+            throw bad("file is \(bytes.count) bytes, too short for a safetensors header (8-byte length + JSON)")
+        }
+        let n = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self))
+        guard n <= UInt64(maxHeaderLength) else {
+            throw bad("header length \(n) exceeds the limit of \(maxHeaderLength) bytes")
+        }
+        let headerLength = Int(n)
+        guard 8 + headerLength <= bytes.count else {
+            throw bad("header length \(headerLength) goes beyond the end of the file (\(bytes.count) bytes)")
+        }
+        let headerBytes = UnsafeRawBufferPointer(rebasing: bytes[8..<(8 + headerLength)])
+        guard String(validating: headerBytes, as: UTF8.self) != nil else { throw bad("header is not valid UTF-8") }
+        let json: JSON
+        do {
+            json = try JSON.parse(headerBytes)
+        } catch {
+            throw bad("header is not valid JSON: \(error.description)")
+        }
+        guard let members = json.objectValue else { throw bad("header is not a JSON object") }
+        let dataStart = 8 + headerLength
+        let bufferSize = bytes.count - dataStart
+
+        var metadata: [(key: String, value: String)] = []
+        var parsed: [(info: TensorInfo, begin: Int, end: Int)] = []
+        parsed.reserveCapacity(members.count)
+        for (name, value) in members {
+            if name == "__metadata__" {
+                guard let items = value.objectValue else { throw bad("__metadata__ is not an object of strings") }
+                for (k, v) in items {
+                    guard let s = v.stringValue else { throw bad("__metadata__ value for '\(k)' is not a string") }
+                    metadata.append((k, s))
+                }
+                continue
+            }
+            parsed.append(try parseEntry(name: name, value: value, path: path))
+        }
+
+        parsed.sort { ($0.begin, $0.end) < ($1.begin, $1.end) }
+        var expected = 0
+        for p in parsed {
+            guard p.begin == expected else {
+                if p.begin < expected {
+                    throw .invalidTensor(file: path, tensor: p.info.name,
+                                         reason: "data_offsets [\(p.begin), \(p.end)) overlap the previous tensor, which ends at \(expected)")
+                }
+                throw .invalidTensor(file: path, tensor: p.info.name,
+                                     reason: "data_offsets start at \(p.begin), leaving a gap after offset \(expected)")
+            }
+            expected = p.end
+        }
+        guard expected == bufferSize else {
+            if expected > bufferSize {
+                throw bad("tensors need \(expected) bytes of data but the file holds \(bufferSize) after the header (truncated?)")
+            }
+            throw bad("\(bufferSize - expected) trailing bytes after the last tensor (data buffer is \(bufferSize) bytes, tensors use \(expected))")
+        }
+        let entries = parsed.map { Entry(info: $0.info, fileRange: (dataStart + $0.begin)..<(dataStart + $0.end)) }
+        return SafeTensorsHeader(entries: entries, metadata: metadata, dataStart: dataStart)
+    }
+
+    static func parseEntry(name: String, value: JSON, path: String) throws(CheckpointError) -> (info: TensorInfo, begin: Int, end: Int) {
+        func bad(_ reason: String) -> CheckpointError { .invalidTensor(file: path, tensor: name, reason: reason) }
+        guard value.objectValue != nil else { throw bad("entry is not a JSON object") }
+        guard let dtypeName = value["dtype"]?.stringValue else { throw bad("missing or non-string 'dtype'") }
+        guard let dtype = DType(rawValue: dtypeName) else {
+            throw .unsupportedDType(file: path, tensor: name, dtype: dtypeName)
+        }
+        guard let shapeItems = value["shape"]?.arrayValue else { throw bad("missing or non-array 'shape'") }
+        var shape: [Int] = []
+        for item in shapeItems {
+            guard let d = item.intValue, d >= 0 else { throw bad("shape \(JSON.array(shapeItems).compactText) has an invalid dimension") }
+            shape.append(d)
+        }
+        guard let offsets = value["data_offsets"]?.arrayValue, offsets.count == 2,
+              let begin = offsets[0].intValue, let end = offsets[1].intValue, begin >= 0, end >= begin
+        else { throw bad("'data_offsets' must be two non-negative integers [begin, end] with begin <= end") }
+        guard let size = Shape.byteCount(shape, dtype) else {
+            throw bad("shape \(Shape.describe(shape)) of \(dtype.rawValue) overflows the addressable size")
+        }
+        guard size == end - begin else {
+            throw .sizeMismatch(file: path, tensor: name, expected: size, found: end - begin)
+        }
+        return (TensorInfo(name: name, dtype: dtype, shape: shape), begin, end)
+    }
+}

@@ -1,0 +1,94 @@
+import Tensors
+
+/// A sharded safetensors checkpoint (`model.safetensors.index.json` + shard files) read as
+/// one tensor source.
+///
+/// Opening validates every shard and checks the index against the shard headers: every
+/// shard named by the map exists, every tensor of a shard is mapped to that shard, no
+/// tensor appears in two shards, and every mapped tensor is present where the map says.
+public final class ShardedSafeTensors: TensorSource, @unchecked Sendable {
+    public let path: String
+    public var format: String { "safetensors-sharded" }
+    /// Shard files in the order they are first named by the index.
+    public let shards: [SafeTensorsFile]
+    public let tensors: [TensorInfo]
+    public let metadata: [(key: String, value: String)]
+    let location: [String: Int]
+
+    /// The conventional index name transformers writes.
+    public static let indexName = "model.safetensors.index.json"
+
+    /// Opens the index file at `indexPath`; shard paths are relative to its directory.
+    public init(indexPath: String) throws(CheckpointError) {
+        path = indexPath
+        let dir = FileSystem.directoryName(of: indexPath)
+        let bytes = try FileSystem.readFile(indexPath)
+        let json: JSON
+        do { json = try JSON.parse(bytes) } catch {
+            throw .malformed(file: indexPath, reason: "index is not valid JSON: \(error.description)")
+        }
+        guard let map = json["weight_map"]?.objectValue else {
+            throw .malformed(file: indexPath, reason: "index has no 'weight_map' object")
+        }
+        var meta: [(key: String, value: String)] = []
+        if let m = json["metadata"]?.objectValue {
+            for (k, v) in m { meta.append((k, v.stringValue ?? v.compactText)) }
+        }
+        metadata = meta
+
+        var shardNames: [String] = []
+        var shardIndex: [String: Int] = [:]
+        var mapped: [String: String] = [:]
+        for (tensor, file) in map {
+            guard let name = file.stringValue else {
+                throw .malformed(file: indexPath, reason: "weight_map entry for '\(tensor)' is not a file name")
+            }
+            guard !name.contains("/"), name != "..", !name.isEmpty else {
+                throw .malformed(file: indexPath, reason: "shard name '\(name)' must be a file in the index's directory")
+            }
+            mapped[tensor] = name
+            if shardIndex[name] == nil {
+                shardIndex[name] = shardNames.count
+                shardNames.append(name)
+            }
+        }
+        var shards: [SafeTensorsFile] = []
+        for name in shardNames {
+            let shardPath = FileSystem.join(dir, name)
+            guard FileSystem.exists(shardPath) else {
+                throw .malformed(file: indexPath, reason: "shard '\(name)' named by the index is missing (\(shardPath))")
+            }
+            shards.append(try SafeTensorsFile(path: shardPath))
+        }
+        var location: [String: Int] = [:]
+        var infos: [TensorInfo] = []
+        for (i, shard) in shards.enumerated() {
+            for info in shard.tensors {
+                if let other = location[info.name] {
+                    throw .malformed(file: indexPath,
+                                     reason: "tensor '\(info.name)' is in two shards: \(shards[other].path) and \(shard.path)")
+                }
+                guard let want = mapped[info.name] else {
+                    throw .malformed(file: indexPath, reason: "tensor '\(info.name)' in \(shard.path) is not in the index's weight_map")
+                }
+                guard want == shardNames[i] else {
+                    throw .malformed(file: indexPath,
+                                     reason: "index maps '\(info.name)' to \(want) but it is in \(shard.path)")
+                }
+                location[info.name] = i
+                infos.append(info)
+            }
+        }
+        for (tensor, file) in mapped where location[tensor] == nil {
+            throw .malformed(file: indexPath, reason: "index maps '\(tensor)' to \(file) but that shard has no such tensor")
+        }
+        self.shards = shards
+        self.tensors = infos
+        self.location = location
+    }
+
+    public func tensor(named name: String) throws(CheckpointError) -> Tensor {
+        guard let i = location[name] else { throw .unknownTensor(file: path, tensor: name) }
+        return try shards[i].tensor(named: name)
+    }
+}

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct VitKit: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vitkit",
+        abstract: "Inspect, convert and run Vision Transformer checkpoints (safetensors, NumPy, HDF5).",
+        subcommands: [Inspect.self]
+    )
+}
