@@ -1,11 +1,15 @@
 import ArgumentParser
 import Checkpoints
 import Tensors
+import VisionTransformer
 
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "List a checkpoint's tensors, shapes, dtypes, parameter counts, metadata and config.",
-        discussion: "Validates the whole container (every declared size against the file) without reading tensor data."
+        abstract: "Show a checkpoint's ViT layer view, naming scheme and config, then its raw tensors.",
+        discussion: """
+        Validates the whole container (every declared size against the file) without reading tensor data.
+        Files that are not ViT checkpoints (any .h5, .npz, ...) are listed without the layer view.
+        """
     )
 
     @Argument(help: "A checkpoint file (.safetensors, .npz, .npy, .h5) or a Hugging Face model directory.")
@@ -17,14 +21,26 @@ struct Inspect: ParsableCommand {
     @Option(help: "Only list tensors whose name contains this text (or matches it as a glob with * and ?).")
     var filter: String?
 
-    @OptionGroup var open: OpenOptions
+    @OptionGroup var vit: ViTOptions
 
     func run() throws {
-        let checkpoint = try open.checkpoint(path)
+        let checkpoint = try vit.open.checkpoint(path)
         let summary = CheckpointSummary(checkpoint, filter: filter)
+        let mapped = try? ViTCheckpoint(checkpoint: checkpoint, options: .init(scheme: vit.scheme, heads: vit.heads))
+        let view = mapped.map(ViTInspection.init)
         if json {
-            print(summary.json.prettyText)
+            guard case .object(var members) = summary.json else { return }
+            if let view {
+                members.append(("scheme", .string(view.checkpoint.scheme.id.rawValue)))
+                members.append(("vit_config", view.checkpoint.config.json))
+                members.append(("config_origin", .string(view.checkpoint.configOrigin)))
+                members.append(("graph", view.graph.json))
+                members.append(("mapping", view.checkpoint.report.json))
+                if summary.config == nil { members.append(("config", view.checkpoint.config.huggingFaceJSON(architecture: view.architecture))) }
+            }
+            print(JSON.object(members).prettyText)
         } else {
+            if let view { print(view.text) ; print("") }
             print(SummaryTable.render(summary))
         }
     }

@@ -1,0 +1,81 @@
+import Tensors
+
+/// One parameter of the internal ViT graph, with the canonical name and layout the forward
+/// pass uses (PyTorch layout: dense `[out, in]`, conv OIHW).
+public struct GraphParameter: Sendable, Hashable {
+    /// The part of the graph it belongs to, for the layer view.
+    public enum Part: Sendable, Hashable, CustomStringConvertible {
+        case embeddings, block(Int), finalNorm, pooler, classifier
+        public var description: String {
+            switch self {
+            case .embeddings: "embeddings"
+            case .block(let i): "block \(i)"
+            case .finalNorm: "final layernorm"
+            case .pooler: "pooler"
+            case .classifier: "classifier"
+            }
+        }
+    }
+
+    public var name: String
+    public var shape: [Int]
+    public var part: Part
+}
+
+/// The canonical parameter names (vitkit's native naming). `{i}` is the block index.
+public enum CanonicalName {
+    public static let patchWeight = "patch.weight"
+    public static let patchBias = "patch.bias"
+    public static let cls = "cls"
+    public static let positions = "pos"
+    public static let finalNormWeight = "ln.weight"
+    public static let finalNormBias = "ln.bias"
+    public static let poolerWeight = "pooler.weight"
+    public static let poolerBias = "pooler.bias"
+    public static let classifierWeight = "classifier.weight"
+    public static let classifierBias = "classifier.bias"
+    /// Per-block parameter suffixes, in forward order.
+    public static let blockSuffixes = [
+        "ln1.weight", "ln1.bias", "q.weight", "q.bias", "k.weight", "k.bias", "v.weight", "v.bias",
+        "o.weight", "o.bias", "ln2.weight", "ln2.bias", "fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias",
+    ]
+
+    public static func block(_ i: Int, _ suffix: String) -> String { "layers.\(i).\(suffix)" }
+}
+
+extension ViTConfig {
+    /// Every parameter this configuration needs, in forward order, with its canonical shape.
+    public var graphParameters: [GraphParameter] {
+        let d = hiddenSize, m = intermediateSize, p = patchSize
+        var out: [GraphParameter] = [
+            .init(name: CanonicalName.patchWeight, shape: [d, numChannels, p, p], part: .embeddings),
+            .init(name: CanonicalName.patchBias, shape: [d], part: .embeddings),
+            .init(name: CanonicalName.cls, shape: [1, 1, d], part: .embeddings),
+            .init(name: CanonicalName.positions, shape: [1, sequenceLength, d], part: .embeddings),
+        ]
+        for i in 0..<numHiddenLayers {
+            for suffix in CanonicalName.blockSuffixes {
+                if !qkvBias, ["q.bias", "k.bias", "v.bias"].contains(suffix) { continue }
+                let shape: [Int] = switch suffix {
+                case "fc1.weight": [m, d]
+                case "fc1.bias": [m]
+                case "fc2.weight": [d, m]
+                case _ where suffix.hasSuffix(".weight") && !suffix.hasPrefix("ln"): [d, d]
+                default: [d]
+                }
+                out.append(.init(name: CanonicalName.block(i, suffix), shape: shape, part: .block(i)))
+            }
+        }
+        out.append(.init(name: CanonicalName.finalNormWeight, shape: [d], part: .finalNorm))
+        out.append(.init(name: CanonicalName.finalNormBias, shape: [d], part: .finalNorm))
+        if hasPooler {
+            out.append(.init(name: CanonicalName.poolerWeight, shape: [d, d], part: .pooler))
+            out.append(.init(name: CanonicalName.poolerBias, shape: [d], part: .pooler))
+        }
+        if hasClassifier {
+            out.append(.init(name: CanonicalName.classifierWeight, shape: [numLabels, d], part: .classifier))
+            out.append(.init(name: CanonicalName.classifierBias, shape: [numLabels], part: .classifier))
+        }
+        return out
+    }
+}

@@ -1,0 +1,19 @@
+import Tensors
+
+/// The `config.json` (and `preprocessor_config.json`) written beside HF/TF weights.
+enum HFOutput {
+    static func writeConfigs(dir: String, source: ViTCheckpoint) throws {
+        let config = source.config
+        let arch = config.hasClassifier ? "ViTForImageClassification" : "ViTModel"
+        try writeText(FileSystem.join(dir, "config.json"), config.huggingFaceJSON(architecture: arch).prettyText + "\n")
+        if let pre = source.checkpoint.preprocessorConfig {
+            try writeText(FileSystem.join(dir, "preprocessor_config.json"), pre.prettyText + "\n")
+        }
+    }
+
+    static func writeText(_ path: String, _ text: String) throws {
+        let w = try AtomicFileWriter(destination: path)
+        try w.write(Array(text.utf8))
+        try w.commit()
+    }
+}

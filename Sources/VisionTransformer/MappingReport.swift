@@ -1,0 +1,58 @@
+import Tensors
+
+/// The result of mapping a checkpoint onto the graph: every stored tensor is mapped or
+/// unused; every graph parameter is found, missing, or found with the wrong shape.
+public struct MappingReport: Sendable {
+    public struct Mapped: Sendable {
+        public var stored: String
+        public var canonical: [String]
+        public var layout: Layout
+    }
+
+    public struct Missing: Sendable {
+        public var canonical: String
+        /// The stored name the scheme expects.
+        public var expectedName: String
+    }
+
+    public struct Mismatch: Sendable {
+        public var stored: String
+        public var canonical: [String]
+        public var expected: [Int]
+        public var found: [Int]
+    }
+
+    public var scheme: NamingScheme.ID
+    public var mapped: [Mapped] = []
+    public var unused: [String] = []
+    public var missing: [Missing] = []
+    public var mismatched: [Mismatch] = []
+
+    /// No missing or mismatched tensor.
+    public var isComplete: Bool { missing.isEmpty && mismatched.isEmpty }
+
+    /// Human-readable lines naming every problem (empty when there is none).
+    public var problemLines: [String] {
+        var lines: [String] = []
+        for m in missing { lines.append("missing: \(m.expectedName) (graph \(m.canonical))") }
+        for m in mismatched {
+            lines.append("mismatched: \(m.stored) has shape \(Shape.describe(m.found)), expected \(Shape.describe(m.expected)) (graph \(m.canonical.joined(separator: ", ")))")
+        }
+        for u in unused { lines.append("unused: \(u)") }
+        return lines
+    }
+
+    /// The report as JSON (`scheme`, `mapped`, `unused`, `missing`, `mismatched`).
+    public var json: JSON {
+        .object([
+            ("scheme", .string(scheme.rawValue)),
+            ("mapped", .int(mapped.count)),
+            ("unused", .array(unused.map { JSON.string($0) })),
+            ("missing", .array(missing.map { .object([("name", .string($0.expectedName)), ("graph", .string($0.canonical))]) })),
+            ("mismatched", .array(mismatched.map {
+                .object([("name", .string($0.stored)), ("expected", .array($0.expected.map { JSON.int($0) })),
+                         ("found", .array($0.found.map { JSON.int($0) }))])
+            })),
+        ])
+    }
+}

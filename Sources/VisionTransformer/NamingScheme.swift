@@ -1,0 +1,42 @@
+/// A naming of the ViT graph used by one ecosystem: ordered rules from stored tensor names
+/// to canonical graph parameters, with the layout transform each needs.
+///
+/// Rules are data; `{i}` in a pattern stands for the block index. The first external
+/// pattern of a rule is the one written on conversion; the others are accepted variants.
+public struct NamingScheme: Sendable {
+    public enum ID: String, Sendable, CaseIterable {
+        case hf, tf, jax, timm, native
+    }
+
+    public struct Rule: Sendable {
+        /// Accepted stored names (after prefix normalisation); the first is written.
+        public var external: [String]
+        /// Canonical names it holds (three for a fused qkv).
+        public var canonical: [String]
+        public var layout: Layout
+    }
+
+    public var id: ID
+    public var rules: [Rule]
+    /// Default LayerNorm epsilon when no config says otherwise.
+    public var defaultLayerNormEps: Double
+
+    /// Every scheme, in detection-preference order.
+    public static let all: [NamingScheme] = [.native, .hf, .timm, .tf, .jax]
+
+    public static func named(_ id: ID) -> NamingScheme {
+        all.first { $0.id == id }!
+    }
+}
+
+extension NamingScheme.Rule {
+    init(_ external: [String], _ canonical: [String], _ layout: Layout = .same) {
+        self.external = external
+        self.canonical = canonical
+        self.layout = layout
+    }
+
+    init(_ external: String, _ canonical: String, _ layout: Layout = .same) {
+        self.init([external], [canonical], layout)
+    }
+}

@@ -1,0 +1,52 @@
+import SafeTensors
+import Tensors
+
+/// Produces a target scheme's tensors one at a time from a mapped source, so that peak
+/// memory stays near the largest tensor.
+final class TensorStreamer {
+    let source: ViTCheckpoint
+    let plan: ConversionPlan
+    let dtype: DType?
+    private(set) var bytesWritten = 0
+
+    init(source: ViTCheckpoint, plan: ConversionPlan, dtype: DType?) {
+        self.source = source
+        self.plan = plan
+        self.dtype = dtype
+    }
+
+    /// The stored tensor for a plan item: canonical parameters, inverse layout, dtype.
+    func tensor(_ item: ConversionPlan.Item) throws -> Tensor {
+        let canonical = try item.canonical.map { try source.parameter($0) }
+        let firstType = canonical[0].dtype
+        let unified = try canonical.map { try $0.converted(to: dtype ?? firstType) }
+        var t = item.layout.fromCanonical(unified, heads: source.config.numAttentionHeads)
+        if let dtype, t.dtype != dtype { t = try t.converted(to: dtype) }
+        guard t.shape == item.shape else {
+            throw CheckpointError.shapeMismatch(file: source.checkpoint.path, tensor: item.name, expected: item.shape, found: t.shape)
+        }
+        bytesWritten += t.data.count
+        return t
+    }
+
+    func outputDType(_ item: ConversionPlan.Item) throws -> DType {
+        if let dtype { return dtype }
+        return try source.checkpoint.source.info(named: source.sources[item.canonical[0]]!.stored)?.dtype ?? .f32
+    }
+
+    func writeSafeTensors(to path: String, metadata: [(key: String, value: String)]) throws {
+        let byName = Dictionary(plan.items.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let entries = try plan.items.map { TensorInfo(name: $0.name, dtype: try outputDType($0), shape: $0.shape) }
+        var failure: Error?
+        do {
+            try SafeTensorsWriter.write(to: path, entries: entries, metadata: metadata) { info throws(CheckpointError) in
+                do { return try self.tensor(byName[info.name]!) } catch let e as CheckpointError { throw e } catch {
+                    failure = error
+                    throw CheckpointError.io(file: path, reason: "\(error)")
+                }
+            }
+        } catch {
+            throw failure ?? error
+        }
+    }
+}

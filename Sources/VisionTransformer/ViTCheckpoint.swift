@@ -1,0 +1,145 @@
+import Checkpoints
+import Tensors
+
+/// A checkpoint mapped onto the ViT graph: its scheme, its config and where each graph
+/// parameter comes from. Reading a parameter applies the scheme's layout transform.
+public final class ViTCheckpoint: Sendable {
+    /// How to open a checkpoint as a ViT.
+    public struct Options: Sendable {
+        /// Force a naming scheme instead of detecting it.
+        public var scheme: NamingScheme.ID?
+        /// The head count when neither config nor tensors give it.
+        public var heads: Int?
+        public var checkpoint: Checkpoint.Options
+
+        public init(scheme: NamingScheme.ID? = nil, heads: Int? = nil, checkpoint: Checkpoint.Options = .init()) {
+            self.scheme = scheme
+            self.heads = heads
+            self.checkpoint = checkpoint
+        }
+    }
+
+    struct Source: Sendable {
+        var stored: String
+        var layout: Layout
+        /// Position of this parameter among the rule's canonical names.
+        var part: Int
+        var parts: Int
+    }
+
+    public let checkpoint: Checkpoint
+    public let scheme: NamingScheme
+    public let config: ViTConfig
+    public let report: MappingReport
+    /// Where the config came from (`config.json`, `vitkit metadata`, `inferred from shapes`).
+    public let configOrigin: String
+    let sources: [String: Source]
+
+    /// Opens `path` and maps it. Problems are recorded in `report`; call `requireComplete`
+    /// before using the weights.
+    public convenience init(path: String, options: Options = Options()) throws {
+        let checkpoint = try Checkpoint.open(path, options: options.checkpoint)
+        try self.init(checkpoint: checkpoint, options: options)
+    }
+
+    public init(checkpoint: Checkpoint, options: Options = Options()) throws(ViTError) {
+        self.checkpoint = checkpoint
+        let stored = checkpoint.source.tensors
+        let scheme: NamingScheme
+        if let forced = options.scheme { scheme = .named(forced) } else { scheme = try SchemeDetection.detect(checkpoint) }
+        self.scheme = scheme
+        let matcher = SchemeMatcher(scheme)
+
+        var matches: [(TensorInfo, SchemeMatcher.Match)] = []
+        var unmatched: [String] = []
+        var shapes: [String: [Int]] = [:]
+        var layers = 0
+        var jaxHeads: Int?
+        for info in stored {
+            guard let m = matcher.match(info.name),
+                  let cs = m.rule.layout.canonicalShapes(external: info.shape, parts: m.canonical.count) else {
+                unmatched.append(info.name)
+                continue
+            }
+            matches.append((info, m))
+            for (name, s) in zip(m.canonical, cs) where shapes[name] == nil { shapes[name] = s }
+            if m.index >= 0 { layers = max(layers, m.index + 1) }
+            if m.rule.layout == .jaxHeadsIn, info.shape.count == 3 { jaxHeads = info.shape[1] }
+        }
+
+        var config = ConfigInference.infer(shapes: shapes, layers: layers, heads: options.heads ?? jaxHeads,
+                                           eps: scheme.defaultLayerNormEps)
+        var origin = "inferred from tensor shapes"
+        if let meta = checkpoint.source.metadata.first(where: { $0.key == NativeFormat.configKey }) {
+            config = try ViTConfig(vitkit: NativeFormat.parseMetadataJSON(meta.value, key: meta.key, file: checkpoint.path))
+            origin = "vitkit metadata"
+        } else if let json = checkpoint.config {
+            let inferred = config
+            config = try ViTConfig(huggingFace: json, defaults: inferred)
+            config.hasPooler = inferred.hasPooler
+            if config.labels.count != inferred.labels.count, inferred.hasClassifier, json["id2label"] == nil {
+                config.labels = inferred.labels
+            }
+            if !inferred.hasClassifier { config.labels = [] }
+            if json["num_attention_heads"] == nil, let h = options.heads ?? jaxHeads {
+                config.numAttentionHeads = h
+                config.headsAssumed = false
+            }
+            origin = checkpoint.configPath ?? "config.json"
+        }
+        if let h = options.heads { config.numAttentionHeads = h; config.headsAssumed = false }
+        try config.validate()
+        self.config = config
+        self.configOrigin = origin
+
+        var report = MappingReport(scheme: scheme.id)
+        report.unused = unmatched
+        var sources: [String: Source] = [:]
+        let expected = Dictionary(config.graphParameters.map { ($0.name, $0.shape) }, uniquingKeysWith: { a, _ in a })
+        for (info, m) in matches {
+            guard m.canonical.allSatisfy({ expected[$0] != nil }), m.canonical.allSatisfy({ sources[$0] == nil }) else {
+                report.unused.append(info.name)
+                continue
+            }
+            let want = m.rule.layout.externalShape(canonical: m.canonical.map { expected[$0]! }, heads: config.numAttentionHeads)
+            if want != info.shape {
+                report.mismatched.append(.init(stored: info.name, canonical: m.canonical, expected: want, found: info.shape))
+            }
+            for (k, name) in m.canonical.enumerated() {
+                sources[name] = Source(stored: info.name, layout: m.rule.layout, part: k, parts: m.canonical.count)
+            }
+            report.mapped.append(.init(stored: info.name, canonical: m.canonical, layout: m.rule.layout))
+        }
+        for p in config.graphParameters where sources[p.name] == nil {
+            report.missing.append(.init(canonical: p.name, expectedName: scheme.externalName(forCanonical: p.name, config: config)))
+        }
+        self.report = report
+        self.sources = sources
+    }
+
+    /// Throws unless every graph parameter was found with the right shape, and (unless
+    /// `allowUnused`) every stored tensor was used.
+    public func requireComplete(allowUnused: Bool = false) throws(ViTError) {
+        var problems = report.missing.isEmpty && report.mismatched.isEmpty ? [] : report.problemLines.filter { !$0.hasPrefix("unused") }
+        if !allowUnused, !report.unused.isEmpty {
+            problems += report.unused.map { "unused: \($0) (pass --allow-unused to ignore)" }
+        }
+        guard problems.isEmpty else {
+            throw .mapping(file: checkpoint.path, report: "scheme \(scheme.id.rawValue): " + problems.joined(separator: "\n  "))
+        }
+    }
+
+    /// The graph parameter `name` in canonical layout, in the stored dtype.
+    public func parameter(_ name: String) throws -> Tensor {
+        guard let s = sources[name] else {
+            throw ViTError.mapping(file: checkpoint.path, report: "missing: graph parameter \(name)")
+        }
+        let stored = try checkpoint.source.tensor(named: s.stored)
+        return s.layout.toCanonical(stored, parts: s.parts)[s.part]
+    }
+
+    /// The graph parameter `name` as float32 values.
+    public func floats(_ name: String) throws -> [Float] {
+        try parameter(name).floats()
+    }
+}

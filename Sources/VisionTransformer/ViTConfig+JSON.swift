@@ -1,0 +1,114 @@
+import Tensors
+
+extension ViTConfig {
+    /// Reads transformers' `config.json` fields (missing fields keep `defaults`).
+    ///
+    /// `hasPooler` is not in `config.json`; it comes from `defaults`.
+    public init(huggingFace json: JSON, defaults: ViTConfig = ViTConfig()) throws(ViTError) {
+        self = defaults
+        func int(_ key: String) throws(ViTError) -> Int? {
+            guard let v = json[key] else { return nil }
+            guard let i = v.intValue else { throw .invalidConfig("\(key) must be an integer, found \(v.compactText)") }
+            return i
+        }
+        if let v = try int("hidden_size") { hiddenSize = v }
+        if let v = try int("num_hidden_layers") { numHiddenLayers = v }
+        if let v = try int("num_attention_heads") { numAttentionHeads = v; headsAssumed = false }
+        if let v = try int("intermediate_size") { intermediateSize = v }
+        if let v = try int("image_size") { imageSize = v }
+        if let v = try int("patch_size") { patchSize = v }
+        if let v = try int("num_channels") { numChannels = v }
+        if let v = json["qkv_bias"]?.boolValue { qkvBias = v }
+        if let v = json["layer_norm_eps"]?.doubleValue { layerNormEps = v }
+        if let act = json["hidden_act"]?.stringValue {
+            switch act {
+            case "gelu": hiddenAct = .gelu
+            case "gelu_new", "gelu_pytorch_tanh", "gelu_fast": hiddenAct = .geluTanh
+            default: throw .invalidConfig("hidden_act '\(act)' is not supported (gelu, gelu_new, gelu_pytorch_tanh)")
+            }
+        }
+        if let map = json["id2label"]?.objectValue {
+            var pairs: [(Int, String)] = []
+            for (k, v) in map {
+                guard let i = Int(k), i >= 0, let label = v.stringValue else {
+                    throw .invalidConfig("id2label entry '\(k)' is not an index with a string label")
+                }
+                pairs.append((i, label))
+            }
+            pairs.sort { $0.0 < $1.0 }
+            guard pairs.enumerated().allSatisfy({ $0.offset == $0.element.0 }) else {
+                throw .invalidConfig("id2label indices are not 0..<\(pairs.count)")
+            }
+            labels = pairs.map(\.1)
+        }
+        if let archs = json["architectures"]?.arrayValue?.compactMap(\.stringValue) {
+            if archs.contains("ViTForImageClassification") { hasPooler = false }
+        }
+    }
+
+    /// `config.json` as transformers writes it for `architecture`
+    /// (`ViTModel` or `ViTForImageClassification`).
+    public func huggingFaceJSON(architecture: String) -> JSON {
+        var members: [(String, JSON)] = [
+            ("architectures", .array([.string(architecture)])),
+            ("attention_probs_dropout_prob", .double(0)),
+            ("encoder_stride", .int(patchSize)),
+            ("hidden_act", .string(hiddenAct == .gelu ? "gelu" : "gelu_pytorch_tanh")),
+            ("hidden_dropout_prob", .double(0)),
+            ("hidden_size", .int(hiddenSize)),
+        ]
+        if hasClassifier {
+            members.append(("id2label", .object(labels.enumerated().map { (String($0.offset), JSON.string($0.element)) })))
+        }
+        members += [
+            ("image_size", .int(imageSize)),
+            ("initializer_range", .double(0.02)),
+            ("intermediate_size", .int(intermediateSize)),
+        ]
+        if hasClassifier {
+            let sorted = labels.enumerated().sorted { $0.element < $1.element }
+            members.append(("label2id", .object(sorted.map { ($0.element, JSON.int($0.offset)) })))
+        }
+        members += [
+            ("layer_norm_eps", .double(layerNormEps)),
+            ("model_type", .string("vit")),
+            ("num_attention_heads", .int(numAttentionHeads)),
+            ("num_channels", .int(numChannels)),
+            ("num_hidden_layers", .int(numHiddenLayers)),
+            ("patch_size", .int(patchSize)),
+            ("pooler_act", .string("tanh")),
+            ("pooler_output_size", .int(hiddenSize)),
+            ("qkv_bias", .bool(qkvBias)),
+            ("torch_dtype", .string("float32")),
+            ("transformers_version", .string("4.57.0")),
+        ]
+        return .object(members)
+    }
+
+    /// The full config as vitkit records it (ViTConfig field names plus pooler/labels).
+    public var json: JSON {
+        .object([
+            ("hidden_size", .int(hiddenSize)),
+            ("num_hidden_layers", .int(numHiddenLayers)),
+            ("num_attention_heads", .int(numAttentionHeads)),
+            ("intermediate_size", .int(intermediateSize)),
+            ("image_size", .int(imageSize)),
+            ("patch_size", .int(patchSize)),
+            ("num_channels", .int(numChannels)),
+            ("qkv_bias", .bool(qkvBias)),
+            ("layer_norm_eps", .double(layerNormEps)),
+            ("hidden_act", .string(hiddenAct == .gelu ? "gelu" : "gelu_pytorch_tanh")),
+            ("has_pooler", .bool(hasPooler)),
+            ("num_labels", .int(numLabels)),
+            ("id2label", .object(labels.enumerated().map { (String($0.offset), JSON.string($0.element)) })),
+            ("heads_assumed", .bool(headsAssumed)),
+        ])
+    }
+
+    /// Reads the form written by `json` (vitkit's native metadata).
+    public init(vitkit json: JSON) throws(ViTError) {
+        try self.init(huggingFace: json)
+        hasPooler = json["has_pooler"]?.boolValue ?? false
+        headsAssumed = json["heads_assumed"]?.boolValue ?? false
+    }
+}

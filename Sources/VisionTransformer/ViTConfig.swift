@@ -1,0 +1,75 @@
+import Tensors
+
+/// The hyper-parameters of a ViT, named after transformers' `ViTConfig` fields.
+public struct ViTConfig: Sendable, Equatable {
+    /// The GELU variant in the MLP.
+    public enum Activation: String, Sendable, Equatable {
+        /// `hidden_act: "gelu"`: the exact erf form.
+        case gelu
+        /// `gelu_new` / `gelu_pytorch_tanh` / `gelu_fast`: the tanh approximation.
+        case geluTanh = "gelu_pytorch_tanh"
+    }
+
+    public var hiddenSize: Int
+    public var numHiddenLayers: Int
+    public var numAttentionHeads: Int
+    public var intermediateSize: Int
+    public var imageSize: Int
+    public var patchSize: Int
+    public var numChannels: Int
+    public var qkvBias: Bool
+    public var layerNormEps: Double
+    public var hiddenAct: Activation
+    /// The in21k `ViTModel` pooler (`tanh(dense(cls))`) is present.
+    public var hasPooler: Bool
+    /// Classifier labels by class index; empty when the model has no classifier.
+    public var labels: [String]
+    /// True when the head count was not known and `hiddenSize / 64` was assumed.
+    public var headsAssumed: Bool
+
+    public init(
+        hiddenSize: Int = 768, numHiddenLayers: Int = 12, numAttentionHeads: Int = 12,
+        intermediateSize: Int = 3072, imageSize: Int = 224, patchSize: Int = 16, numChannels: Int = 3,
+        qkvBias: Bool = true, layerNormEps: Double = 1e-12, hiddenAct: Activation = .gelu,
+        hasPooler: Bool = true, labels: [String] = [], headsAssumed: Bool = false
+    ) {
+        self.hiddenSize = hiddenSize
+        self.numHiddenLayers = numHiddenLayers
+        self.numAttentionHeads = numAttentionHeads
+        self.intermediateSize = intermediateSize
+        self.imageSize = imageSize
+        self.patchSize = patchSize
+        self.numChannels = numChannels
+        self.qkvBias = qkvBias
+        self.layerNormEps = layerNormEps
+        self.hiddenAct = hiddenAct
+        self.hasPooler = hasPooler
+        self.labels = labels
+        self.headsAssumed = headsAssumed
+    }
+
+    /// Number of classifier outputs (0 without a classifier).
+    public var numLabels: Int { labels.count }
+    public var hasClassifier: Bool { !labels.isEmpty }
+    public var headDim: Int { hiddenSize / max(numAttentionHeads, 1) }
+    /// Patches per side at `imageSize`.
+    public var gridSize: Int { imageSize / max(patchSize, 1) }
+    /// Tokens including the cls token at `imageSize`.
+    public var sequenceLength: Int { gridSize * gridSize + 1 }
+
+    /// Checks the relations between fields (divisibility, positivity).
+    public func validate() throws(ViTError) {
+        func bad(_ s: String) -> ViTError { .invalidConfig(s) }
+        for (name, v) in [("hidden_size", hiddenSize), ("num_hidden_layers", numHiddenLayers),
+                          ("num_attention_heads", numAttentionHeads), ("intermediate_size", intermediateSize),
+                          ("image_size", imageSize), ("patch_size", patchSize), ("num_channels", numChannels)] where v <= 0 {
+            throw bad("\(name) must be positive, found \(v)")
+        }
+        guard hiddenSize % numAttentionHeads == 0 else {
+            throw bad("hidden_size \(hiddenSize) is not divisible by num_attention_heads \(numAttentionHeads)")
+        }
+        guard imageSize % patchSize == 0 else {
+            throw bad("image_size \(imageSize) is not a multiple of patch_size \(patchSize)")
+        }
+    }
+}

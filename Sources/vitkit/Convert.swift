@@ -1,0 +1,36 @@
+import ArgumentParser
+import Tensors
+import VisionTransformer
+
+extension DType: ExpressibleByArgument {
+    public init?(argument: String) { self.init(rawValue: argument.uppercased()) }
+}
+
+struct Convert: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Convert a ViT checkpoint to another ecosystem's layout, losslessly.",
+        discussion: """
+        --to native: one safetensors file with vitkit's graph names and metadata.
+        --to hf: a directory with model.safetensors + config.json (transformers from_pretrained).
+        --to tf: a directory with tf_model.h5 + config.json (transformers TF classes).
+        --to jax: an .npz with Google's original names. --to timm: a timm state-dict safetensors file.
+        """
+    )
+
+    @Argument(help: "Source checkpoint (file or directory).") var source: String
+    @Argument(help: "Destination file (native, jax, timm) or directory (hf, tf).") var destination: String
+    @Option(help: "Target scheme: native, hf, tf, jax or timm.") var to: NamingScheme.ID
+    @Option(help: "Store floating-point tensors as f32, f16 or bf16 (default: keep).") var dtype: DType?
+    @Flag(help: "Replace an existing destination.") var force = false
+    @Flag(help: "Drop stored tensors that are not part of the graph (e.g. optimizer state) instead of failing.")
+    var allowUnused = false
+    @OptionGroup var vit: ViTOptions
+
+    func run() throws {
+        let src = try vit.vit(source)
+        let result = try Conversion.convert(src, to: to, destination: destination,
+                                            options: .init(dtype: dtype, force: force, allowUnused: allowUnused))
+        print("wrote \(result.destination) (\(to.rawValue), \(result.tensors) tensors, \(result.bytes) bytes of data) from \(src.scheme.id.rawValue) scheme")
+        for name in result.droppedUnused { print("dropped unused tensor: \(name)") }
+    }
+}

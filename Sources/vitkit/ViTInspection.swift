@@ -1,0 +1,37 @@
+import Tensors
+import VisionTransformer
+
+/// The text layer view printed by `inspect`.
+struct ViTInspection {
+    let checkpoint: ViTCheckpoint
+    let graph: GraphSummary
+
+    init(_ checkpoint: ViTCheckpoint) {
+        self.checkpoint = checkpoint
+        graph = GraphSummary(config: checkpoint.config)
+    }
+
+    var architecture: String { checkpoint.config.hasClassifier ? "ViTForImageClassification" : "ViTModel" }
+
+    var text: String {
+        let c = checkpoint.config
+        var lines = [
+            "scheme: \(checkpoint.scheme.id.rawValue)   config: \(checkpoint.configOrigin)",
+            "ViT: hidden \(c.hiddenSize), layers \(c.numHiddenLayers), heads \(c.numAttentionHeads)\(c.headsAssumed ? " (assumed: head dim 64)" : ""), mlp \(c.intermediateSize), image \(c.imageSize), patch \(c.patchSize), \(c.hiddenAct.rawValue), eps \(c.layerNormEps)",
+            "head: " + [c.hasPooler ? "pooler" : nil, c.hasClassifier ? "classifier (\(c.numLabels) labels)" : nil].compactMap { $0 }.joined(separator: " + ").ifEmpty("none"),
+        ]
+        let rows = graph.parts.map { part in
+            [part.name, part.parameters.map { Shape.describe($0.shape) }.joined(separator: " "), SummaryTable.grouped(part.count)]
+        }
+        lines += TextTable.render(header: ["graph part", "shapes", "parameters"], rows: rows, rightAligned: [2])
+        lines.append("graph total: \(SummaryTable.grouped(graph.total)) parameters")
+        let problems = checkpoint.report.problemLines
+        lines.append(problems.isEmpty ? "mapping: all \(checkpoint.report.mapped.count) stored tensors mapped, nothing missing" : "mapping problems:")
+        lines += problems.map { "  " + $0 }
+        return lines.joined(separator: "\n")
+    }
+}
+
+extension String {
+    func ifEmpty(_ other: String) -> String { isEmpty ? other : self }
+}

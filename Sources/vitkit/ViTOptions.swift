@@ -1,0 +1,22 @@
+import ArgumentParser
+import Checkpoints
+import VisionTransformer
+
+extension NamingScheme.ID: ExpressibleByArgument {}
+
+/// Flags for opening a checkpoint as a ViT.
+struct ViTOptions: ParsableArguments {
+    @OptionGroup var open: OpenOptions
+
+    @Option(help: "Naming scheme of the source: hf, tf, jax, timm or native (detected when omitted).")
+    var scheme: NamingScheme.ID?
+
+    @Option(help: "Number of attention heads when neither config.json nor the tensors say (default: hidden size / 64).")
+    var heads: Int?
+
+    func vit(_ path: String) throws -> ViTCheckpoint {
+        try ViTCheckpoint(path: path, options: .init(
+            scheme: scheme, heads: heads,
+            checkpoint: .init(bf16FromV2: open.v2AsBF16, configPath: open.config)))
+    }
+}
