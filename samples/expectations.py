@@ -289,11 +289,31 @@ def compute_expectations(model_dir, images, out_path, image_size=None, tolerance
     return doc
 
 
+def dumps(obj, indent=1, _level=0):
+    """JSON text: objects and lists of containers indented, lists of scalars on one line."""
+    pad, inner = " " * (indent * _level), " " * (indent * (_level + 1))
+    if isinstance(obj, dict):
+        if not obj:
+            return "{}"
+        if all(not isinstance(v, (dict, list, tuple)) for v in obj.values()):
+            flat = json.dumps(obj)
+            if len(flat) <= 100:
+                return flat
+        items = [f"{inner}{json.dumps(str(k))}: {dumps(v, indent, _level + 1)}" for k, v in obj.items()]
+        return "{\n" + ",\n".join(items) + "\n" + pad + "}"
+    if isinstance(obj, (list, tuple)):
+        if all(not isinstance(x, (dict, list, tuple)) for x in obj):
+            return "[" + ", ".join(json.dumps(x) for x in obj) + "]"
+        return "[\n" + ",\n".join(inner + dumps(x, indent, _level + 1) for x in obj) + "\n" + pad + "]"
+    return json.dumps(obj)
+
+
 def write_json(doc, path):
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    text = dumps(doc)
+    assert json.loads(text) == json.loads(json.dumps(doc))
     with open(path, "w") as f:
-        json.dump(doc, f, indent=1)
-        f.write("\n")
+        f.write(text + "\n")
 
 
 def main(argv=None):

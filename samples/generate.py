@@ -81,10 +81,7 @@ def log(*a):
 
 
 def jdump(obj, path):
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w") as f:
-        json.dump(obj, f, indent=1)
-        f.write("\n")
+    X.write_json(obj, path)
 
 
 def rel(path, root):
@@ -203,8 +200,9 @@ def randomize_(model, seed):
     """Overwrite every parameter with seeded values chosen so that mapping bugs show.
 
     LayerNorm weights 1 + 0.1 N, every bias 0.1 N (nonzero), cls/position embeddings
-    0.5 N, query/key and classifier kernels 2 N / sqrt(fan_in) (so attention is far
-    from uniform and logits spread), other kernels N / sqrt(fan_in).
+    0.5 N, query/key, MLP fc1 and classifier kernels 2 N / sqrt(fan_in) (attention far
+    from uniform, GELU inputs spread, logits spread), MLP fc2 3 N / sqrt(fan_in) (so a
+    tanh-approximate GELU shows), other kernels N / sqrt(fan_in).
     """
     g = torch.Generator().manual_seed(seed)
     with torch.no_grad():
@@ -217,8 +215,10 @@ def randomize_(model, seed):
                 v = 0.1 * n
             elif name.endswith("cls_token") or name.endswith("position_embeddings"):
                 v = 0.5 * n
-            elif name.endswith(("query.weight", "key.weight")) or name.startswith("classifier."):
+            elif name.endswith(("query.weight", "key.weight", "intermediate.dense.weight")) or name.startswith("classifier."):
                 v = 2.0 * n / math.sqrt(fan_in)
+            elif name.endswith("output.dense.weight") and "attention" not in name:
+                v = 3.0 * n / math.sqrt(fan_in)
             else:
                 v = n / math.sqrt(fan_in)
             p.copy_(v)
@@ -393,6 +393,19 @@ def numpy_vit_forward(w, pixels, eps, prefix=""):
     if prefix + "head/kernel" in w:
         out["logits"] = h[0] @ g("head/kernel") + g("head/bias")
     return out
+
+
+def hf_interpolate_pos(pos, grid):
+    """transformers' ViT interpolate_pos_encoding: bicubic (align_corners=False) on the patch grid, cls kept."""
+    t = torch.from_numpy(np.ascontiguousarray(pos, dtype=np.float32))
+    cls_pos, patch = t[:, :1], t[:, 1:]
+    n = int(round(math.sqrt(patch.shape[1])))
+    if n == grid:
+        return np.asarray(pos)
+    patch = patch.reshape(1, n, n, -1).permute(0, 3, 1, 2)
+    patch = torch.nn.functional.interpolate(patch, size=(grid, grid), mode="bicubic", align_corners=False)
+    patch = patch.permute(0, 2, 3, 1).reshape(1, grid * grid, -1)
+    return torch.cat([cls_pos, patch], 1).numpy()
 
 
 def maxdiff(a, b):
@@ -820,6 +833,7 @@ def _h5_attr_info(obj, k):
 
 
 def describe_h5(path, root, full_values_limit=4096):
+    """Every group/dataset with attrs; values for datasets up to full_values_limit elements, else a summary."""
     import h5py
 
     groups, datasets = [], []
@@ -1041,7 +1055,6 @@ def generate(out):
                 rec["logits"] = [float(x) for x in np.asarray(outs[n]["logits"], np.float32).reshape(-1)]
             if "pooler_output" in outs[n]:
                 rec["pooler_output"] = [float(x) for x in np.asarray(outs[n]["pooler_output"], np.float32).reshape(-1)]
-            rec["cls"] = [float(x) for x in np.asarray(outs[n]["last_hidden_state"][0], np.float32)]
             per_image.append(rec)
         e = {"model": model_name, "implementation": impl, "checkpoint": checkpoint, "max_abs_diff": worst}
         e.update(extra or {})
@@ -1161,6 +1174,35 @@ def generate(out):
         w = add_entry(name, f"transformers TF {cls.__name__}", rel(d, out), tf_outputs(m, kind), refs)
         assert max(w.values()) < 1e-4, w
 
+    # interpolated position embeddings (96 px): TF resizes with tf.image.resize bicubic, torch with
+    # F.interpolate bicubic (align_corners=False); record how far apart the ecosystems are
+    proc96 = ViTImageProcessor(size={"height": 96, "width": 96})
+    pix96 = {n: X.pixel_values(proc96, p) for n, p in zip(pix, images)}
+    pt96 = {n: X.run_model(clf, "classifier", pix96[n], True) for n in pix96}
+    m, _ = tf_load(TFViTForImageClassification, d_tf_clf)
+    tf96 = {}
+    for n in pix96:
+        o = m(pixel_values=pix96[n][None], training=False, interpolate_pos_encoding=True)
+        b = m.vit(pixel_values=pix96[n][None], training=False, interpolate_pos_encoding=True)
+        tf96[n] = {"logits": o.logits.numpy()[0], "last_hidden_state": b.last_hidden_state.numpy()[0]}
+    add_entry("classifier", "transformers TF at 96 px (interpolate_pos_encoding)", rel(d_tf_clf, out), tf96, pt96,
+              {"image_size": 96, "reference": "expected/expectations/hf-classifier-96.json",
+               "note": "TF interpolates position embeddings with tf.image.resize(method='bicubic') (Keys cubic a=-0.5, "
+               "antialias=False) while PyTorch uses F.interpolate(mode='bicubic', align_corners=False) (a=-0.75): "
+               "the ecosystems disagree at image sizes other than config.image_size; vitkit follows PyTorch"})
+    tm96 = timm_model(clf.config, len(LABELS), 1e-12, img_size=96)
+    sd96 = dict(sd_file)
+    sd96["pos_embed"] = torch.from_numpy(hf_interpolate_pos(sd96["pos_embed"].numpy(), 6))
+    tm96.load_state_dict(sd96, strict=True)
+    pix_backup = dict(pix)
+    pix.clear()
+    pix.update(pix96)
+    w = add_entry("classifier", "timm at 96 px, pos_embed interpolated the HF way", "models/timm/classifier.safetensors",
+                  timm_outputs(tm96, True), pt96, {"image_size": 96})
+    pix.clear()
+    pix.update(pix_backup)
+    assert max(w.values()) < 1e-5, w
+
     log("HDF5 fixtures ...")
     make_generic_h5(os.path.join(h5d, "generic.h5"))
     src_clf = os.path.join(d_tf_clf, "tf_model.h5")
@@ -1219,7 +1261,7 @@ def generate(out):
     h5files = [os.path.join(h5d, "generic.h5")] + [os.path.join(out, v["file"]) for v in variant_info]
     shard_files = sorted(os.path.join(d_tf_shard, f) for f in os.listdir(d_tf_shard) if f.endswith(".h5"))
     for p in h5files + shard_files:
-        desc = describe_h5(p, out)
+        desc = describe_h5(p, out, full_values_limit=4096 if p.endswith("generic.h5") else 0)
         vi = next((v for v in variant_info if v["file"] == desc["file"]), None)
         if vi:
             k = describe_keras_h5(p, out)
@@ -1386,15 +1428,18 @@ def check(args):
 
             sd = load_file(f)
             ncls = sd["head.weight"].shape[0] if "head.weight" in sd else 0
-            img = int(round(math.sqrt(sd["pos_embed"].shape[1] - 1))) * sd["patch_embed.proj.weight"].shape[-1]
+            patch = sd["patch_embed.proj.weight"].shape[-1]
+            img = next(iter(pix.values())).shape[-1]
+            if img % patch:
+                raise CheckFailure(f"image size {img} is not a multiple of the patch size {patch}")
             m = timm_model(ref_cfg, ncls, ref_cfg.layer_norm_eps, img_size=img)
+            sd = dict(sd)
+            sd["pos_embed"] = torch.from_numpy(hf_interpolate_pos(sd["pos_embed"].numpy(), img // patch))
             m.load_state_dict(sd, strict=True)
             outs = {}
             for p in images:
                 with torch.no_grad():
                     x = torch.from_numpy(pix[p][None].copy())
-                    if x.shape[-1] != img:
-                        raise CheckFailure(f"timm model is {img} px, images are {x.shape[-1]} px")
                     feats = m.forward_features(x)
                     o = {"last_hidden_state": feats[0].numpy()}
                     if ncls:
@@ -1415,10 +1460,16 @@ def check(args):
                     break
             else:
                 raise CheckFailure("no embedding/kernel (Google ViT npz names expected)")
+            pk = prefix + "Transformer/posembed_input/pos_embedding"
+            if pk not in w:
+                raise CheckFailure(f"no {pk}")
+            grid = next(iter(pix.values())).shape[-1] // w[prefix + "embedding/kernel"].shape[0]
+            w[pk] = hf_interpolate_pos(w[pk], grid)
             outs = {p: numpy_vit_forward(w, pix[p], ref_cfg.layer_norm_eps, prefix) for p in images}
             # timm's own loader must accept it too
             try:
-                tm = timm_model(ref_cfg, w[prefix + "head/bias"].shape[-1] if prefix + "head/bias" in w else 0, ref_cfg.layer_norm_eps)
+                tm = timm_model(ref_cfg, w[prefix + "head/bias"].shape[-1] if prefix + "head/bias" in w else 0, ref_cfg.layer_norm_eps,
+                                img_size=w[prefix + "embedding/kernel"].shape[0] * int(round(math.sqrt(w[pk].shape[1] - 1))))
                 tm.load_pretrained(f)
                 timm_ok = "timm _load_weights accepts it"
             except Exception as e:  # noqa: BLE001
@@ -1509,6 +1560,9 @@ def check(args):
                     outs[p] = {"last_hidden_state": o.last_hidden_state.numpy()[0]}
                     if o.pooler_output is not None:
                         outs[p]["pooler_output"] = o.pooler_output.numpy()[0]
+            if interp:
+                print("     note: TF's interpolate_pos_encoding uses tf.image.resize(method='bicubic') (Keys a=-0.5), "
+                      "PyTorch's uses a=-0.75: outputs differ from the PyTorch reference at other image sizes", flush=True)
             judge("tf", d, outs)
         except Exception as e:  # noqa: BLE001
             report("tf", d, False, f"does not load: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}")
