@@ -784,19 +784,23 @@ def _read_keras_h5(path):
 
 
 def _write_str_list_attr(obj, name, values, style, split=1):
-    import h5py
+    """Mirror tf-keras' save_attributes_to_hdf5_group.
 
-    chunks = np.array_split(np.arange(len(values)), split) if split > 1 else [np.arange(len(values))]
-    for ci, idx in enumerate(chunks):
-        part = [values[i] for i in idx]
-        key = name if split == 1 else f"{name}{ci}"
-        if style == "vlen":
-            obj.attrs.create(key, part, dtype=h5py.string_dtype("utf-8"))
-        else:
-            obj.attrs[key] = np.array([s.encode("utf8") for s in part])  # fixed-length, as Keras 2 writes
+    Keras passes a list of bytes: unsplit, h5py 3 stores it as variable-length ASCII strings
+    (style "keras"); when split, each chunk is a numpy 'S' array, stored fixed-length.
+    style "fixed" stores fixed-length ASCII everywhere (what h5py 2.x wrote for Keras).
+    """
+    encoded = [s.encode("utf8") for s in values]
+    if split > 1:
+        for ci, chunk in enumerate(np.array_split(np.asarray(encoded), split)):
+            obj.attrs[f"{name}{ci}"] = chunk
+    elif style == "fixed":
+        obj.attrs[name] = np.asarray(encoded) if encoded else np.zeros((0,), np.float64)
+    else:
+        obj.attrs[name] = encoded  # list of bytes (empty list -> empty float64 array, as Keras gets)
 
 
-def write_keras_variant(src, dst, rename=lambda n: n, style="fixed", split_layer=None):
+def write_keras_variant(src, dst, rename=lambda n: n, style="keras", split_layer=None):
     """Rewrite a Keras-2 weights h5 with renamed weights / other attr storage / split weight_names."""
     import h5py
 
@@ -805,11 +809,8 @@ def write_keras_variant(src, dst, rename=lambda n: n, style="fixed", split_layer
         _write_str_list_attr(f, "layer_names", layers, style)
         for k in ("backend", "keras_version"):
             v = root_attrs[k]
-            v = v.decode() if isinstance(v, bytes) else str(v)
-            if style == "vlen":
-                f.attrs.create(k, v, dtype=h5py.string_dtype("utf-8"))
-            else:
-                f.attrs[k] = v.encode("utf8")
+            v = (v.decode() if isinstance(v, bytes) else str(v)).encode("utf8")
+            f.attrs[k] = np.bytes_(v) if style == "fixed" else v
         for name in sorted(groups):
             g = f.create_group(name)
             names = [rename(w) for w, _ in groups[name]]
@@ -1213,9 +1214,10 @@ def generate(out):
     model_prefix_in = in_groups["vit"][0][0].split("/")[0]
     variants = [
         ("tf-classifier-split-weight-names.h5", src_clf, {"split_layer": "vit"}, "classifier",
-         "weight_names of group 'vit' split into attrs weight_names0 / weight_names1 (np.array_split), as Keras does when an attr exceeds 64 KB"),
-        ("tf-classifier-vlen-attrs.h5", src_clf, {"style": "vlen"}, "classifier",
-         "layer_names / weight_names / backend / keras_version stored as variable-length UTF-8 strings (Keras 2 writes fixed-length)"),
+         "weight_names of group 'vit' split into attrs weight_names0 / weight_names1 (np.array_split of a numpy bytes array, so fixed-length strings), as Keras does when an attr exceeds 64 KB"),
+        ("tf-classifier-fixed-attrs.h5", src_clf, {"style": "fixed"}, "classifier",
+         "layer_names / weight_names / backend / keras_version stored as fixed-length ASCII strings (as Keras 2 with h5py 2.x "
+         "wrote them, e.g. in older hub files); tf-keras 2.21 with h5py 3 writes variable-length ASCII"),
         ("tf-in21k-suffix-1.h5", src_in21k, {"rename": lambda w: w.replace(model_prefix_in + "/", model_prefix_in + "_1/", 1)}, "in21k",
          f"model-name component '{model_prefix_in}' renamed '{model_prefix_in}_1' (a second model built in one process)"),
         ("tf-classifier-keras3-names.h5", src_clf, {"rename": lambda w: w[:-2] if w.endswith(":0") else w}, "classifier",
