@@ -140,18 +140,18 @@ def make_images(out):
     with open(os.path.join(d, "LICENSE.md"), "w") as f:
         f.write(
             "# Sample images\n\n"
-            "Derived (cropped, downscaled, converted) from the sample images that ship with\n"
-            f"scikit-image {skimage.__version__} (`skimage.data`: astronaut, chelsea, coffee, camera, rocket).\n"
-            "scikit-image and its bundled data are distributed under the BSD 3-Clause licence;\n"
-            "see https://scikit-image.org/docs/stable/api/skimage.data.html for each image's\n"
-            "origin (the astronaut image is a NASA public-domain photograph; `camera` and\n"
-            "`rocket` are CC0 / public domain; `chelsea` and `coffee` were contributed to\n"
-            "scikit-image by Stefan van der Walt and Rachel Michetti under its licence).\n\n"
-            "BSD 3-Clause License, Copyright (C) 2019, the scikit-image team. All rights reserved.\n"
-            "Redistribution and use in source and binary forms, with or without modification, are\n"
-            "permitted provided that the conditions of the BSD 3-Clause licence are met (retain this\n"
-            "notice; no endorsement using the names of the copyright holders).\n\n"
-            "Files: " + ", ".join(n for n, *_ in IMAGES) + " (written by `samples/generate.py`).\n"
+            "Derived (centre-cropped, downscaled, converted to other modes) by `samples/generate.py` from the\n"
+            f"sample images bundled with scikit-image {skimage.__version__} (`skimage.data`), distributed with\n"
+            "scikit-image under its BSD 3-Clause licence. The originals' own terms, per the skimage.data docs:\n\n"
+            "| file(s) | source | terms |\n|---|---|---|\n"
+            "| astronaut.jpg | `skimage.data.astronaut()`: Eileen Collins, NASA Great Images database | no known copyright restrictions, public domain |\n"
+            "| chelsea.png, chelsea-grey.jpg | `skimage.data.chelsea()`: photograph by Stefan van der Walt | CC0 |\n"
+            "| coffee-rgba.png | `skimage.data.coffee()`: photograph by Rachel Michetti | CC0 |\n"
+            "| camera.png, camera-16bit.png | `skimage.data.camera()`: photograph by Lav Varshney | CC0 |\n"
+            "| rocket-palette.png | `skimage.data.rocket()`: SpaceX Photos | released into the public domain by SpaceX |\n\n"
+            "scikit-image: Copyright (C) 2019, the scikit-image team. All rights reserved. Redistribution and use\n"
+            "in source and binary forms, with or without modification, are permitted under the BSD 3-Clause\n"
+            "licence (https://github.com/scikit-image/scikit-image/blob/main/LICENSE.txt).\n"
         )
     return [os.path.join(d, n) for n, *_ in IMAGES]
 
