@@ -37,6 +37,7 @@ order aborts the process).  No weights are downloaded: every model is random-ini
 """
 
 import argparse
+import ast
 import copy
 import io
 import json
@@ -588,13 +589,13 @@ def _array_record(name, raw_bytes, member=None):
     rec = {"name": name}
     if member:
         rec["member"] = member
-    rec["descr"] = np.lib.format.dtype_to_descr(dtype)
-    if not isinstance(rec["descr"], str):
-        rec["descr"] = str(rec["descr"])
-    rec.update({"shape": list(shape), "fortran_order": bool(fortran), "header_version": list(version), "data_offset": None})
-    # data offset: magic(6)+version(2)+len(2|4)+header
-    hl = int.from_bytes(raw_bytes[8:10], "little") if version == (1, 0) else int.from_bytes(raw_bytes[8:12], "little")
-    rec["data_offset"] = (10 if version == (1, 0) else 12) + hl
+    # data offset: magic(6)+version(2)+len(2|4)+header; descr exactly as the header spells it
+    start = 10 if version == (1, 0) else 12
+    hl = int.from_bytes(raw_bytes[8:start], "little")
+    header = ast.literal_eval(raw_bytes[start:start + hl].decode("utf8" if version == (3, 0) else "latin1"))
+    rec["descr"] = header["descr"] if isinstance(header["descr"], str) else str(header["descr"])
+    rec["numpy_dtype"] = dtype.str
+    rec.update({"shape": list(shape), "fortran_order": bool(fortran), "header_version": list(version), "data_offset": start + hl})
     if dtype.hasobject:
         rec["refuse"] = True
         rec["reason"] = "object dtype (pickled data)"
