@@ -32,7 +32,7 @@ let package = Package(
         // Image decoding and ViTImageProcessor-exact preprocessing.
         .target(name: "ImageIO", dependencies: ["Tensors", "CPNG", "CJPEG"]),
         // ViT config, naming schemes, graph, forward pass.
-        .target(name: "VisionTransformer", dependencies: ["Tensors", "Checkpoints", "ImageIO", "COpenBLAS"]),
+        .target(name: "VisionTransformer", dependencies: ["Tensors", "Checkpoints", "SafeTensors", "ImageIO", "COpenBLAS"]),
         .executableTarget(
             name: "vitkit",
             dependencies: [

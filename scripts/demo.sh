@@ -1,7 +1,29 @@
 #!/usr/bin/env bash
-# The main job on the shipped samples: inspect the transformers-written checkpoint.
+# The main job on the shipped samples: verify every sample checkpoint (four ecosystems,
+# f32/f16/bf16) against the outputs transformers recorded, then show a prediction.
 set -euo pipefail
-vitkit=${1:-.build/release/vitkit}
 cd "$(dirname "$0")/.."
-echo "== vitkit inspect samples/models/hf-in21k"
-"$vitkit" inspect samples/models/hf-in21k
+vitkit=${1:-.build/release/vitkit}
+exp=samples/expected/expectations
+check() { # checkpoint expectations
+  printf '%-44s ' "$1"
+  "$vitkit" verify "$1" --expectations "$exp/$2.json" | tail -n 1
+}
+echo "== verify: vitkit's forward pass vs transformers (max |diff| <= 1e-4 on logits/pooler/cls)"
+check samples/models/hf-classifier hf-classifier
+check samples/models/hf-in21k hf-in21k
+check samples/models/hf-sharded hf-sharded
+check samples/models/hf-classifier-f16 hf-classifier-f16
+check samples/models/hf-classifier-bf16 hf-classifier-bf16
+check samples/models/tf-classifier hf-classifier
+check samples/models/tf-in21k hf-in21k
+check samples/models/jax/classifier.npz hf-classifier
+check samples/models/jax/in21k.npz hf-in21k
+check samples/models/timm/classifier.safetensors hf-classifier
+check samples/models/hf-classifier hf-classifier-96
+echo
+echo "== predict"
+"$vitkit" predict samples/models/hf-classifier samples/images/chelsea.png samples/images/astronaut.jpg --top-k 3
+echo
+echo "== inspect (layer view)"
+"$vitkit" inspect samples/models/jax/in21k.npz | head -n 12

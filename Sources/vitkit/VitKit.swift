@@ -5,6 +5,6 @@ struct VitKit: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vitkit",
         abstract: "Inspect, convert and run Vision Transformer checkpoints (safetensors, NumPy, HDF5).",
-        subcommands: [Inspect.self, Convert.self, Diff.self]
+        subcommands: [Inspect.self, Convert.self, Diff.self, Predict.self, Verify.self]
     )
 }

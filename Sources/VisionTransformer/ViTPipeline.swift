@@ -1,0 +1,70 @@
+import ImageIO
+import Tensors
+
+/// Images in, outputs out: `ViTImageProcessor`-exact preprocessing followed by the forward
+/// pass. This is what `predict` and `verify` run.
+public final class ViTPipeline: Sendable {
+    public let checkpoint: ViTCheckpoint
+    public let forward: ViTForward
+    public let preprocessor: ImagePreprocessor
+    /// The square input size in pixels.
+    public let imageSize: Int
+
+    /// - Parameters:
+    ///   - imageSize: run at this resolution (position embeddings interpolated like
+    ///     transformers' `interpolate_pos_encoding=True`); default: the model's.
+    ///   - preprocessing: a processor config overriding the checkpoint's
+    ///     `preprocessor_config.json` (an expectations file's `preprocessing`).
+    public init(checkpoint: ViTCheckpoint, imageSize: Int? = nil, preprocessing: JSON? = nil, allowUnused: Bool = false) throws {
+        self.checkpoint = checkpoint
+        forward = try ViTForward(checkpoint, allowUnused: allowUnused)
+        let size = imageSize ?? checkpoint.config.imageSize
+        guard size > 0, size % checkpoint.config.patchSize == 0 else {
+            throw ViTError.input("--image-size \(size) must be a positive multiple of the patch size \(checkpoint.config.patchSize)")
+        }
+        self.imageSize = size
+        preprocessor = try ImagePreprocessor(preprocessorConfig: preprocessing ?? checkpoint.checkpoint.preprocessorConfig, imageSize: size)
+    }
+
+    /// The pixel tensor `[3, S, S]` for an image file.
+    public func pixels(path: String) throws -> Tensor {
+        try preprocessor.pixelValues(path: path)
+    }
+
+    /// Outputs for each image, in order. Images are run in batches of `batchSize`.
+    public func run(paths: [String], batchSize: Int = 8) throws -> [ViTOutputs] {
+        var outputs: [ViTOutputs] = []
+        var start = 0
+        while start < paths.count {
+            let chunk = paths[start..<min(start + batchSize, paths.count)]
+            var pixels: [Float] = []
+            for p in chunk { pixels += try preprocessor.pixelValues(path: p).floats() }
+            outputs += try forward.run(pixels: pixels, batch: chunk.count, size: imageSize)
+            start += batchSize
+        }
+        return outputs
+    }
+
+    /// Top-k classes with softmax scores (empty without a classifier).
+    public func topK(_ out: ViTOutputs, k: Int) -> [(index: Int, label: String, score: Float)] {
+        guard let logits = out.logits else { return [] }
+        let probs = TopK.softmax(logits)
+        let labels = checkpoint.config.labels
+        return TopK.indices(logits, k: k).map { ($0, $0 < labels.count ? labels[$0] : "LABEL_\($0)", probs[$0]) }
+    }
+
+    /// One `predict --json` result entry.
+    public func json(image: String, output o: ViTOutputs, topK k: Int) -> JSON {
+        func arr(_ v: [Float]) -> JSON { .array(v.map { JSON.float($0) }) }
+        var m: [(String, JSON)] = [("image", .string(image))]
+        if let l = o.logits { m.append(("logits", arr(l))) }
+        if let p = o.poolerOutput { m.append(("pooler_output", arr(p))) }
+        m.append(("cls", arr(o.cls)))
+        if o.logits != nil {
+            m.append(("top_k", .array(topK(o, k: k).map {
+                .object([("index", .int($0.index)), ("label", .string($0.label)), ("score", .float($0.score))])
+            })))
+        }
+        return .object(m)
+    }
+}

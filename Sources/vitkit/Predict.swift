@@ -1,0 +1,56 @@
+import ArgumentParser
+import Tensors
+import VisionTransformer
+
+struct Predict: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a ViT checkpoint on images: top-k labels, or an embedding summary for models without a classifier.",
+        discussion: "--json prints {\"results\": [{image, logits, pooler_output, cls, top_k}]} in argument order."
+    )
+
+    @Argument(help: "Checkpoint (any format).") var checkpoint: String
+    @Argument(help: "PNG or JPEG images.") var images: [String]
+    @Option(help: "How many classes to show per image.") var topK = 5
+    @Option(help: "Run at this square resolution (position embeddings interpolated).") var imageSize: Int?
+    @Flag(help: "Print JSON.") var json = false
+    @Option(help: "Also write each image's pixel tensor [3,S,S] as DIR/<image name>.npy.") var savePixels: String?
+    @Flag(help: "Ignore stored tensors that are not part of the graph.") var allowUnused = false
+    @OptionGroup var vit: ViTOptions
+
+    func validate() throws {
+        guard topK > 0 else { throw ValidationError("--top-k must be positive") }
+        guard !images.isEmpty else { throw ValidationError("give at least one image") }
+    }
+
+    func run() throws {
+        let model = try vit.vit(checkpoint)
+        let pipeline = try ViTPipeline(checkpoint: model, imageSize: imageSize, allowUnused: allowUnused)
+        if let dir = savePixels {
+            try FileSystem.makeDirectory(dir)
+            for image in images {
+                try PixelDump.write(pipeline.pixels(path: image), to: FileSystem.join(dir, FileSystem.baseName(of: image) + ".npy"))
+            }
+        }
+        let outputs = try pipeline.run(paths: images)
+        if json {
+            print(JSON.object([("results", .array(zip(images, outputs).map { pipeline.json(image: $0, output: $1, topK: topK) }))]).prettyText)
+            return
+        }
+        for (image, out) in zip(images, outputs) {
+            print(image)
+            let top = pipeline.topK(out, k: topK)
+            if top.isEmpty {
+                let v = out.poolerOutput ?? out.cls
+                let norm = v.reduce(0) { $0 + Double($1) * Double($1) }.squareRoot()
+                let kind = out.poolerOutput != nil ? "pooler output" : "cls embedding"
+                print("  \(kind): \(v.count) values, L2 norm \(fmt(norm)), first: " + v.prefix(5).map { fmt(Double($0)) }.joined(separator: " "))
+            }
+            for t in top { print("  \(fmt(Double(t.score) * 100))%  \(t.label)  (class \(t.index))") }
+        }
+    }
+
+    func fmt(_ v: Double) -> String {
+        let r = (v * 1000).rounded() / 1000
+        return "\(r)"
+    }
+}

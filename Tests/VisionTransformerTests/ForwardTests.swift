@@ -1,0 +1,50 @@
+import Foundation
+import Testing
+import Tensors
+@testable import VisionTransformer
+
+/// The forward pass against outputs transformers recorded (samples/expected/expectations),
+/// fed with the pixel tensors ViTImageProcessor produced (samples/expected/pixels).
+@Suite("forward pass vs transformers")
+struct ForwardTests {
+    static let cases: [(model: String, expectations: String)] = [
+        ("models/hf-classifier", "hf-classifier"),
+        ("models/hf-in21k", "hf-in21k"),
+        ("models/hf-sharded", "hf-sharded"),
+        ("models/hf-classifier-f16", "hf-classifier-f16"),
+        ("models/hf-classifier-bf16", "hf-classifier-bf16"),
+        ("models/tf-classifier", "hf-classifier"),
+        ("models/tf-in21k", "hf-in21k"),
+        ("models/jax/classifier.npz", "hf-classifier"),
+        ("models/jax/in21k.npz", "hf-in21k"),
+        ("models/timm/classifier.safetensors", "hf-classifier"),
+    ]
+
+    @Test(arguments: cases)
+    func outputsMatchTransformers(model: String, expectations: String) throws {
+        let checkpoint = try ViTCheckpoint(path: Fixtures.sample(model))
+        let forward = try ViTForward(checkpoint)
+        let exp = try Fixtures.json(Fixtures.sample("expected/expectations/\(expectations).json"))
+        let images = try #require(exp["images"]?.arrayValue)
+        #expect(!images.isEmpty)
+        for image in images {
+            let path = try #require(image["path"]?.stringValue)
+            let name = (path as NSString).lastPathComponent
+            let pixels = try Fixtures.readFloatNPY(Fixtures.sample("expected/pixels/\(name).npy"))
+            let out = try forward.run(pixels: pixels.values, batch: 1, size: pixels.shape[1])[0]
+            let tol: Float = 1e-4
+            if let logits = Fixtures.floats(image["logits"]) {
+                let got = try #require(out.logits)
+                #expect(maxAbsDiff(got, logits) <= tol, "\(model) \(name) logits: \(maxAbsDiff(got, logits))")
+            } else {
+                #expect(out.logits == nil)
+            }
+            if let pooler = Fixtures.floats(image["pooler_output"]) {
+                let got = try #require(out.poolerOutput)
+                #expect(maxAbsDiff(got, pooler) <= tol, "\(model) \(name) pooler: \(maxAbsDiff(got, pooler))")
+            }
+            let cls = try #require(Fixtures.floats(image["cls"]))
+            #expect(maxAbsDiff(out.cls, cls) <= tol, "\(model) \(name) cls: \(maxAbsDiff(out.cls, cls))")
+        }
+    }
+}
