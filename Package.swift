@@ -28,11 +28,11 @@ let package = Package(
         .target(name: "NumPy", dependencies: ["Tensors", "CDeflate"]),
         .target(name: "HDF5", dependencies: ["Tensors", "CHDF5"]),
         // Opening any path (file, HF directory, shards) as one checkpoint.
-        .target(name: "Checkpoints", dependencies: ["Tensors", "SafeTensors"]),  // NumPy, HDF5 wired in when they land
+        .target(name: "Checkpoints", dependencies: ["Tensors", "SafeTensors", "NumPy", "HDF5"]),
         // Image decoding and ViTImageProcessor-exact preprocessing.
         .target(name: "ImageIO", dependencies: ["Tensors", "CPNG", "CJPEG"]),
         // ViT config, naming schemes, graph, forward pass.
-        .target(name: "VisionTransformer", dependencies: ["Tensors", "Checkpoints", "SafeTensors", "ImageIO", "COpenBLAS"]),
+        .target(name: "VisionTransformer", dependencies: ["Tensors", "Checkpoints", "SafeTensors", "NumPy", "HDF5", "ImageIO", "COpenBLAS"]),
         .executableTarget(
             name: "vitkit",
             dependencies: [

@@ -1,13 +1,44 @@
+import HDF5
+import NumPy
 import Tensors
 
 extension TensorStreamer {
-    /// Google JAX npz (wired when the NumPy target lands).
+    /// Google JAX npz: one stored (uncompressed) member per tensor, written as it is produced.
     func writeNPZ(to path: String) throws {
-        throw ViTError.conversion("\(path): npz output is not available yet")
+        let writer = try NPZWriter(path: path, compressed: false)
+        for item in plan.items { try writer.append(name: item.name, tensor: tensor(item)) }
+        try writer.commit()
     }
 
-    /// Keras h5 (wired when the HDF5 target lands).
+    /// Keras 2 weight file in transformers' TF layout: layer `vit` (and `classifier`), weight
+    /// names in the order TF builds them.
     func writeKeras(to path: String) throws {
-        throw ViTError.conversion("\(path): tf output is not available yet")
+        let items = KerasOrder.sorted(plan.items)
+        var layers: [(layerName: String, weightNames: [String])] = []
+        for item in items {
+            let layer = item.ruleName.hasPrefix("classifier/") ? "classifier" : "vit"
+            if layers.last?.layerName != layer { layers.append((layer, [])) }
+            layers[layers.count - 1].weightNames.append(item.name)
+        }
+        let writer = try KerasWeightsWriter(destination: path, layers: layers)
+        for item in items { try writer.write(weightName: item.name, tensor: tensor(item)) }
+        try writer.commit()
+    }
+}
+
+/// The order transformers' TF ViT lists its weights in (embeddings: cls, positions, patch
+/// conv; each block; final LayerNorm; pooler; classifier).
+enum KerasOrder {
+    static func sorted(_ items: [ConversionPlan.Item]) -> [ConversionPlan.Item] {
+        func rank(_ i: ConversionPlan.Item) -> Int {
+            switch i.canonical[0] {
+            case CanonicalName.cls: 0
+            case CanonicalName.positions: 1
+            case CanonicalName.patchWeight: 2
+            case CanonicalName.patchBias: 3
+            default: 4
+            }
+        }
+        return items.enumerated().sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }.map(\.element)
     }
 }

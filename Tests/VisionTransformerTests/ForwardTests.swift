@@ -7,6 +7,7 @@ import Tensors
 /// fed with the pixel tensors ViTImageProcessor produced (samples/expected/pixels).
 @Suite("forward pass vs transformers")
 struct ForwardTests {
+    /// timm files carry no config: the test gives the HF one (heads, eps 1e-12), as a user would with --config.
     static let cases: [(model: String, expectations: String)] = [
         ("models/hf-classifier", "hf-classifier"),
         ("models/hf-in21k", "hf-in21k"),
@@ -22,7 +23,8 @@ struct ForwardTests {
 
     @Test(arguments: cases)
     func outputsMatchTransformers(model: String, expectations: String) throws {
-        let checkpoint = try ViTCheckpoint(path: Fixtures.sample(model))
+        let config = model.hasPrefix("models/timm") ? Fixtures.sample("models/hf-classifier/config.json") : nil
+        let checkpoint = try ViTCheckpoint(path: Fixtures.sample(model), options: .init(checkpoint: .init(configPath: config)))
         let forward = try ViTForward(checkpoint)
         let exp = try Fixtures.json(Fixtures.sample("expected/expectations/\(expectations).json"))
         let images = try #require(exp["images"]?.arrayValue)
