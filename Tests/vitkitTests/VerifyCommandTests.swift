@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+import Tensors
+
+/// `predict` and `verify` end to end on the committed samples.
+@Suite("vitkit predict and verify")
+struct VerifyCommandTests {
+    @Test(arguments: [
+        ("models/hf-classifier", "hf-classifier"), ("models/hf-in21k", "hf-in21k"),
+        ("models/hf-classifier-f16", "hf-classifier-f16"), ("models/hf-classifier-bf16", "hf-classifier-bf16"),
+        ("models/tf-classifier", "hf-classifier"), ("models/jax/in21k.npz", "hf-in21k"),
+        ("models/hf-classifier", "hf-classifier-96"),
+    ])
+    func verifyPassesAgainstTransformers(model: String, expectations: String) throws {
+        let r = try CLI.run(["verify", CLI.sample(model), "--expectations", CLI.sample("expected/expectations/\(expectations).json"), "--json"])
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+        #expect(r.json?["passed"]?.boolValue == true)
+    }
+
+    @Test func verifyFailsWhenTheModelDiffers() throws {
+        // The in21k expectations do not describe the classifier model.
+        let r = try CLI.run(["verify", CLI.sample("models/hf-classifier"), "--expectations", CLI.sample("expected/expectations/hf-in21k.json")])
+        #expect(r.status != 0)
+        #expect(r.stdout.contains("FAIL"))
+    }
+
+    @Test func predictJSONHasTheDocumentedKeys() throws {
+        let images = [CLI.sample("images/chelsea.png"), CLI.sample("images/astronaut.jpg")]
+        let r = try CLI.run(["predict", CLI.sample("models/hf-classifier"), "--json", "--top-k", "3"] + images)
+        #expect(r.status == 0, "\(r.stderr)")
+        let results = try #require(r.json?["results"]?.arrayValue)
+        #expect(results.count == 2)
+        #expect(results.map { $0["image"]?.stringValue } == images)
+        #expect(results[0]["logits"]?.arrayValue?.count == 5)
+        #expect(results[0]["cls"]?.arrayValue?.count == 48)
+        #expect(results[0]["top_k"]?.arrayValue?.count == 3)
+        #expect(results[0]["top_k"]?.arrayValue?[0]["label"]?.stringValue != nil)
+        let in21k = try CLI.run(["predict", CLI.sample("models/hf-in21k"), "--json", images[0]])
+        let first = try #require(in21k.json?["results"]?.arrayValue?.first)
+        #expect(first["pooler_output"]?.arrayValue?.count == 48)
+        #expect(first["logits"] == nil && first["top_k"] == nil)
+    }
+
+    @Test func recordThenVerifyAndAgainst() throws {
+        let dir = try CLI.tempDir()
+        let out = dir.appendingPathComponent("mine.json").path
+        let images = [CLI.sample("images/chelsea.png"), CLI.sample("images/camera.png")]
+        let rec = try CLI.run(["verify", CLI.sample("models/hf-classifier"), "--record", out] + images)
+        #expect(rec.status == 0, "\(rec.stderr)")
+        let again = try CLI.run(["verify", CLI.sample("models/tf-classifier"), "--expectations", out])
+        #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
+        let against = try CLI.run(["verify", CLI.sample("models/jax/classifier.npz"), "--against", CLI.sample("models/hf-classifier")] + images)
+        #expect(against.status == 0, "\(against.stdout)\(against.stderr)")
+    }
+}
