@@ -53,7 +53,7 @@ public enum Conversion {
             files = try DirectoryOutput.write(destination, force: options.force) { dir in
                 try writer.writeSafeTensors(to: FileSystem.join(dir, "model.safetensors"), metadata: [("format", "pt")])
                 try HFOutput.writeConfigs(dir: dir, source: source)
-                return ["model.safetensors", "config.json"] + (source.checkpoint.preprocessorConfig == nil ? [] : ["preprocessor_config.json"])
+                return ["model.safetensors", "config.json"] + (source.preprocessorConfig == nil ? [] : ["preprocessor_config.json"])
             }
         case .jax:
             try writer.writeNPZ(to: destination)
@@ -65,7 +65,7 @@ public enum Conversion {
             files = try DirectoryOutput.write(destination, force: options.force) { dir in
                 try writer.writeKeras(to: FileSystem.join(dir, "tf_model.h5"))
                 try HFOutput.writeConfigs(dir: dir, source: source)
-                return ["tf_model.h5", "config.json"] + (source.checkpoint.preprocessorConfig == nil ? [] : ["preprocessor_config.json"])
+                return ["tf_model.h5", "config.json"] + (source.preprocessorConfig == nil ? [] : ["preprocessor_config.json"])
             }
         }
         return Result(destination: destination, files: files, tensors: plan.items.count, bytes: writer.bytesWritten,

@@ -6,7 +6,7 @@ enum HFOutput {
         let config = source.config
         let arch = config.hasClassifier ? "ViTForImageClassification" : "ViTModel"
         try writeText(FileSystem.join(dir, "config.json"), config.huggingFaceJSON(architecture: arch).prettyText + "\n")
-        if let pre = source.checkpoint.preprocessorConfig {
+        if let pre = source.preprocessorConfig {
             try writeText(FileSystem.join(dir, "preprocessor_config.json"), pre.prettyText + "\n")
         }
     }

@@ -13,6 +13,7 @@ public enum NativeFormat {
     public static let formatKey = "vitkit.format_version"
     public static let configKey = "vitkit.config"
     public static let version = "1"
+    public static let preprocessorKey = "vitkit.preprocessor_config"
 
     static func parseMetadataJSON(_ text: String, key: String, file: String) throws(ViTError) -> JSON {
         do { return try JSON.parse(text) } catch {
@@ -23,13 +24,15 @@ public enum NativeFormat {
     /// The metadata vitkit writes for a converted checkpoint.
     static func metadata(config: ViTConfig, source: ViTCheckpoint) throws -> [(key: String, value: String)] {
         let weights = try SourceFiles.weightFile(source.checkpoint)
-        return [
+        var meta: [(key: String, value: String)] = [
             (formatKey, version),
             (configKey, config.json.compactText),
             ("vitkit.source_scheme", source.scheme.id.rawValue),
             ("vitkit.source_file", weights),
             ("vitkit.source_sha256", try SHA256.hex(file: weights)),
         ]
+        if let pre = source.preprocessorConfig { meta.append((preprocessorKey, pre.compactText)) }
+        return meta
     }
 }
 

@@ -70,6 +70,9 @@ public final class ViTCheckpoint: Sendable {
         var config = ConfigInference.infer(shapes: shapes, layers: layers, heads: options.heads ?? jaxHeads,
                                            eps: scheme.defaultLayerNormEps)
         var origin = "inferred from tensor shapes"
+        if let v = checkpoint.source.metadata.first(where: { $0.key == NativeFormat.formatKey })?.value, v != NativeFormat.version {
+            throw .invalidConfig("\(checkpoint.path): native format version \(v) is not supported (this vitkit reads \(NativeFormat.version))")
+        }
         if let meta = checkpoint.source.metadata.first(where: { $0.key == NativeFormat.configKey }) {
             config = try ViTConfig(vitkit: NativeFormat.parseMetadataJSON(meta.value, key: meta.key, file: checkpoint.path))
             origin = "vitkit metadata"
@@ -115,6 +118,13 @@ public final class ViTCheckpoint: Sendable {
         }
         self.report = report
         self.sources = sources
+    }
+
+    /// `preprocessor_config.json` beside the weights, or the copy a native file carries.
+    public var preprocessorConfig: JSON? {
+        if let p = checkpoint.preprocessorConfig { return p }
+        guard let text = checkpoint.source.metadata.first(where: { $0.key == NativeFormat.preprocessorKey })?.value else { return nil }
+        return try? JSON.parse(text)
     }
 
     /// Throws unless every graph parameter was found with the right shape, and (unless

@@ -23,7 +23,7 @@ public final class ViTPipeline: Sendable {
             throw ViTError.input("--image-size \(size) must be a positive multiple of the patch size \(checkpoint.config.patchSize)")
         }
         self.imageSize = size
-        preprocessor = try ImagePreprocessor(preprocessorConfig: preprocessing ?? checkpoint.checkpoint.preprocessorConfig, imageSize: size)
+        preprocessor = try ImagePreprocessor(preprocessorConfig: preprocessing ?? checkpoint.preprocessorConfig, imageSize: size)
     }
 
     /// The pixel tensor `[3, S, S]` for an image file.
