@@ -99,7 +99,13 @@ final class HDF5Reader: @unchecked Sendable {
     ///
     /// - Throws: `.malformed` when nothing or a non-dataset is there; the errors of `inspect`.
     func dataset(at objectPath: String) throws(CheckpointError) -> HDF5DatasetInfo {
-        guard let object = try open(objectPath) else { throw location(objectPath).malformed("no such dataset") }
+        guard let info = try datasetIfPresent(at: objectPath) else { throw location(objectPath).malformed("no such dataset") }
+        return info
+    }
+
+    /// `dataset(at:)`, or nil when no object exists at `objectPath`.
+    func datasetIfPresent(at objectPath: String) throws(CheckpointError) -> HDF5DatasetInfo? {
+        guard let object = try open(objectPath) else { return nil }
         guard H5Iget_type(object.id) == H5I_DATASET else { throw location(objectPath).malformed("is not a dataset") }
         return try HDF5Dataset.inspect(object.id, at: location(objectPath), fileSize: file.fileSize)
     }

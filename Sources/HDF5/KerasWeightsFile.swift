@@ -81,13 +81,12 @@ public final class KerasWeightsFile: TensorSource {
                 guard HDF5Path.components(name) != nil else {
                     throw .malformed(file: path, reason: "weight name '\(name)' in layer '\(layer)' is not a valid HDF5 path")
                 }
-                guard try reader.open(datasetPath) != nil else {
+                guard let info = try reader.datasetIfPresent(at: datasetPath) else {
                     throw .malformed(file: path, reason: "weight '\(name)' listed in weight_names of layer '\(layer)' has no dataset '\(datasetPath)'")
                 }
                 guard datasetPaths[name] == nil else {
                     throw .malformed(file: path, reason: "weight '\(name)' is listed twice (layers '\(layers[name]!)' and '\(layer)')")
                 }
-                let info = try reader.dataset(at: datasetPath)
                 weights.append(KerasWeight(name: name, layer: layer, dtype: info.dtype, shape: info.shape))
                 datasetPaths[name] = datasetPath
                 layers[name] = layer
