@@ -56,3 +56,16 @@ public final class MappedFile: @unchecked Sendable {
 
     static func errnoText() -> String { String(cString: strerror(errno)) }
 }
+
+extension MappedFile {
+    /// Drops the resident pages wholly inside `range` (they are re-read from the file if
+    /// touched again). Keeps resident memory near one tensor while streaming a large file.
+    public func release(_ range: Range<Int>) {
+        guard let base = bytes.baseAddress, !range.isEmpty else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let start = (range.lowerBound + page - 1) / page * page
+        let end = range.upperBound / page * page
+        guard end > start else { return }
+        _ = madvise(UnsafeMutableRawPointer(mutating: base + start), end - start, MADV_DONTNEED)
+    }
+}

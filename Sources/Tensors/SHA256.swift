@@ -13,54 +13,96 @@ public struct SHA256: Sendable {
 
     /// The hex digest of `bytes`.
     public static func hex(_ bytes: UnsafeRawBufferPointer) -> String {
-        var h: [UInt32] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]
-        let n = bytes.count
-        var tail = [UInt8](repeating: 0, count: ((n % 64) + 9 + 63) / 64 * 64)
-        let full = n / 64 * 64
-        for i in 0..<(n - full) { tail[i] = bytes[full + i] }
-        tail[n - full] = 0x80
-        let bits = UInt64(n) &* 8
-        for i in 0..<8 { tail[tail.count - 1 - i] = UInt8(truncatingIfNeeded: bits >> (8 * UInt64(i))) }
-        var w = [UInt32](repeating: 0, count: 64)
-        w.withUnsafeMutableBufferPointer { w in
-            var offset = 0
-            while offset < full {
-                compress(&h, UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + 64)]), w)
-                offset += 64
-            }
-            tail.withUnsafeBytes { t in
-                var o = 0
-                while o < t.count { compress(&h, UnsafeRawBufferPointer(rebasing: t[o..<(o + 64)]), w); o += 64 }
+        var state = SHA256()
+        state.update(bytes)
+        return state.finalize()
+    }
+
+    var h: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) =
+        (0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19)
+    var pending: [UInt8] = []
+    var length: UInt64 = 0
+
+    public init() {}
+
+    /// Hashes more bytes.
+    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
+        length &+= UInt64(bytes.count)
+        var offset = 0
+        if !pending.isEmpty {
+            let take = min(64 - pending.count, bytes.count)
+            pending.append(contentsOf: bytes[0..<take])
+            offset = take
+            if pending.count == 64 {
+                pending.withUnsafeBytes { compressBlocks($0.baseAddress!, count: 1) }
+                pending.removeAll(keepingCapacity: true)
             }
         }
+        let blocks = (bytes.count - offset) / 64
+        if blocks > 0, let base = bytes.baseAddress {
+            compressBlocks(base + offset, count: blocks)
+            offset += blocks * 64
+        }
+        if offset < bytes.count { pending.append(contentsOf: bytes[offset...]) }
+    }
+
+    /// The hex digest of everything hashed so far.
+    public mutating func finalize() -> String {
+        let bits = length &* 8
+        var tail = pending
+        tail.append(0x80)
+        while tail.count % 64 != 56 { tail.append(0) }
+        for i in (0..<8).reversed() { tail.append(UInt8(truncatingIfNeeded: bits >> (8 * UInt64(i)))) }
+        tail.withUnsafeBytes { compressBlocks($0.baseAddress!, count: tail.count / 64) }
         let digits = Array("0123456789abcdef")
         var out = ""
-        for v in h { for s in stride(from: 28, through: 0, by: -4) { out.append(digits[Int((v >> UInt32(s)) & 0xF)]) } }
+        for v in [h.0, h.1, h.2, h.3, h.4, h.5, h.6, h.7] {
+            for s in stride(from: 28, through: 0, by: -4) { out.append(digits[Int((v >> UInt32(s)) & 0xF)]) }
+        }
         return out
     }
 
-    @inline(__always)
-    static func compress(_ h: inout [UInt32], _ block: UnsafeRawBufferPointer, _ w: UnsafeMutableBufferPointer<UInt32>) {
-        for i in 0..<16 { w[i] = UInt32(bigEndian: block.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)) }
-        for i in 16..<64 {
-            let s0 = w[i - 15].rotr(7) ^ w[i - 15].rotr(18) ^ (w[i - 15] >> 3)
-            let s1 = w[i - 2].rotr(17) ^ w[i - 2].rotr(19) ^ (w[i - 2] >> 10)
-            w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
+    mutating func compressBlocks(_ p: UnsafeRawPointer, count: Int) {
+        var w = (0..<64).map { _ in UInt32(0) }
+        w.withUnsafeMutableBufferPointer { wp in
+            let w = wp.baseAddress!
+            SHA256.k.withUnsafeBufferPointer { kp in
+                let k = kp.baseAddress!
+                for block in 0..<count {
+                    let b = p + block * 64
+                    for i in 0..<16 { w[i] = UInt32(bigEndian: b.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)) }
+                    for i in 16..<64 {
+                        let x = w[i - 15], y = w[i - 2]
+                        let s0 = x.rotr(7) ^ x.rotr(18) ^ (x >> 3)
+                        let s1 = y.rotr(17) ^ y.rotr(19) ^ (y >> 10)
+                        w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
+                    }
+                    var (a, b2, c, d, e, f, g, hh) = h
+                    for i in 0..<64 {
+                        let t1 = hh &+ (e.rotr(6) ^ e.rotr(11) ^ e.rotr(25)) &+ ((e & f) ^ (~e & g)) &+ k[i] &+ w[i]
+                        let t2 = (a.rotr(2) ^ a.rotr(13) ^ a.rotr(22)) &+ ((a & b2) ^ (a & c) ^ (b2 & c))
+                        hh = g; g = f; f = e; e = d &+ t1; d = c; c = b2; b2 = a; a = t1 &+ t2
+                    }
+                    h = (h.0 &+ a, h.1 &+ b2, h.2 &+ c, h.3 &+ d, h.4 &+ e, h.5 &+ f, h.6 &+ g, h.7 &+ hh)
+                }
+            }
         }
-        var a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7]
-        for i in 0..<64 {
-            let t1 = hh &+ (e.rotr(6) ^ e.rotr(11) ^ e.rotr(25)) &+ ((e & f) ^ (~e & g)) &+ k[i] &+ w[i]
-            let t2 = (a.rotr(2) ^ a.rotr(13) ^ a.rotr(22)) &+ ((a & b) ^ (a & c) ^ (b & c))
-            hh = g; g = f; f = e; e = d &+ t1; d = c; c = b; b = a; a = t1 &+ t2
-        }
-        h[0] &+= a; h[1] &+= b; h[2] &+= c; h[3] &+= d; h[4] &+= e; h[5] &+= f; h[6] &+= g; h[7] &+= hh
     }
 
     /// The hex digest of a file's contents (memory-mapped).
     public static func hex(file path: String) throws(CheckpointError) -> String {
         let f = try MappedFile(path: path)
-        f.adviseSequential(0..<f.count)
-        return hex(f.bytes)
+        var state = SHA256()
+        let chunk = 8 << 20
+        var offset = 0
+        while offset < f.count {
+            let r = offset..<min(offset + chunk, f.count)
+            f.adviseSequential(r)
+            state.update(UnsafeRawBufferPointer(rebasing: f.bytes[r]))
+            f.release(r)
+            offset = r.upperBound
+        }
+        return state.finalize()
     }
 }
 

@@ -48,6 +48,11 @@ public struct TensorData: Sendable {
         return false
     }
 
+    /// For a mapped view, drops its resident pages (a hint: the data stays readable).
+    public func releaseResidentPages() {
+        if case .mapped(let file, let r) = backing { file.release(r) }
+    }
+
     /// Number of bytes.
     public var count: Int {
         switch backing {

@@ -8,6 +8,8 @@ final class TensorStreamer {
     let plan: ConversionPlan
     let dtype: DType?
     private(set) var bytesWritten = 0
+    /// Source tensors of the item produced last, released when the next one is requested.
+    private var previous: [Tensor] = []
 
     init(source: ViTCheckpoint, plan: ConversionPlan, dtype: DType?) {
         self.source = source
@@ -17,6 +19,9 @@ final class TensorStreamer {
 
     /// The stored tensor for a plan item: canonical parameters, inverse layout, dtype.
     func tensor(_ item: ConversionPlan.Item) throws -> Tensor {
+        for t in previous { t.data.releaseResidentPages() }
+        let stored = try Set(item.canonical.map { try source.storedName(of: $0) }).sorted()
+        previous = try stored.map { try source.checkpoint.source.tensor(named: $0) }
         let canonical = try item.canonical.map { try source.parameter($0) }
         let firstType = canonical[0].dtype
         let unified = try canonical.map { try $0.converted(to: dtype ?? firstType) }

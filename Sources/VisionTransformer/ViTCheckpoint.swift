@@ -148,6 +148,14 @@ public final class ViTCheckpoint: Sendable {
         return s.layout.toCanonical(stored, parts: s.parts)[s.part]
     }
 
+    /// The stored tensor a graph parameter comes from.
+    public func storedName(of name: String) throws -> String {
+        guard let s = sources[name] else {
+            throw ViTError.mapping(file: checkpoint.path, report: "missing: graph parameter \(name)")
+        }
+        return s.stored
+    }
+
     /// The graph parameter `name` as float32 values.
     public func floats(_ name: String) throws -> [Float] {
         try parameter(name).floats()
