@@ -1,0 +1,94 @@
+import Foundation
+import ImageIO
+import Tensors
+import Testing
+
+/// Configuration handling and the float arithmetic of `ViTImageProcessor`.
+@Suite struct ImagePreprocessorTests {
+    /// A 16x16 image holding every byte value: R = i, G = 255 - i, B = 7i mod 256.
+    static let allBytes: RGBImage = {
+        var pixels: [UInt8] = []
+        for i in 0..<256 { pixels += [UInt8(i), UInt8(255 - i), UInt8((i * 7) % 256)] }
+        return RGBImage(width: 16, height: 16, pixels: pixels)
+    }()
+
+    func config(_ text: String) throws -> ImagePreprocessor {
+        try ImagePreprocessor(preprocessorConfig: try JSON.parse(text), imageSize: 99)
+    }
+
+    func crc(_ values: [Float]) -> UInt32 {
+        TestPNG.crc32(values.flatMap { v in withUnsafeBytes(of: v.bitPattern.littleEndian) { Array($0) } })
+    }
+
+    /// CRC-32 of `ViTImageProcessor(...)(allBytes)` float32 bytes, from transformers 4.57.
+    @Test(arguments: [
+        (
+            #"{"do_resize": false, "image_mean": [0.485, 0.456, 0.406], "image_std": [0.229, 0.224, 0.225]}"#,
+            UInt32(0x415C_E77B)
+        ),
+        (#"{"do_resize": false, "rescale_factor": 0.5, "do_normalize": false}"#, 0x9B4D_BE69),
+        (#"{"do_resize": false, "do_rescale": false}"#, 0x98FE_282C),
+        (#"{"do_resize": false}"#, 0x3014_9789),
+    ])
+    func floatsMatchTransformersBitForBit(json: String, expected: UInt32) throws {
+        let values = try config(json).pixelValues(image: Self.allBytes)
+        #expect(values.count == 3 * 256)
+        #expect(crc(values) == expected)
+    }
+
+    @Test func nonSquareSizeAndScalarMeanStd() throws {
+        let p = try config(#"{"size": {"height": 7, "width": 20}, "image_mean": 0.3, "image_std": 0.7, "resample": 2}"#)
+        #expect(p.height == 7 && p.width == 20)
+        let tensor = p.pixelTensor(image: Self.allBytes)
+        #expect(tensor.shape == [3, 7, 20] && tensor.dtype == .f32)
+        #expect(crc(try tensor.floats()) == 0x0E39_5F1D)
+    }
+
+    @Test func defaults() throws {
+        let none = try ImagePreprocessor(preprocessorConfig: nil, imageSize: 384)
+        #expect(none == ImagePreprocessor(size: 384))
+        #expect(try ImagePreprocessor(preprocessorConfig: nil) == ImagePreprocessor(size: 224))
+        let empty = try config("{}")
+        #expect(empty.height == 99 && empty.mean == [0.5, 0.5, 0.5] && empty.std == [0.5, 0.5, 0.5])
+        #expect(empty.rescaleFactor == 1.0 / 255.0)
+        let hf = try config(
+            #"""
+            {"do_normalize": true, "do_rescale": true, "do_resize": true, "image_mean": [0.5, 0.5, 0.5],
+             "image_processor_type": "ViTImageProcessor", "image_std": [0.5, 0.5, 0.5], "resample": 2,
+             "rescale_factor": 0.00392156862745098, "size": {"height": 224, "width": 224}}
+            """#)
+        #expect(hf == ImagePreprocessor(size: 224))
+        #expect(try config(#"{"size": 32}"#).width == 32)
+    }
+
+    @Test(arguments: [
+        #"{"size": {"shortest_edge": 224}}"#, #"{"resample": 3}"#, #"{"do_center_crop": true}"#,
+        #"{"image_mean": [0.5, 0.5]}"#, #"{"image_std": [0.5, 0, 0.5]}"#, #"{"do_resize": "yes"}"#, #"[1, 2]"#,
+        #"{"size": 0}"#,
+    ])
+    func unsupportedConfigsAreRefused(json: String) {
+        #expect(throws: ImageError.self) { try config(json) }
+    }
+
+    @Test func pixelTensorMatchesPixelValues() throws {
+        let p = ImagePreprocessor(size: 10)
+        #expect(try p.pixelTensor(image: Self.allBytes).floats() == p.pixelValues(image: Self.allBytes))
+        #expect(p.value(255, channel: 0) == 1.0 && p.value(0, channel: 2) == -1.0)
+    }
+
+    @Test func npyHeaderMatchesNumpy() throws {
+        let dir = Fixtures.temporaryDirectory()
+        // np.save(np.zeros((5,), np.float32)) header; shape () is padded the same way.
+        let expected = "{'descr': '<f4', 'fortran_order': False, 'shape': (5,), }"
+        try ImagePreprocessor.writeNPY(Tensor(floats: [1, 2, 3, 4, 5], shape: [5]), path: dir + "/a.npy")
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dir + "/a.npy")))
+        #expect(bytes.count == 128 + 20)
+        #expect(Array(bytes[0..<10]) == [0x93] + Array("NUMPY".utf8) + [1, 0, 118, 0])
+        #expect(String(decoding: bytes[10..<(10 + expected.utf8.count)], as: UTF8.self) == expected)
+        #expect(bytes[127] == 0x0A && bytes[(10 + expected.utf8.count)..<127].allSatisfy { $0 == 0x20 })
+        #expect(try NPYArray(path: dir + "/a.npy").values == [1, 2, 3, 4, 5])
+        #expect(throws: ImageError.self) {
+            try ImagePreprocessor.writeNPY(Tensor(floats: [1], shape: [1]), path: dir + "/missing/dir/a.npy")
+        }
+    }
+}
