@@ -2,8 +2,8 @@
 #   make demo   install what is missing, build (release), run the main job on samples/
 #   make test   install what is missing, run the test suite
 SHELL := /bin/bash
-APT_PACKAGES := pkg-config libhdf5-dev zlib1g-dev libopenblas-dev libpng-dev libjpeg62-turbo-dev
-PKG_CONFIG_NAMES := hdf5 zlib openblas libpng libjpeg
+APT_PACKAGES := pkg-config libhdf5-dev zlib1g-dev libblis-dev libpng-dev libjpeg62-turbo-dev
+PKG_CONFIG_NAMES := hdf5 zlib libpng libjpeg
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VITKIT := .build/release/vitkit
 
@@ -12,6 +12,7 @@ VITKIT := .build/release/vitkit
 deps:
 	@missing=0; command -v pkg-config >/dev/null || missing=1; \
 	for p in $(PKG_CONFIG_NAMES); do pkg-config --exists $$p 2>/dev/null || missing=1; done; \
+	dpkg -s libblis-dev >/dev/null 2>&1 || missing=1; \
 	if [ $$missing = 1 ]; then \
 	  echo "Installing system libraries: $(APT_PACKAGES)"; \
 	  $(SUDO) apt-get update -qq && \
@@ -26,6 +27,11 @@ demo: build
 
 test: deps
 	swift test
+
+# Forward-pass benchmark on a checkpoint: make bench CHECKPOINT=path [ARGS="--batch 8"]
+bench: deps
+	swift build -c release --product vitkit-bench
+	.build/release/vitkit-bench $(CHECKPOINT) $(ARGS)
 
 clean:
 	rm -rf .build

@@ -17,7 +17,9 @@ let package = Package(
         // C system libraries: a modulemap + shim header each, found through pkg-config.
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
         .systemLibrary(name: "CDeflate", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        // BLIS rather than OpenBLAS: Debian's OpenBLAS 0.3.21 falls back to its generic (Prescott)
+        // kernels on these CPUs (20 GFLOP/s); BLIS 0.9 selects AVX-512 kernels (124 GFLOP/s). See docs/BENCHMARKS.md.
+        .systemLibrary(name: "CBLIS", providers: [.apt(["libblis-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
 
@@ -32,7 +34,7 @@ let package = Package(
         // Image decoding and ViTImageProcessor-exact preprocessing.
         .target(name: "ImageIO", dependencies: ["Tensors", "CPNG", "CJPEG"]),
         // ViT config, naming schemes, graph, forward pass.
-        .target(name: "VisionTransformer", dependencies: ["Tensors", "Checkpoints", "SafeTensors", "NumPy", "HDF5", "ImageIO", "COpenBLAS"]),
+        .target(name: "VisionTransformer", dependencies: ["Tensors", "Checkpoints", "SafeTensors", "NumPy", "HDF5", "ImageIO", "CBLIS"]),
         .executableTarget(
             name: "vitkit",
             dependencies: [
@@ -40,6 +42,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Benchmarks (run by hand; numbers in docs/BENCHMARKS.md).
+        .executableTarget(name: "vitkit-bench", dependencies: ["VisionTransformer"], path: "Benchmarks/ViTBenchmark"),
 
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
         .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors", "Tensors"]),

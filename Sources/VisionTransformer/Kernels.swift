@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Dispatch
 
 /// Element-wise and row-wise kernels of the forward pass over contiguous float buffers.
 enum Kernels {
@@ -34,17 +35,43 @@ enum Kernels {
         for i in 0..<n { y[i] += x[i] }
     }
 
-    /// Exact GELU: `0.5 x (1 + erf(x / sqrt 2))`.
+    /// Exact GELU `0.5 x (1 + erf(x / sqrt 2))` in place (erf as PyTorch's vectorised CPU
+    /// kernel computes it), split across cores.
     static func geluExact(_ y: UnsafeMutablePointer<Float>, count n: Int) {
-        let r: Float = 0.70710678118654752440
-        for i in 0..<n { let x = y[i]; y[i] = 0.5 * x * (1 + erff(x * r)) }
+        let p = SharedBuffer(y)
+        parallelChunks(n) { start, end in
+            let y = p.pointer
+            for i in start..<end {
+                let x = y[i]
+                y[i] = 0.5 * x * (1 + VectorMath.erf(x * 0.70710678118654752440))
+            }
+        }
     }
 
-    /// Tanh GELU: `0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))`.
+    /// Tanh GELU `0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))` in place.
     static func geluTanh(_ y: UnsafeMutablePointer<Float>, count n: Int) {
-        let c: Float = 0.79788456080286535588
-        for i in 0..<n { let x = y[i]; y[i] = 0.5 * x * (1 + tanhf(c * (x + 0.044715 * x * x * x))) }
+        let p = SharedBuffer(y)
+        parallelChunks(n) { start, end in
+            let y = p.pointer
+            for i in start..<end {
+                let x = y[i]
+                y[i] = 0.5 * x * (1 + VectorMath.tanh(0.79788456080286535588 * (x + 0.044715 * x * x * x)))
+            }
+        }
     }
+
+    /// Runs `body` over `[0, n)` in one chunk per core (a single chunk for small `n`).
+    static func parallelChunks(_ n: Int, _ body: @Sendable (Int, Int) -> Void) {
+        let workers = n >= 1 << 15 ? cores : 1
+        if workers == 1 { body(0, n); return }
+        let step = (n / workers + 15) / 16 * 16
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            let start = min(w * step, n), end = min(start + step, n)
+            if start < end { body(start, end) }
+        }
+    }
+
+    static let cores = max(Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), 1)
 
     /// Softmax of each row (width `d`) in place.
     static func softmaxRows(_ y: UnsafeMutablePointer<Float>, rows: Int, d: Int) {
@@ -52,10 +79,17 @@ enum Kernels {
             let yr = y + r * d
             var m = -Float.infinity
             for j in 0..<d { m = max(m, yr[j]) }
+            for j in 0..<d { yr[j] = VectorMath.exp(yr[j] - m) }
             var sum: Float = 0
-            for j in 0..<d { let e = expf(yr[j] - m); yr[j] = e; sum += e }
+            for j in 0..<d { sum += yr[j] }
             let inv = 1 / sum
             for j in 0..<d { yr[j] *= inv }
         }
     }
+}
+
+/// A buffer that parallel workers write in disjoint ranges.
+struct SharedBuffer: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<Float>
+    init(_ p: UnsafeMutablePointer<Float>) { pointer = p }
 }
