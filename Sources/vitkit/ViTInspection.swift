@@ -21,7 +21,7 @@ struct ViTInspection {
             "head: " + [c.hasPooler ? "pooler" : nil, c.hasClassifier ? "classifier (\(c.numLabels) labels)" : nil].compactMap { $0 }.joined(separator: " + ").ifEmpty("none"),
         ]
         let rows = graph.parts.map { part in
-            [part.name, part.parameters.map { Shape.describe($0.shape) }.joined(separator: " "), SummaryTable.grouped(part.count)]
+            [part.name, Self.shapeSummary(part.parameters.map(\.shape)), SummaryTable.grouped(part.count)]
         }
         lines += TextTable.render(header: ["graph part", "shapes", "parameters"], rows: rows, rightAligned: [2])
         lines.append("graph total: \(SummaryTable.grouped(graph.total)) parameters")
@@ -29,6 +29,19 @@ struct ViTInspection {
         lines.append(problems.isEmpty ? "mapping: all \(checkpoint.report.mapped.count) stored tensors mapped, nothing missing" : "mapping problems:")
         lines += problems.map { "  " + $0 }
         return lines.joined(separator: "\n")
+    }
+}
+
+extension ViTInspection {
+    /// Distinct shapes in first-seen order with their multiplicity: `4x[48, 48] 6x[48] [96, 48]`.
+    static func shapeSummary(_ shapes: [[Int]]) -> String {
+        var order: [String] = []
+        var counts: [String: Int] = [:]
+        for s in shapes.map(Shape.describe) {
+            if counts[s] == nil { order.append(s) }
+            counts[s, default: 0] += 1
+        }
+        return order.map { counts[$0]! > 1 ? "\(counts[$0]!)x\($0)" : $0 }.joined(separator: " ")
     }
 }
 

@@ -49,3 +49,23 @@ struct RoundTripTests {
         #expect(returned.checkpoint.source.tensors.map(\.name).sorted() == names || source.scheme == .tf)
     }
 }
+
+/// `--dtype f16|bf16` rounds exactly as PyTorch's `.half()` / `.to(torch.bfloat16)` did for
+/// the committed f16/bf16 samples (same weights, written by transformers).
+@Suite("dtype conversion matches PyTorch")
+struct DTypeConversionTests {
+    @Test(arguments: [(DType.f16, "models/hf-classifier-f16"), (DType.bf16, "models/hf-classifier-bf16")])
+    func narrowingIsBitIdenticalToTorch(dtype: DType, reference: String) throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vitkit-dt-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("narrow.safetensors").path
+        _ = try Conversion.convert(ViTCheckpoint(path: Fixtures.sample("models/hf-classifier")), to: .native, destination: out,
+                                   options: .init(dtype: dtype))
+        let narrowed = try ViTCheckpoint(path: out)
+        #expect(narrowed.checkpoint.source.tensors.allSatisfy { $0.dtype == dtype })
+        let diff = try CheckpointDiff(narrowed, ViTCheckpoint(path: Fixtures.sample(reference)), atol: 0)
+        #expect(diff.entries.count == 40)
+        #expect(diff.entries.allSatisfy { $0.status == .identical }, "\(diff.entries.filter { $0.status != .identical }.map(\.name))")
+    }
+}
