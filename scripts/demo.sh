@@ -5,9 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 vitkit=${1:-.build/release/vitkit}
 exp=samples/expected/expectations
-check() { # checkpoint expectations
-  printf '%-44s ' "$1"
-  "$vitkit" verify "$1" --expectations "$exp/$2.json" | tail -n 1
+check() { # checkpoint expectations [extra flags]
+  printf '%-44s %-20s ' "$1" "$2"
+  "$vitkit" verify "$1" --expectations "$exp/$2.json" "${@:3}" | tail -n 1
 }
 echo "== verify: vitkit's forward pass vs transformers (max |diff| <= 1e-4 on logits/pooler/cls)"
 check samples/models/hf-classifier hf-classifier
@@ -19,8 +19,9 @@ check samples/models/tf-classifier hf-classifier
 check samples/models/tf-in21k hf-in21k
 check samples/models/jax/classifier.npz hf-classifier
 check samples/models/jax/in21k.npz hf-in21k
-check samples/models/timm/classifier.safetensors hf-classifier
-check samples/models/hf-classifier hf-classifier-96
+# timm state dicts carry no config: give the model's (heads, LayerNorm eps 1e-12).
+check samples/models/timm/classifier.safetensors hf-classifier --config samples/models/hf-classifier/config.json
+check samples/models/hf-classifier hf-classifier-96   # 96 px: interpolated position embeddings
 echo
 echo "== predict"
 "$vitkit" predict samples/models/hf-classifier samples/images/chelsea.png samples/images/astronaut.jpg --top-k 3

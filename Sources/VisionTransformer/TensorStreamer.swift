@@ -36,7 +36,7 @@ final class TensorStreamer {
 
     func outputDType(_ item: ConversionPlan.Item) throws -> DType {
         if let dtype { return dtype }
-        return try source.checkpoint.source.info(named: source.sources[item.canonical[0]]!.stored)?.dtype ?? .f32
+        return try source.checkpoint.source.info(named: source.storedName(of: item.canonical[0]))?.dtype ?? .f32
     }
 
     func writeSafeTensors(to path: String, metadata: [(key: String, value: String)]) throws {

@@ -59,7 +59,8 @@ struct Verify: ParsableCommand {
                 let top = r.top1Agrees.map { " top1 \($0 ? "same" : "DIFFERS"), top5 \(r.top5Agrees! ? "same" : "differs")" } ?? ""
                 print("\(r.passed ? "PASS" : "FAIL")  \(r.image): \(checks)\(top)")
             }
-            print("\(result.passed ? "PASS" : "FAIL"): \(result.results.filter(\.passed).count)/\(result.results.count) images within atol \(sci(result.atol)), rtol \(sci(result.rtol))")
+            let worst = result.results.flatMap(\.checks).map(\.maxAbsDiff).max() ?? 0
+            print("\(result.passed ? "PASS" : "FAIL"): \(result.results.filter(\.passed).count)/\(result.results.count) images within atol \(sci(result.atol)), rtol \(sci(result.rtol)) (worst max|diff| \(sci(worst)))")
         }
         if !result.passed { throw ExitCode(1) }
     }
