@@ -1,15 +1,38 @@
-/// Heap memory owned by a tensor, 64-byte aligned.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Memory owned by a tensor, zeroed, at least 64-byte aligned.
+///
+/// Buffers of 1 MiB and more are anonymous memory maps, returned to the system as soon as
+/// the tensor is dropped: streaming a model through malloc'd buffers of varying sizes
+/// otherwise leaves the heap fragmented at several times the largest tensor (glibc raises
+/// its mmap threshold after the first large free).
 public final class OwnedBuffer: @unchecked Sendable {
     public let bytes: UnsafeMutableRawBufferPointer
+    let isMapped: Bool
+    static let mapThreshold = 1 << 20
 
     /// Allocates `count` zeroed bytes.
     public init(count: Int) {
+        if count >= Self.mapThreshold,
+           let p = mmap(nil, count, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), p != MAP_FAILED {
+            bytes = UnsafeMutableRawBufferPointer(start: p, count: count)
+            isMapped = true
+            return
+        }
         let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1), alignment: 64)
         raw.initializeMemory(as: UInt8.self, repeating: 0, count: max(count, 1))
         bytes = UnsafeMutableRawBufferPointer(start: raw, count: count)
+        isMapped = false
     }
 
-    deinit { bytes.baseAddress.map { $0.deallocate() } ?? () }
+    deinit {
+        guard let base = bytes.baseAddress else { return }
+        if isMapped { munmap(base, bytes.count) } else { base.deallocate() }
+    }
 }
 
 /// The bytes of one tensor: either a view into a memory-mapped file (no copy) or owned memory.

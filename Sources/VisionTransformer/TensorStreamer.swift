@@ -20,9 +20,14 @@ final class TensorStreamer {
     /// The stored tensor for a plan item: canonical parameters, inverse layout, dtype.
     func tensor(_ item: ConversionPlan.Item) throws -> Tensor {
         for t in previous { t.data.releaseResidentPages() }
-        let stored = try Set(item.canonical.map { try source.storedName(of: $0) }).sorted()
-        previous = try stored.map { try source.checkpoint.source.tensor(named: $0) }
-        let canonical = try item.canonical.map { try source.parameter($0) }
+        // Read each stored tensor once (a fused qkv feeds three canonical parameters).
+        var stored: [String: Tensor] = [:]
+        for name in item.canonical {
+            let storedName = try source.storedName(of: name)
+            if stored[storedName] == nil { stored[storedName] = try source.checkpoint.source.tensor(named: storedName) }
+        }
+        previous = Array(stored.values)
+        let canonical = try item.canonical.map { try source.parameter($0, from: stored) }
         let firstType = canonical[0].dtype
         let unified = try canonical.map { try $0.converted(to: dtype ?? firstType) }
         var t = item.layout.fromCanonical(unified, heads: source.config.numAttentionHeads)

@@ -141,10 +141,15 @@ public final class ViTCheckpoint: Sendable {
 
     /// The graph parameter `name` in canonical layout, in the stored dtype.
     public func parameter(_ name: String) throws -> Tensor {
+        try parameter(name, from: [:])
+    }
+
+    /// The graph parameter `name`, taking its stored tensor from `preloaded` when present.
+    func parameter(_ name: String, from preloaded: [String: Tensor]) throws -> Tensor {
         guard let s = sources[name] else {
             throw ViTError.mapping(file: checkpoint.path, report: "missing: graph parameter \(name)")
         }
-        let stored = try checkpoint.source.tensor(named: s.stored)
+        let stored = try preloaded[s.stored] ?? checkpoint.source.tensor(named: s.stored)
         return s.layout.toCanonical(stored, parts: s.parts)[s.part]
     }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Tensors
 
 @main
 struct VitKit: ParsableCommand {
@@ -7,4 +8,14 @@ struct VitKit: ParsableCommand {
         abstract: "Inspect, convert and run Vision Transformer checkpoints (safetensors, NumPy, HDF5).",
         subcommands: [Inspect.self, Convert.self, Diff.self, Predict.self, Verify.self]
     )
+
+    static func main() {
+        MemoryPolicy.returnLargeBuffersToTheSystem()
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
