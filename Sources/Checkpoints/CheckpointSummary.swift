@@ -13,6 +13,8 @@ public struct CheckpointSummary: Sendable {
     public var bytes: Int
     public var metadata: [(key: String, value: String)]
     public var config: JSON?
+    /// Objects the container holds that are not numeric tensors, with the reason.
+    public var skipped: [(name: String, reason: String)]
     /// The filter pattern that narrowed `tensors`, if any.
     public var filter: String?
 
@@ -27,11 +29,13 @@ public struct CheckpointSummary: Sendable {
         bytes = listed.reduce(0) { $0 + $1.byteCount }
         metadata = checkpoint.source.metadata
         config = checkpoint.config
+        skipped = checkpoint.source.skipped
         self.filter = filter
     }
 
     /// The `--json` form: `format`, `path`, `tensors` (`name`, `dtype`, `shape`, `parameters`,
-    /// `bytes`), `parameters`, `bytes`, `metadata`, and `config` when known.
+    /// `bytes`), `parameters`, `bytes`, `metadata`, `skipped` (non-numeric objects) when
+    /// there are any, and `config` when known.
     public var json: JSON {
         var members: [(String, JSON)] = [
             ("format", .string(format)),
@@ -49,6 +53,9 @@ public struct CheckpointSummary: Sendable {
             ("bytes", .int(bytes)),
             ("metadata", .object(metadata.map { ($0.key, JSON.string($0.value)) })),
         ]
+        if !skipped.isEmpty {
+            members.append(("skipped", .array(skipped.map { .object([("name", .string($0.name)), ("reason", .string($0.reason))]) })))
+        }
         if let filter { members.append(("filter", .string(filter))) }
         if let config { members.append(("config", config)) }
         return .object(members)

@@ -58,6 +58,9 @@ public final class HDF5File: TensorSource {
     ///
     /// - Throws: `.unknownTensor` for names that are not datasets; `.unsupportedDType` for
     ///   refused datasets; `.malformed` when libhdf5 cannot read the data (corruption).
+    /// Datasets left out of `tensors` (strings, opaque and other non-numeric types).
+    public var skipped: [(name: String, reason: String)] { refusedDatasets }
+
     public func tensor(named name: String) throws(CheckpointError) -> Tensor {
         if let error = refusals[name] { throw error }
         guard let objectPath = objectPaths[name] else { throw .unknownTensor(file: path, tensor: name) }

@@ -14,9 +14,14 @@ public protocol TensorSource: Sendable {
     /// - Throws: `CheckpointError` naming the file and tensor when the name is unknown or the
     ///   data is inconsistent.
     func tensor(named name: String) throws(CheckpointError) -> Tensor
+    /// Objects in the container that are not numeric tensors and were left out of `tensors`
+    /// (e.g. HDF5 string datasets), with the reason.
+    var skipped: [(name: String, reason: String)] { get }
 }
 
 extension TensorSource {
+    public var skipped: [(name: String, reason: String)] { [] }
+
     /// The declared information for `name`, if present.
     public func info(named name: String) -> TensorInfo? {
         tensors.first { $0.name == name }

@@ -13,6 +13,7 @@ enum SummaryTable {
                                                   rows: rows, rightAligned: [3, 4]))
         let filtered = s.filter.map { " matching '\($0)'" } ?? ""
         lines.append("\(s.tensors.count) tensors\(filtered), \(grouped(s.parameters)) parameters, \(grouped(s.bytes)) bytes (\(human(s.bytes)))")
+        for item in s.skipped { lines.append("skipped \(item.name): \(item.reason)") }
         if !s.metadata.isEmpty {
             lines.append("metadata:")
             for (k, v) in s.metadata { lines.append("  \(k): \(v)") }

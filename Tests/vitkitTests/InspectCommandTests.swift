@@ -89,3 +89,33 @@ struct InspectCommandTests {
         #expect(r.stdout.contains("pooler"))
     }
 }
+
+/// `inspect` on NumPy and generic HDF5 files: names as numpy/h5py show them.
+@Suite("vitkit inspect on NumPy and HDF5")
+struct InspectOtherContainersTests {
+    @Test func npyIsNamedAfterItsStemAndNpzMembersLoseTheirSuffix() throws {
+        let npy = try #require(try CLI.run(["inspect", CLI.sample("numpy/f4.npy"), "--json"]).json)
+        #expect(npy["format"]?.stringValue == "npy")
+        #expect(npy["tensors"]?.arrayValue?.map { $0["name"]?.stringValue } == ["f4"])
+        let npz = try #require(try CLI.run(["inspect", CLI.sample("numpy/slash-names.npz"), "--json"]).json)
+        let names = npz["tensors"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? []
+        #expect(names.contains("cls") && names.contains { $0.contains("/") } && !names.contains { $0.hasSuffix(".npy") })
+    }
+
+    @Test func picklesAreRefusedWithAReason() throws {
+        let r = try CLI.run(["inspect", CLI.sample("numpy/object-pickle.npy")])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("pickle"))
+    }
+
+    @Test func genericHDF5ListsNumericDatasetsAndNamesTheSkippedOnes() throws {
+        let r = try CLI.run(["inspect", CLI.sample("h5/generic.h5"), "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try #require(r.json)
+        #expect(json["format"]?.stringValue == "hdf5")
+        #expect(json["tensors"]?.arrayValue?.count == 15)
+        let skipped = json["skipped"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? []
+        #expect(Set(skipped) == ["strings", "fixed_strings"])
+        #expect(json["scheme"] == nil)  // not a ViT: no layer view
+    }
+}
