@@ -297,6 +297,19 @@ def hf_to_jax(sd, cfg):
     return {k: np.ascontiguousarray(o[k], dtype=np.float32) for k in sorted(o)}
 
 
+def big_vision_names(jax_sd):
+    """Google npz names -> big_vision's (Encoder1DBlock submodules numbered 0/1, top-level
+    pos_embedding), with the "params/" prefix big_vision checkpoints carry."""
+    out = {}
+    for k, v in jax_sd.items():
+        k = (k.replace("MultiHeadDotProductAttention_1", "MultiHeadDotProductAttention_0")
+              .replace("LayerNorm_2", "LayerNorm_1")
+              .replace("MlpBlock_3", "MlpBlock_0")
+              .replace("Transformer/posembed_input/pos_embedding", "pos_embedding"))
+        out["params/" + k] = v
+    return out
+
+
 def hf_to_timm(sd, cfg):
     """HF PyTorch state dict (numpy) -> timm VisionTransformer state dict (torch)."""
     p = "vit." if any(k.startswith("vit.") for k in sd) else ""
@@ -1001,6 +1014,8 @@ def generate(out):
     }
     opt.update(unused)
     np.savez(os.path.join(jdir, "in21k-opt-target.npz"), **dict(sorted(opt.items())))
+    # big_vision's names for the same classifier, under a "params/" prefix.
+    np.savez(os.path.join(jdir, "classifier-big-vision.npz"), **big_vision_names(jax_clf))
 
     log("timm ...")
     tdir = os.path.join(models, "timm")
@@ -1308,7 +1323,8 @@ def generate(out):
         entries.append(finish_entry(describe_tf_shard(os.path.join(d_tf_shard, sf), out), model="classifier", shard_of=rel(tf_idx_path, out)))
     for v in variant_info:
         entries.append(finish_entry(describe_keras_h5(os.path.join(out, v["file"]), out), model=v["model"], variant_of=v["source"]))
-    for fn, model_name in (("in21k.npz", "in21k"), ("classifier.npz", "classifier"), ("in21k-opt-target.npz", "in21k")):
+    for fn, model_name in (("in21k.npz", "in21k"), ("classifier.npz", "classifier"), ("in21k-opt-target.npz", "in21k"),
+                           ("classifier-big-vision.npz", "classifier")):
         extra = {"model": model_name, "config": None}
         if fn == "in21k-opt-target.npz":
             extra["prefix"] = "opt/target/"

@@ -18,6 +18,7 @@ struct ForwardTests {
         ("models/tf-in21k", "hf-in21k"),
         ("models/jax/classifier.npz", "hf-classifier"),
         ("models/jax/in21k.npz", "hf-in21k"),
+        ("models/jax/classifier-big-vision.npz", "hf-classifier"),
         ("models/timm/classifier.safetensors", "hf-classifier"),
     ]
 

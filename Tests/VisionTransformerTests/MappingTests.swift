@@ -67,7 +67,7 @@ struct MappingTests {
     @Test(arguments: [
         ("models/hf-classifier", NamingScheme.ID.hf), ("models/hf-in21k", .hf), ("models/tf-classifier", .tf),
         ("models/tf-in21k", .tf), ("models/jax/in21k.npz", .jax), ("models/timm/classifier.safetensors", .timm),
-        ("h5/tf-in21k-suffix-1.h5", .tf), ("h5/tf-classifier-keras3-names.h5", .tf), ("h5/tf-classifier-sharded", .tf),
+        ("models/jax/classifier-big-vision.npz", .jax), ("h5/tf-in21k-suffix-1.h5", .tf), ("h5/tf-classifier-keras3-names.h5", .tf), ("h5/tf-classifier-sharded", .tf),
     ])
     func schemeIsDetected(path: String, scheme: NamingScheme.ID) throws {
         let ckpt = try ViTCheckpoint(path: Fixtures.sample(path), options: .init(heads: 4))

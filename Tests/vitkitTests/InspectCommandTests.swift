@@ -23,6 +23,7 @@ struct InspectCommandTests {
                                "models/hf-sharded/model-00003-of-00003.safetensors"]),
         ("models/jax/in21k.npz", ["models/jax/in21k.npz"]),
         ("models/jax/in21k-opt-target.npz", ["models/jax/in21k-opt-target.npz"]),
+        ("models/jax/classifier-big-vision.npz", ["models/jax/classifier-big-vision.npz"]),
         ("models/tf-classifier", ["models/tf-classifier/tf_model.h5"]),
         ("models/tf-in21k/tf_model.h5", ["models/tf-in21k/tf_model.h5"]),
     ]
