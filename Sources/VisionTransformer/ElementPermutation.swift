@@ -42,28 +42,12 @@ enum ElementPermutation {
     /// General axis permutation: output axis k is input axis `order[k]`.
     static func permute(_ t: Tensor, dims: [Int], order: [Int]) -> Tensor {
         let size = t.dtype.byteSize
-        let outDims = order.map { dims[$0] }
         var inStrides = [Int](repeating: 1, count: dims.count)
         for k in stride(from: dims.count - 2, through: 0, by: -1) { inStrides[k] = inStrides[k + 1] * dims[k + 1] }
-        let strides = order.map { inStrides[$0] }
-        let n = Shape.elementCount(dims) ?? 0
-        let out = OwnedBuffer(count: n * size)
+        let outDims = order.map { dims[$0] }
+        let out = OwnedBuffer(count: (Shape.elementCount(dims) ?? 0) * size)
         t.data.withUnsafeBytes { src in
-            var index = [Int](repeating: 0, count: outDims.count)
-            var srcOffset = 0
-            for o in 0..<n {
-                out.bytes.baseAddress!.advanced(by: o * size)
-                    .copyMemory(from: src.baseAddress!.advanced(by: srcOffset * size), byteCount: size)
-                var k = outDims.count - 1
-                while k >= 0 {
-                    index[k] += 1
-                    srcOffset += strides[k]
-                    if index[k] < outDims[k] { break }
-                    srcOffset -= strides[k] * outDims[k]
-                    index[k] = 0
-                    k -= 1
-                }
-            }
+            StridedCopy.gather(src, into: out.bytes, shape: outDims, sourceStrides: order.map { inStrides[$0] }, elementSize: size)
         }
         return Tensor(dtype: t.dtype, shape: outDims, data: .owned(out))
     }
