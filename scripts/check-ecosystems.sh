@@ -21,4 +21,16 @@ for src in hf-classifier tf-classifier jax/classifier.npz timm/classifier.safete
   "$vitkit" convert "$m/$src" "$out/$tag-timm.safetensors" --to timm --force $extra >/dev/null
   args+=(--hf "$out/$tag-hf" --tf "$out/$tag-tf" --jax "$out/$tag.npz" --timm "$out/$tag-timm.safetensors")
 done
+"$python" samples/generate.py check "${args[@]}"
+
+# The in21k layout (pooler, no classifier); timm has no pooler, so --drop-pooler there.
+args=(--reference "$m/hf-in21k")
+for src in hf-in21k tf-in21k jax/in21k.npz; do
+  tag=$(echo "$src" | tr '/.' '__')
+  "$vitkit" convert "$m/$src" "$out/$tag-hf" --to hf --force >/dev/null
+  "$vitkit" convert "$m/$src" "$out/$tag-tf" --to tf --force >/dev/null
+  "$vitkit" convert "$m/$src" "$out/$tag.npz" --to jax --force >/dev/null
+  "$vitkit" convert "$m/$src" "$out/$tag-timm.safetensors" --to timm --drop-pooler --force >/dev/null
+  args+=(--hf "$out/$tag-hf" --tf "$out/$tag-tf" --jax "$out/$tag.npz" --timm "$out/$tag-timm.safetensors")
+done
 exec "$python" samples/generate.py check "${args[@]}"

@@ -11,11 +11,14 @@ public enum Conversion {
         public var force: Bool
         /// Accept unused stored tensors (they are dropped).
         public var allowUnused: Bool
+        /// Leave the pooler out (timm's `VisionTransformer` has none).
+        public var dropPooler: Bool
 
-        public init(dtype: DType? = nil, force: Bool = false, allowUnused: Bool = false) {
+        public init(dtype: DType? = nil, force: Bool = false, allowUnused: Bool = false, dropPooler: Bool = false) {
             self.dtype = dtype
             self.force = force
             self.allowUnused = allowUnused
+            self.dropPooler = dropPooler
         }
     }
 
@@ -41,18 +44,26 @@ public enum Conversion {
         if let d = options.dtype, !d.isFloatingPoint || d == .f64 && target == .native {
             throw ViTError.conversion("--dtype must be f32, f16 or bf16")
         }
-        let plan = ConversionPlan(scheme: .named(target), config: source.config)
+        var config = source.config
+        if options.dropPooler { config.hasPooler = false }
+        if config.hasPooler, target == .timm {
+            throw ViTError.conversion("\(source.checkpoint.path) has a pooler (in21k ViTModel), which timm's VisionTransformer does not have: pass --drop-pooler to write the backbone without it")
+        }
+        if config.hasPooler, config.hasClassifier, target == .hf {
+            throw ViTError.conversion("\(source.checkpoint.path) has both a pooler and a classifier; transformers' ViTForImageClassification has no pooler: pass --drop-pooler")
+        }
+        let plan = ConversionPlan(scheme: .named(target), config: config)
         let writer = TensorStreamer(source: source, plan: plan, dtype: options.dtype)
         var files: [String] = []
         switch target {
         case .native, .timm:
-            let meta = target == .native ? try NativeFormat.metadata(config: source.config, source: source) : [("format", "pt")]
+            let meta = target == .native ? try NativeFormat.metadata(config: config, source: source) : [("format", "pt")]
             try writer.writeSafeTensors(to: destination, metadata: meta)
             files = [destination]
         case .hf:
             files = try DirectoryOutput.write(destination, force: options.force) { dir in
                 try writer.writeSafeTensors(to: FileSystem.join(dir, "model.safetensors"), metadata: [("format", "pt")])
-                try HFOutput.writeConfigs(dir: dir, source: source)
+                try HFOutput.writeConfigs(dir: dir, source: source, config: config)
                 return ["model.safetensors", "config.json"] + (source.preprocessorConfig == nil ? [] : ["preprocessor_config.json"])
             }
         case .jax:
@@ -64,7 +75,7 @@ public enum Conversion {
             }
             files = try DirectoryOutput.write(destination, force: options.force) { dir in
                 try writer.writeKeras(to: FileSystem.join(dir, "tf_model.h5"))
-                try HFOutput.writeConfigs(dir: dir, source: source)
+                try HFOutput.writeConfigs(dir: dir, source: source, config: config)
                 return ["tf_model.h5", "config.json"] + (source.preprocessorConfig == nil ? [] : ["preprocessor_config.json"])
             }
         }

@@ -2,8 +2,7 @@ import Tensors
 
 /// The `config.json` (and `preprocessor_config.json`) written beside HF/TF weights.
 enum HFOutput {
-    static func writeConfigs(dir: String, source: ViTCheckpoint) throws {
-        let config = source.config
+    static func writeConfigs(dir: String, source: ViTCheckpoint, config: ViTConfig) throws {
         let arch = config.hasClassifier ? "ViTForImageClassification" : "ViTModel"
         try writeText(FileSystem.join(dir, "config.json"), config.huggingFaceJSON(architecture: arch).prettyText + "\n")
         if let pre = source.preprocessorConfig {

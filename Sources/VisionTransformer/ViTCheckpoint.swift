@@ -135,7 +135,7 @@ public final class ViTCheckpoint: Sendable {
             problems += report.unused.map { "unused: \($0) (pass --allow-unused to ignore)" }
         }
         guard problems.isEmpty else {
-            throw .mapping(file: checkpoint.path, report: "scheme \(scheme.id.rawValue): " + problems.joined(separator: "\n  "))
+            throw .mapping(file: checkpoint.path + " (scheme \(scheme.id.rawValue))", report: "  " + problems.joined(separator: "\n  "))
         }
     }
 

@@ -24,6 +24,8 @@ struct Convert: ParsableCommand {
     @Flag(help: "Replace an existing destination.") var force = false
     @Flag(help: "Drop stored tensors that are not part of the graph (e.g. optimizer state) instead of failing.")
     var allowUnused = false
+    @Flag(help: "Leave the pooler out (timm's VisionTransformer has none; ViTForImageClassification neither).")
+    var dropPooler = false
     @OptionGroup var vit: ViTOptions
 
     func run() throws {
@@ -32,8 +34,9 @@ struct Convert: ParsableCommand {
             printError("note: \(source) does not say its head count; assumed hidden_size/64 = \(src.config.numAttentionHeads) (pass --heads or --config)")
         }
         let result = try Conversion.convert(src, to: to, destination: destination,
-                                            options: .init(dtype: dtype, force: force, allowUnused: allowUnused))
+                                            options: .init(dtype: dtype, force: force, allowUnused: allowUnused, dropPooler: dropPooler))
         print("wrote \(result.destination) (\(to.rawValue), \(result.tensors) tensors, \(result.bytes) bytes of data) from \(src.scheme.id.rawValue) scheme")
         for name in result.droppedUnused { print("dropped unused tensor: \(name)") }
+        if dropPooler, src.config.hasPooler { print("dropped the pooler (--drop-pooler)") }
     }
 }

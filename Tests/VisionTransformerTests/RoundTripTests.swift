@@ -23,7 +23,7 @@ struct RoundTripTests {
 
     @Test(arguments: sources, [NamingScheme.ID.native, .hf, .tf, .jax, .timm])
     func roundTripIsBitExact(source: (path: String, scheme: NamingScheme.ID), via target: NamingScheme.ID) throws {
-        if target == .timm && source.path.contains("in21k") { return }  // timm has no in21k pooler in its current layout
+        if target == .timm && source.path.contains("in21k") { return }  // timm has no pooler: see PoolerTests
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vitkit-rt-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -67,5 +67,26 @@ struct DTypeConversionTests {
         let diff = try CheckpointDiff(narrowed, ViTCheckpoint(path: Fixtures.sample(reference)), atol: 0)
         #expect(diff.entries.count == 40)
         #expect(diff.entries.allSatisfy { $0.status == .identical }, "\(diff.entries.filter { $0.status != .identical }.map(\.name))")
+    }
+}
+
+/// timm's VisionTransformer has no pooler: converting an in21k model there needs --drop-pooler.
+@Suite("pooler and timm")
+struct PoolerTests {
+    @Test func timmOutputOfAPooledModelNeedsDropPooler() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vitkit-pool-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let source = try ViTCheckpoint(path: Fixtures.sample("models/hf-in21k"))
+        let out = dir.appendingPathComponent("timm.safetensors").path
+        #expect { try Conversion.convert(source, to: .timm, destination: out) } throws: { "\($0)".contains("--drop-pooler") }
+        #expect(!FileManager.default.fileExists(atPath: out))
+        _ = try Conversion.convert(source, to: .timm, destination: out, options: .init(dropPooler: true))
+        let timm = try ViTCheckpoint(path: out, options: .init(heads: 4))
+        try timm.requireComplete()
+        #expect(!timm.config.hasPooler)
+        #expect(!timm.checkpoint.source.tensors.contains { $0.name.contains("pre_logits") })
+        let diff = try CheckpointDiff(timm, source, atol: 0)
+        #expect(diff.entries.filter { $0.status != .identical }.map(\.name) == ["pooler.weight", "pooler.bias"])
     }
 }
