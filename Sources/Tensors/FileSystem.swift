@@ -64,3 +64,25 @@ extension FileSystem {
     /// The last component of `path`.
     public static func baseName(of path: String) -> String { AtomicFileWriter.baseName(of: path) }
 }
+
+extension FileSystem {
+    /// Reads a file with `read(2)` up to `limit` bytes: for kernel files like `/proc/cpuinfo`,
+    /// which report size 0 and cannot be memory-mapped.
+    public static func readStream(_ path: String, limit: Int = 4 << 20) throws(CheckpointError) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw .io(file: path, reason: MappedFile.errnoText()) }
+        defer { close(fd) }
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while out.count < limit {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw .io(file: path, reason: MappedFile.errnoText())
+            }
+            if n == 0 { break }
+            out.append(contentsOf: chunk[0..<min(n, limit - out.count)])
+        }
+        return out
+    }
+}

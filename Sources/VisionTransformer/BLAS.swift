@@ -5,11 +5,22 @@ import Glibc
 
 /// The one place vitkit calls BLAS: row-major single-precision GEMM.
 enum BLAS {
-    /// Sets BLIS to one thread per online CPU, once.
+    /// Configures BLIS once, before its first use: one thread per online CPU, and its
+    /// AVX-512 ("skx") kernels on CPUs that have AVX-512 F/DQ/BW/VL.
+    ///
+    /// BLIS 0.9 picks kernels by CPU model and falls back to its AVX2 ("haswell") kernels
+    /// when it cannot tell how many FMA units a newer Xeon has; on these machines the skx
+    /// kernels run the ViT-B/16 forward pass ~30% faster (docs/BENCHMARKS.md). BLIS reads the
+    /// choice from `BLIS_ARCH_TYPE` when it initialises; a value the user set is kept.
     static let configured: Bool = {
-        cblis_set_num_threads(max(sysconf(Int32(_SC_NPROCESSORS_ONLN)), 1))
+        if getenv("BLIS_ARCH_TYPE") == nil, CPUFeatures.hasAVX512ForBLIS {
+            setenv("BLIS_ARCH_TYPE", "skx", 0)
+        }
+        cblis_set_num_threads(threads)
         return true
     }()
+
+    static let threads = max(sysconf(Int32(_SC_NPROCESSORS_ONLN)), 1)
 
     /// `C[m,n] = alpha * op(A) * op(B) + beta * C`, row-major with leading dimensions.
     ///
