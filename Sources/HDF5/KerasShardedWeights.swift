@@ -97,6 +97,9 @@ public final class KerasShardedWeights: TensorSource {
     }
 
     /// The top-level Keras layer of weight `name` (`vit`, `classifier`), or nil if unknown.
+    /// The index and every shard file.
+    public var files: [String] { [path] + shardFiles }
+
     public func layer(of name: String) -> String? {
         guard let dataset = locations[name]?.dataset else { return nil }
         return dataset.split(separator: "/").first.map(String.init)

@@ -5,7 +5,8 @@ import Tensors
 ///
 /// Opening validates every shard and checks the index against the shard headers: every
 /// shard named by the map exists, every tensor of a shard is mapped to that shard, no
-/// tensor appears in two shards, and every mapped tensor is present where the map says.
+/// tensor appears in two shards, every mapped tensor is present where the map says, and
+/// `metadata.total_size` (when given) equals the shards' tensor bytes.
 public final class ShardedSafeTensors: TensorSource, @unchecked Sendable {
     public let path: String
     public var format: String { "safetensors-sharded" }
@@ -82,10 +83,16 @@ public final class ShardedSafeTensors: TensorSource, @unchecked Sendable {
         for (tensor, file) in mapped where location[tensor] == nil {
             throw .malformed(file: indexPath, reason: "index maps '\(tensor)' to \(file) but that shard has no such tensor")
         }
+        let tensorBytes = infos.reduce(0) { $0 + $1.byteCount }
+        if let declared = json["metadata"]?["total_size"], declared.intValue != tensorBytes {
+            throw .malformed(file: indexPath, reason: "metadata.total_size is \(declared.compactText) but the shards hold \(tensorBytes) bytes of tensors")
+        }
         self.shards = shards
         self.tensors = infos
         self.location = location
     }
+
+    public var files: [String] { [path] + shards.map(\.path) }
 
     public func tensor(named name: String) throws(CheckpointError) -> Tensor {
         guard let i = location[name] else { throw .unknownTensor(file: path, tensor: name) }

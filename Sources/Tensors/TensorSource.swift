@@ -17,10 +17,13 @@ public protocol TensorSource: Sendable {
     /// Objects in the container that are not numeric tensors and were left out of `tensors`
     /// (e.g. HDF5 string datasets), with the reason.
     var skipped: [(name: String, reason: String)] { get }
+    /// Every file the tensors are read from (the index and all shards for sharded sources).
+    var files: [String] { get }
 }
 
 extension TensorSource {
     public var skipped: [(name: String, reason: String)] { [] }
+    public var files: [String] { [path] }
 
     /// The declared information for `name`, if present.
     public func info(named name: String) -> TensorInfo? {

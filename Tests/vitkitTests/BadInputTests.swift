@@ -66,3 +66,16 @@ struct BadInputTests {
         #expect(!r.stderr.contains("Fatal error") && !r.stderr.contains("Backtrace"))
     }
 }
+
+@Suite("convert never writes over a sharded source")
+struct ShardedSourceGuardTests {
+    @Test func aShardOfTheSourceIsRefusedAsDestination() throws {
+        let dir = try CLI.tempDir().appendingPathComponent("sharded")
+        try FileManager.default.copyItem(atPath: CLI.sample("models/hf-sharded"), toPath: dir.path)
+        let shard = dir.appendingPathComponent("model-00002-of-00003.safetensors").path
+        let before = try Data(contentsOf: URL(fileURLWithPath: shard))
+        let r = try CLI.run(["convert", dir.path, shard, "--to", "native", "--force"])
+        #expect(r.status != 0 && r.stderr.contains("source"), "\(r.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: shard)) == before)
+    }
+}
