@@ -56,12 +56,14 @@ public final class ViTCheckpoint: Sendable {
         var layers = 0
         var jaxHeads: Int?
         for info in stored {
-            guard let m = matcher.match(info.name),
-                  let cs = m.rule.layout.canonicalShapes(external: info.shape, parts: m.canonical.count) else {
+            guard let m = matcher.match(info.name) else {
                 unmatched.append(info.name)
                 continue
             }
             matches.append((info, m))
+            // A tensor of the wrong rank is still this parameter: it is reported as mismatched
+            // below, but says nothing about the config.
+            let cs = m.rule.layout.canonicalShapes(external: info.shape, parts: m.canonical.count) ?? []
             for (name, s) in zip(m.canonical, cs) where shapes[name] == nil { shapes[name] = s }
             if m.index >= 0 { layers = max(layers, m.index + 1) }
             if m.rule.layout == .jaxHeadsIn, info.shape.count == 3 { jaxHeads = info.shape[1] }
@@ -148,6 +150,9 @@ public final class ViTCheckpoint: Sendable {
     func parameter(_ name: String, from preloaded: [String: Tensor]) throws -> Tensor {
         guard let s = sources[name] else {
             throw ViTError.mapping(file: checkpoint.path, report: "missing: graph parameter \(name)")
+        }
+        if let m = report.mismatched.first(where: { $0.stored == s.stored }) {
+            throw ViTError.mapping(file: checkpoint.path, report: "  mismatched: \(m.stored) has shape \(Shape.describe(m.found)), expected \(Shape.describe(m.expected))")
         }
         let stored = try preloaded[s.stored] ?? checkpoint.source.tensor(named: s.stored)
         return s.layout.toCanonical(stored, parts: s.parts)[s.part]

@@ -55,6 +55,18 @@ struct MappingTests {
         #expect(message.contains("mismatched: vit.encoder.layer.0.intermediate.dense.weight has shape [95, 48], expected [96, 48]"), "\(message)")
     }
 
+    @Test func aTensorOfTheWrongRankIsMismatchedNotUnused() throws {
+        let path = try variant { tensors in
+            let k = tensors.firstIndex { $0.name == "vit.encoder.layer.1.output.dense.weight" }!
+            tensors[k].tensor = Tensor(floats: [Float](repeating: 0, count: 48 * 96), shape: [48, 96, 1])
+        }
+        let message = try failure(path)
+        #expect(message.contains("mismatched: vit.encoder.layer.1.output.dense.weight has shape [48, 96, 1], expected [48, 96]"), "\(message)")
+        #expect(!message.contains("unused"))
+        let ckpt = try ViTCheckpoint(path: path)
+        #expect(throws: ViTError.self) { try ckpt.parameter("layers.1.fc2.weight") }
+    }
+
     @Test func optimizerStateInJaxCheckpointIsReportedUnused() throws {
         let ckpt = try ViTCheckpoint(path: Fixtures.sample("models/jax/in21k-opt-target.npz"))
         #expect(ckpt.scheme.id == .jax)
