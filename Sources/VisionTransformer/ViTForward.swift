@@ -52,6 +52,9 @@ public final class ViTForward: Sendable {
         guard batch > 0, size > 0, size % c.patchSize == 0 else {
             throw .input("image size \(size) must be a positive multiple of the patch size \(c.patchSize)")
         }
+        guard size / c.patchSize <= Self.maxGrid else {
+            throw .input("image size \(size) gives a \(size / c.patchSize)x\(size / c.patchSize) patch grid; at most \(Self.maxGrid)x\(Self.maxGrid) is supported (attention memory grows with its fourth power)")
+        }
         guard pixels.count == batch * c.numChannels * size * size else {
             throw .input("pixel buffer has \(pixels.count) values, expected \(batch)x\(c.numChannels)x\(size)x\(size)")
         }
@@ -70,6 +73,10 @@ public final class ViTForward: Sendable {
         for block in blocks { runBlock(block, &ws, batch: batch, t: t) }
         return heads(ws, batch: batch, t: t)
     }
+
+    /// Largest patch grid side `run` accepts: 128x128 patches (2048 px at patch 16) keeps the
+    /// attention scores of one head under 1 GB.
+    public static let maxGrid = 128
 
     /// Position embeddings for `size`, interpolated when it differs from the stored grid.
     func positionTable(size: Int) -> [Float] {

@@ -22,6 +22,9 @@ public final class ViTPipeline: Sendable {
         guard size > 0, size % checkpoint.config.patchSize == 0 else {
             throw ViTError.input("--image-size \(size) must be a positive multiple of the patch size \(checkpoint.config.patchSize)")
         }
+        guard size / checkpoint.config.patchSize <= ViTForward.maxGrid else {
+            throw ViTError.input("--image-size \(size) is too large: at most \(ViTForward.maxGrid * checkpoint.config.patchSize) px for patch size \(checkpoint.config.patchSize)")
+        }
         self.imageSize = size
         preprocessor = try ImagePreprocessor(preprocessorConfig: preprocessing ?? checkpoint.preprocessorConfig, imageSize: size)
     }

@@ -29,6 +29,12 @@ struct BadInputTests {
         #expect(!r.stderr.contains("Fatal error") && !r.stderr.contains("Backtrace") && !r.stderr.contains("HDF5-DIAG"))
     }
 
+    @Test func anEnormousImageSizeIsRefusedBeforeAllocating() throws {
+        let r = try CLI.run(["predict", CLI.sample("models/hf-classifier"), CLI.sample("images/chelsea.png"), "--image-size", "160000"])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("too large"), "\(r.stderr)")
+    }
+
     @Test func missingFile() throws {
         let r = try CLI.run(["inspect", "/nonexistent/model.safetensors"])
         #expect(r.status != 0)
