@@ -47,7 +47,7 @@ extension NamingScheme {
             guard indexed else { return name == prefix ? -1 : nil }
             guard name.count > prefix.count + suffix.count, name.hasPrefix(prefix), name.hasSuffix(suffix) else { return nil }
             let middle = name.dropFirst(prefix.count).dropLast(suffix.count)
-            guard !middle.isEmpty, middle.count <= 6, middle.allSatisfy(\.isASCII), middle.allSatisfy(\.isNumber),
+            guard !middle.isEmpty, middle.count <= 4, middle.allSatisfy(\.isASCII), middle.allSatisfy(\.isNumber),
                   !(middle.count > 1 && middle.first == "0"), let i = Int(middle) else { return nil }
             return i
         }
