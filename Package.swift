@@ -44,6 +44,8 @@ let package = Package(
         ),
         // Benchmarks (run by hand; numbers in docs/BENCHMARKS.md).
         .executableTarget(name: "vitkit-bench", dependencies: ["VisionTransformer"], path: "Benchmarks/ViTBenchmark"),
+        .executableTarget(name: "vitkit-container-bench", dependencies: ["Checkpoints", "NumPy", "Tensors"],
+                          path: "Benchmarks/ContainerBenchmark"),
 
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
         .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors", "Tensors"]),
