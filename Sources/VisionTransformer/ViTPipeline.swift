@@ -26,7 +26,11 @@ public final class ViTPipeline: Sendable {
             throw ViTError.input("--image-size \(size) is too large: at most \(ViTForward.maxGrid * checkpoint.config.patchSize) px for patch size \(checkpoint.config.patchSize)")
         }
         self.imageSize = size
-        preprocessor = try ImagePreprocessor(preprocessorConfig: preprocessing ?? checkpoint.preprocessorConfig, imageSize: size)
+        var preprocessor = try ImagePreprocessor(preprocessorConfig: preprocessing ?? checkpoint.preprocessorConfig, imageSize: size)
+        // The run size wins over the processor config's `size` (that is what --image-size asks).
+        preprocessor.height = size
+        preprocessor.width = size
+        self.preprocessor = preprocessor
     }
 
     /// The pixel tensor `[3, S, S]` for an image file.

@@ -41,6 +41,18 @@ struct VerifyCommandTests {
         #expect(first["logits"] == nil && first["top_k"] == nil)
     }
 
+    @Test func predictAtAnotherImageSizeMatchesTransformersInterpolation() throws {
+        let data = try Data(contentsOf: URL(fileURLWithPath: CLI.sample("expected/expectations/hf-classifier-96.json")))
+        let expected = try #require(try JSON.parse([UInt8](data))["images"]?.arrayValue?.first)
+        let image = CLI.sample("images/" + (expected["path"]!.stringValue! as NSString).lastPathComponent)
+        let r = try CLI.run(["predict", CLI.sample("models/hf-classifier"), image, "--image-size", "96", "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let got = try #require(r.json?["results"]?.arrayValue?.first?["logits"]?.arrayValue).map { $0.doubleValue! }
+        let want = try #require(expected["logits"]?.arrayValue).map { $0.doubleValue! }
+        #expect(got.count == want.count)
+        #expect(zip(got, want).allSatisfy { abs($0 - $1) <= 1e-4 }, "\(got) vs \(want)")
+    }
+
     @Test func recordThenVerifyAndAgainst() throws {
         let dir = try CLI.tempDir()
         let out = dir.appendingPathComponent("mine.json").path
