@@ -48,7 +48,8 @@ public enum VerifyRun {
             ("do_resize", .bool(p.doResize)), ("do_rescale", .bool(p.doRescale)), ("do_normalize", .bool(p.doNormalize)),
         ])
         let provenance: JSON = .object([
-            ("library", .string("vitkit")), ("model", .string(checkpoint.checkpoint.path)),
+            ("library", .string("vitkit")), ("version", .string(VitKitVersion.current)),
+            ("model", .string(checkpoint.checkpoint.path)),
             ("scheme", .string(checkpoint.scheme.id.rawValue)),
         ])
         return Expectations(images: entries, imageSize: pipeline.imageSize, atol: atol, rtol: rtol,

@@ -1,11 +1,13 @@
 import ArgumentParser
 import Tensors
+import VisionTransformer
 
 @main
 struct VitKit: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vitkit",
         abstract: "Inspect, convert and run Vision Transformer checkpoints (safetensors, NumPy, HDF5).",
+        version: VitKitVersion.current,
         subcommands: [Inspect.self, Convert.self, Diff.self, Predict.self, Verify.self]
     )
 
