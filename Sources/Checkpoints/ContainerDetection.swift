@@ -15,6 +15,7 @@ enum ContainerDetection {
             if FileSystem.exists(p) { return p }
         }
         let names = try FileSystem.listDirectory(dir)
+        if names.contains("pytorch_model.bin") { throw refusePickle(FileSystem.join(dir, "pytorch_model.bin")) }
         let weights = names.filter { n in [".safetensors", ".npz", ".npy", ".h5"].contains { n.hasSuffix($0) } }
         guard weights.count == 1 else {
             if weights.isEmpty {
@@ -25,7 +26,15 @@ enum ContainerDetection {
         return FileSystem.join(dir, weights[0])
     }
 
+    /// PyTorch's own checkpoint files are pickles: loading one can run arbitrary code.
+    static let pickleSuffixes = [".bin", ".pt", ".pth", ".ckpt", ".pkl"]
+
+    static func refusePickle(_ path: String) -> CheckpointError {
+        .unsupported(file: path, reason: "PyTorch pickle checkpoints can run code when loaded and are refused; save the model as safetensors (transformers: save_pretrained(dir, safe_serialization=True); timm/torch: safetensors.torch.save_file(model.state_dict(), path))")
+    }
+
     static func kind(of path: String) throws(CheckpointError) -> Kind {
+        if pickleSuffixes.contains(where: path.hasSuffix) { throw refusePickle(path) }
         if path.hasSuffix(".index.json") {
             return path.hasSuffix(".h5.index.json") ? .hdf5 : .safetensorsIndex
         }
