@@ -63,7 +63,7 @@ public enum Conversion {
         case .hf:
             files = try DirectoryOutput.write(destination, force: options.force) { dir in
                 try writer.writeSafeTensors(to: FileSystem.join(dir, "model.safetensors"), metadata: [("format", "pt")])
-                try HFOutput.writeConfigs(dir: dir, source: source, config: config)
+                try HFOutput.writeConfigs(dir: dir, source: source, config: config, dtype: writer.storedDType)
                 return ["model.safetensors", "config.json"] + (source.preprocessorConfig == nil ? [] : ["preprocessor_config.json"])
             }
         case .jax:
@@ -75,7 +75,7 @@ public enum Conversion {
             }
             files = try DirectoryOutput.write(destination, force: options.force) { dir in
                 try writer.writeKeras(to: FileSystem.join(dir, "tf_model.h5"))
-                try HFOutput.writeConfigs(dir: dir, source: source, config: config)
+                try HFOutput.writeConfigs(dir: dir, source: source, config: config, dtype: writer.storedDType)
                 return ["tf_model.h5", "config.json"] + (source.preprocessorConfig == nil ? [] : ["preprocessor_config.json"])
             }
         }

@@ -39,6 +39,12 @@ final class TensorStreamer {
         return t
     }
 
+    /// The dtype most stored tensors get (for `torch_dtype` in config.json).
+    var storedDType: DType {
+        if let dtype { return dtype }
+        return (try? plan.items.first.map(outputDType)) ?? nil ?? .f32
+    }
+
     func outputDType(_ item: ConversionPlan.Item) throws -> DType {
         if let dtype { return dtype }
         return try source.checkpoint.source.info(named: source.storedName(of: item.canonical[0]))?.dtype ?? .f32

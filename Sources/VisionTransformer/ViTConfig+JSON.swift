@@ -48,7 +48,10 @@ extension ViTConfig {
 
     /// `config.json` as transformers writes it for `architecture`
     /// (`ViTModel` or `ViTForImageClassification`).
-    public func huggingFaceJSON(architecture: String) -> JSON {
+    ///
+    /// `torchDType` is the stored weights' dtype as torch names it (`float32`, `float16`,
+    /// `bfloat16`).
+    public func huggingFaceJSON(architecture: String, torchDType: String = "float32") -> JSON {
         var members: [(String, JSON)] = [
             ("architectures", .array([.string(architecture)])),
             ("attention_probs_dropout_prob", .double(0)),
@@ -79,7 +82,7 @@ extension ViTConfig {
             ("pooler_act", .string("tanh")),
             ("pooler_output_size", .int(hiddenSize)),
             ("qkv_bias", .bool(qkvBias)),
-            ("torch_dtype", .string("float32")),
+            ("torch_dtype", .string(torchDType)),
             ("transformers_version", .string("4.57.0")),
         ]
         return .object(members)
