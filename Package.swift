@@ -58,3 +58,21 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// libFuzzer harnesses (Fuzz/README.md). A harness defines `LLVMFuzzerTestOneInput` and no
+// `main`, so it links only with `-sanitize=fuzzer`: the targets exist only when VITKIT_FUZZ
+// is set, and a plain `swift build` / `swift test` never sees them.
+if Context.environment["VITKIT_FUZZ"] != nil {
+    let harnesses: [(name: String, dependencies: [Target.Dependency])] = [
+        ("FuzzSafeTensors", ["SafeTensors", "Tensors"]),
+        ("FuzzJSON", ["Tensors"]),
+        ("FuzzNPY", ["NumPy", "Tensors"]),
+        ("FuzzNPZ", ["NumPy", "Tensors"]),
+        ("FuzzImage", ["ImageIO"]),
+        ("FuzzHDF5", ["HDF5", "Tensors"]),
+    ]
+    for h in harnesses {
+        package.targets.append(.executableTarget(name: h.name, dependencies: h.dependencies, path: "Fuzz/\(h.name)"))
+        package.products.append(.executable(name: h.name, targets: [h.name]))
+    }
+}
