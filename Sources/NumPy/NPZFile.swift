@@ -89,6 +89,8 @@ public final class NPZFile: TensorSource {
         let buffer = OwnedBuffer(count: member.header.dataByteCount)
         try inflater.fill(buffer.bytes)
         try inflater.finish(declared: entry.uncompressedSize)
+        // The compressed bytes are no longer needed: drop their pages from the mapping.
+        file.release(entry.dataRange)
         let crc = CRC32.update(
             CRC32.update(0, UnsafeRawBufferPointer(head.bytes)), UnsafeRawBufferPointer(buffer.bytes))
         try checkCRC(crc, member)

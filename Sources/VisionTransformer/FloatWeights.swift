@@ -7,8 +7,11 @@ struct FloatWeight: @unchecked Sendable {
     let pointer: UnsafePointer<Float>
     let count: Int
 
+    /// Uses `tensor`'s own float32 bytes when they are 4-byte aligned (a view into a mapped
+    /// native/safetensors file, or memory a reader already owns, e.g. an inflated npz member);
+    /// otherwise converts into a new buffer once and lets go of the source's mapped pages.
     init(_ tensor: Tensor) throws {
-        if tensor.dtype == .f32, case .mapped = tensor.data.backing {
+        if tensor.dtype == .f32 {
             let p = tensor.data.withUnsafeBytes { $0.baseAddress }
             if let p, Int(bitPattern: p) % MemoryLayout<Float>.alignment == 0 {
                 keepAlive = TensorBox(tensor)
@@ -20,6 +23,7 @@ struct FloatWeight: @unchecked Sendable {
         let buffer = OwnedBuffer(count: tensor.elementCount * 4)
         let typed = buffer.bytes.bindMemory(to: Float.self)
         try tensor.convert(into: typed)
+        tensor.data.releaseResidentPages()
         keepAlive = buffer
         pointer = UnsafePointer(typed.baseAddress!)
         count = tensor.elementCount
@@ -42,13 +46,6 @@ final class TensorBox {
     init(_ t: Tensor) { tensor = t }
 }
 
-/// Extension point on TensorData to see whether it is mapped.
-extension TensorData {
-    var backing: Backing {
-        isMapped ? .mapped : .owned
-    }
-    enum Backing { case mapped, owned }
-}
 
 /// All graph parameters of one block as float weights.
 struct BlockWeights: Sendable {

@@ -20,6 +20,15 @@ public enum Layout: Sendable, Hashable {
     /// Three canonical tensors stacked along dimension 0 (timm's fused qkv).
     case fusedRows
 
+    /// True when `toCanonical` copies the elements (a permutation or a split) rather than
+    /// returning a view of the stored bytes.
+    public var copiesElements: Bool {
+        switch self {
+        case .same, .jaxHeadsBias: false
+        case .transposed, .hwio, .jaxHeadsIn, .jaxHeadsOut, .fusedRows: true
+        }
+    }
+
     /// The stored shape for canonical `shapes` (one shape, or three for `fusedRows`).
     public func externalShape(canonical shapes: [[Int]], heads: Int) -> [Int] {
         let s = shapes[0]

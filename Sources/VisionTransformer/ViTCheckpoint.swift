@@ -155,7 +155,10 @@ public final class ViTCheckpoint: Sendable {
             throw ViTError.mapping(file: checkpoint.path, report: "  mismatched: \(m.stored) has shape \(Shape.describe(m.found)), expected \(Shape.describe(m.expected))")
         }
         let stored = try preloaded[s.stored] ?? checkpoint.source.tensor(named: s.stored)
-        return s.layout.toCanonical(stored, parts: s.parts)[s.part]
+        let canonical = s.layout.toCanonical(stored, parts: s.parts)[s.part]
+        // The stored bytes were copied: their mapped pages need not stay resident.
+        if s.layout.copiesElements { stored.data.releaseResidentPages() }
+        return canonical
     }
 
     /// The stored tensor a graph parameter comes from.
