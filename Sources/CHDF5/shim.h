@@ -178,4 +178,7 @@ static inline void chdf5_take_error_text(char *buf, size_t size) {
 // auto-print setting are per thread in thread-safe builds).
 static inline void chdf5_silence_errors(void) { H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
 
+/// HADDR_UNDEF: the address of storage never allocated.
+static inline haddr_t chdf5_haddr_undef(void) { return HADDR_UNDEF; }
+
 #endif

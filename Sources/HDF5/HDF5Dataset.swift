@@ -65,6 +65,7 @@ enum HDF5Dataset {
         let info = try inspect(dataset, at: location, fileSize: fileSize)
         let dcpl = try HDF5Handle(H5Dget_create_plist(dataset), .propertyList, location, "read the creation properties of")
         try HDF5Safety.checkFilters(dcpl.id, at: location)
+        try HDF5Safety.checkRawStorage(dataset, dcpl: dcpl.id, declaredBytes: info.byteCount, fileSize: fileSize, at: location)
         let buffer = OwnedBuffer(count: info.byteCount)
         if info.byteCount > 0 {
             let fileType = try HDF5Handle(H5Dget_type(dataset), .datatype, location, "read the datatype of")
