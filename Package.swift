@@ -66,11 +66,12 @@ if Context.environment["VITKIT_FUZZ"] != nil {
     let harnesses: [(name: String, dependencies: [Target.Dependency])] = [
         ("FuzzSafeTensors", ["SafeTensors", "Tensors"]),
         ("FuzzJSON", ["Tensors"]),
-        ("FuzzNPY", ["NumPy", "Tensors"]),
-        ("FuzzNPZ", ["NumPy", "Tensors"]),
+        ("FuzzNPY", ["NumPy", "Tensors", "FuzzSupport"]),
+        ("FuzzNPZ", ["NumPy", "Tensors", "FuzzSupport"]),
         ("FuzzImage", ["ImageIO"]),
-        ("FuzzHDF5", ["HDF5", "Tensors"]),
+        ("FuzzHDF5", ["HDF5", "Tensors", "FuzzSupport"]),
     ]
+    package.targets.append(.target(name: "FuzzSupport", dependencies: ["Tensors"], path: "Fuzz/FuzzSupport"))
     for h in harnesses {
         package.targets.append(.executableTarget(name: h.name, dependencies: h.dependencies, path: "Fuzz/\(h.name)"))
         package.products.append(.executable(name: h.name, targets: [h.name]))

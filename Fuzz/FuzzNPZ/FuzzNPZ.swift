@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import NumPy
+import FuzzSupport
 import Tensors
 
 // libFuzzer entry point: bytes -> a temporary file -> NPZFile (with and without bf16FromV2)
@@ -15,45 +16,17 @@ public func fuzzNPZ(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     let input = UnsafeBufferPointer(start: data, count: size)
     if input.starts(with: [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]) {
         let zip = StoredZIP.archive(member: "x.npy", data: input)
-        zip.withUnsafeBufferPointer { FuzzFile.write($0.baseAddress!, $0.count) }
+        zip.withUnsafeBufferPointer { fuzzFile.write($0.baseAddress!, $0.count) }
     } else {
-        FuzzFile.write(data, size)
+        fuzzFile.write(data, size)
     }
     for bf16 in [false, true] {
-        guard let file = try? NPZFile(path: FuzzFile.path, bf16FromV2: bf16) else { continue }
-        for info in file.tensors {
-            guard let tensor = try? file.tensor(named: info.name) else { continue }
-            FuzzFile.consume(tensor, info)
-        }
+        fuzzFile.readAll { try NPZFile(path: $0, bf16FromV2: bf16) }
     }
     return 0
 }
 
-/// One temporary file per fuzzing process, rewritten for every input.
-enum FuzzFile {
-    static let path = "/tmp/vitkit-fuzz-\(getpid()).npz"
-
-    static func write(_ data: UnsafePointer<UInt8>, _ size: Int) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        precondition(fd >= 0, "cannot create \(path)")
-        var done = 0
-        while done < size {
-            let n = Glibc.write(fd, data + done, size - done)
-            precondition(n > 0, "cannot write \(path)")
-            done += n
-        }
-        close(fd)
-    }
-
-    /// Touches every byte of `tensor` and checks it against what the header declared.
-    static func consume(_ tensor: Tensor, _ info: TensorInfo) {
-        precondition(tensor.shape == info.shape && tensor.dtype == info.dtype)
-        precondition(tensor.data.count == info.byteCount, "tensor holds \(tensor.data.count) bytes, declared \(info.byteCount)")
-        let sum = tensor.data.withUnsafeBytes { $0.reduce(UInt8(0)) { $0 &+ $1 } }
-        withExtendedLifetime(sum) {}
-        _ = try? tensor.floats()
-    }
-}
+let fuzzFile = FuzzFile(suffix: "npz")
 
 /// A one-member ZIP archive with the member stored (no ZIP64), as `np.savez` would write a
 /// small array.
