@@ -26,8 +26,13 @@ struct Inspect: ParsableCommand {
     func run() throws {
         let checkpoint = try vit.open.checkpoint(path)
         let summary = CheckpointSummary(checkpoint, filter: filter)
-        let mapped = try? ViTCheckpoint(checkpoint: checkpoint, options: .init(scheme: vit.scheme, heads: vit.heads))
-        let view = mapped.map(ViTInspection.init)
+        let options = ViTCheckpoint.Options(scheme: vit.scheme, heads: vit.heads)
+        let mapped: Result<ViTCheckpoint, ViTError> = Result { () throws(ViTError) in
+            try ViTCheckpoint(checkpoint: checkpoint, options: options)
+        }
+        let view = (try? mapped.get()).map(ViTInspection.init)
+        // Why there is no layer view, when the container holds tensors but none maps to a ViT.
+        let viewError: String? = if case .failure(let e) = mapped, !checkpoint.source.tensors.isEmpty { e.description } else { nil }
         if json {
             guard case .object(var members) = summary.json else { return }
             if let view {
@@ -38,9 +43,11 @@ struct Inspect: ParsableCommand {
                 members.append(("mapping", view.checkpoint.report.json))
                 if summary.config == nil { members.append(("config", view.checkpoint.config.huggingFaceJSON(architecture: view.architecture))) }
             }
+            if let viewError { members.append(("vit_error", .string(viewError))) }
             print(JSON.object(members).prettyText)
         } else {
             if let view { print(view.text) ; print("") }
+            if let viewError { print("no ViT layer view: \(viewError)\n") }
             print(SummaryTable.render(summary))
         }
     }
