@@ -1,4 +1,5 @@
 internal import CBLIS
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -22,6 +23,17 @@ enum BLAS {
 
     static let threads = max(sysconf(Int32(_SC_NPROCESSORS_ONLN)), 1)
 
+    /// Products below this many multiply-adds run on one thread: splitting them costs more
+    /// than it saves (attention's per-head products, every product of a small model).
+    static let parallelThreshold = 1 << 22
+
+    /// Serialises BLIS calls process-wide and remembers the thread count last set.
+    ///
+    /// BLIS's thread teams wait for each other in spin barriers; two teams from concurrent
+    /// callers on a 2-core machine spin against each other for seconds. One product at a time
+    /// (each using every core when it is large) is never slower and cannot oversubscribe.
+    static let threadCount = Mutex<Int>(0)
+
     /// `C[m,n] = alpha * op(A) * op(B) + beta * C`, row-major with leading dimensions.
     ///
     /// `transB: true` reads `B` stored `[n, k]` (PyTorch's `[out, in]` weights) without copying.
@@ -31,7 +43,14 @@ enum BLAS {
                      b: UnsafePointer<Float>, ldb: Int, transB: Bool,
                      beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
         _ = configured
-        cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        let want = m * n * k >= parallelThreshold ? threads : 1
+        threadCount.withLock { current in
+            if current != want {
+                cblis_set_num_threads(want)
+                current = want
+            }
+            cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                        Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        }
     }
 }
