@@ -27,4 +27,4 @@ echo "== predict"
 "$vitkit" predict samples/models/hf-classifier samples/images/chelsea.png samples/images/astronaut.jpg --top-k 3
 echo
 echo "== inspect (layer view)"
-"$vitkit" inspect samples/models/jax/in21k.npz | head -n 12
+"$vitkit" inspect samples/models/jax/in21k.npz --filter posembed
