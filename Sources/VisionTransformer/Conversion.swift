@@ -41,7 +41,7 @@ public enum Conversion {
                                options: Options = Options()) throws -> Result {
         try source.requireComplete(allowUnused: options.allowUnused)
         try DestinationGuard.check(destination: destination, source: source.checkpoint, force: options.force)
-        if let d = options.dtype, !d.isFloatingPoint || d == .f64 && target == .native {
+        if let d = options.dtype, ![.f32, .f16, .bf16].contains(d) {
             throw ViTError.conversion("--dtype must be f32, f16 or bf16")
         }
         var config = source.config
@@ -70,7 +70,8 @@ public enum Conversion {
             try writer.writeNPZ(to: destination)
             files = [destination]
         case .tf:
-            guard options.dtype != .bf16, !source.checkpoint.source.tensors.contains(where: { $0.dtype == .bf16 }) || options.dtype != nil else {
+            let sourceHasBF16 = source.checkpoint.source.tensors.contains { $0.dtype == .bf16 }
+            if options.dtype == .bf16 || (options.dtype == nil && sourceHasBF16) {
                 throw ViTError.conversion("HDF5 has no bfloat16 type: convert to tf with --dtype f32 or f16")
             }
             files = try DirectoryOutput.write(destination, force: options.force) { dir in

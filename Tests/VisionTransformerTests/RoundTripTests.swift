@@ -70,6 +70,24 @@ struct DTypeConversionTests {
     }
 }
 
+/// HDF5 has no bfloat16: a bf16 source goes to tf only with an explicit --dtype.
+@Suite("bf16 and tf")
+struct BF16ToTFTests {
+    @Test func bf16SourceNeedsAnExplicitDType() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vitkit-bf16tf-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let source = try ViTCheckpoint(path: Fixtures.sample("models/hf-classifier-bf16"))
+        let out = dir.appendingPathComponent("tf").path
+        #expect { try Conversion.convert(source, to: .tf, destination: out) } throws: { "\($0)".contains("bfloat16") }
+        #expect { try Conversion.convert(source, to: .tf, destination: out, options: .init(dtype: .bf16)) } throws: { "\($0)".contains("bfloat16") }
+        #expect(!FileManager.default.fileExists(atPath: out))
+        _ = try Conversion.convert(source, to: .tf, destination: out, options: .init(dtype: .f32))
+        let diff = try CheckpointDiff(ViTCheckpoint(path: out), source, atol: 0)
+        #expect(diff.agrees)  // bf16 -> f32 is exact
+    }
+}
+
 /// timm's VisionTransformer has no pooler: converting an in21k model there needs --drop-pooler.
 @Suite("pooler and timm")
 struct PoolerTests {
