@@ -65,3 +65,28 @@ struct VerifyCommandTests {
         #expect(against.status == 0, "\(against.stdout)\(against.stderr)")
     }
 }
+
+/// `diff` compares through the graph across formats and exits 0 only within --atol.
+@Suite("vitkit diff")
+struct DiffCommandTests {
+    @Test func acrossFormatsIdenticalAndWithinTolerance() throws {
+        let same = try CLI.run(["diff", CLI.sample("models/hf-classifier"), CLI.sample("models/tf-classifier"), "--json"])
+        #expect(same.status == 0, "\(same.stdout)\(same.stderr)")
+        let entries = try #require(same.json?["tensors"]?.arrayValue)
+        #expect(entries.count == 40 && entries.allSatisfy { $0["status"]?.stringValue == "identical" })
+
+        let f16 = try CLI.run(["diff", CLI.sample("models/hf-classifier"), CLI.sample("models/hf-classifier-f16"), "--json"])
+        #expect(f16.status == 1)
+        #expect(f16.json?["agree"]?.boolValue == false)
+        let loose = try CLI.run(["diff", CLI.sample("models/hf-classifier"), CLI.sample("models/hf-classifier-f16"), "--atol", "0.01"])
+        #expect(loose.status == 0, "\(loose.stdout)")
+    }
+
+    @Test func onlyInOneIsReported() throws {
+        // The in21k model has a pooler and no classifier; the classifier model the reverse.
+        let r = try CLI.run(["diff", CLI.sample("models/hf-in21k"), CLI.sample("models/hf-classifier"), "--json"])
+        #expect(r.status == 1)
+        let statuses = try #require(r.json?["tensors"]?.arrayValue).compactMap { $0["status"]?.stringValue }
+        #expect(statuses.contains("only_in_a") && statuses.contains("only_in_b"))
+    }
+}
