@@ -27,13 +27,10 @@ public enum JSON: Sendable, Equatable {
     /// A number from an integer.
     public static func int(_ v: Int) -> JSON { .number(String(v)) }
     /// A number from a double, shortest round-tripping text; non-finite values become `null`.
-    public static func double(_ v: Double) -> JSON { v.isFinite ? .number(formatNumber(v)) : .null }
+    public static func double(_ v: Double) -> JSON { v.isFinite ? .number(String(v)) : .null }
     /// A number from a float, shortest text that round-trips the float32 value.
-    public static func float(_ v: Float) -> JSON { v.isFinite ? .number(formatNumber(v)) : .null }
+    public static func float(_ v: Float) -> JSON { v.isFinite ? .number(String(v)) : .null }
 
-    static func formatNumber<F: BinaryFloatingPoint & LosslessStringConvertible>(_ v: F) -> String {
-        String(v)
-    }
 
     /// The member `key` of an object, or nil.
     public subscript(key: String) -> JSON? {

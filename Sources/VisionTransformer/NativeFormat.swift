@@ -23,7 +23,8 @@ public enum NativeFormat {
 
     /// The metadata vitkit writes for a converted checkpoint.
     static func metadata(config: ViTConfig, source: ViTCheckpoint) throws -> [(key: String, value: String)] {
-        let weights = try SourceFiles.weightFile(source.checkpoint)
+        // The weights file (for a sharded checkpoint, its index).
+        let weights = source.checkpoint.source.path
         var meta: [(key: String, value: String)] = [
             (formatKey, version),
             (configKey, config.json.compactText),
@@ -33,12 +34,5 @@ public enum NativeFormat {
         ]
         if let pre = source.preprocessorConfig { meta.append((preprocessorKey, pre.compactText)) }
         return meta
-    }
-}
-
-/// Locates the weights file behind a checkpoint path.
-enum SourceFiles {
-    static func weightFile(_ checkpoint: Checkpoint) throws -> String {
-        checkpoint.source.path
     }
 }

@@ -23,6 +23,14 @@ enum Fixtures {
         return (shape, values)
     }
 
+    /// A new empty directory under the system temp dir; `body` runs in it, then it is removed.
+    static func withTemporaryDirectory<R>(_ tag: String, _ body: (URL) throws -> R) throws -> R {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vitkit-\(tag)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        return try body(dir)
+    }
+
     /// Parses a JSON file with vitkit's strict parser.
     static func json(_ path: String) throws -> JSON {
         try JSON.parse([UInt8](Data(contentsOf: URL(fileURLWithPath: path))))

@@ -24,29 +24,28 @@ struct RoundTripTests {
     @Test(arguments: sources, [NamingScheme.ID.native, .hf, .tf, .jax, .timm])
     func roundTripIsBitExact(source: (path: String, scheme: NamingScheme.ID), via target: NamingScheme.ID) throws {
         if target == .timm && source.path.contains("in21k") { return }  // timm has no pooler: see PoolerTests
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vitkit-rt-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let original = try ViTCheckpoint(path: Fixtures.sample(source.path), options: .init(heads: 4))
-        #expect(original.scheme.id == source.scheme)
-        let there = Self.output(dir, target)
-        _ = try Conversion.convert(original, to: target, destination: there)
-        let converted = try ViTCheckpoint(path: there, options: .init(heads: 4))
-        #expect(converted.scheme.id == target)
-        try converted.requireComplete()
-        let back = dir.appendingPathComponent("back").appendingPathExtension(source.scheme == .jax ? "npz" : source.scheme == .timm ? "safetensors" : "").path
-        _ = try Conversion.convert(converted, to: source.scheme, destination: back.hasSuffix(".") ? String(back.dropLast()) : back)
-        let returned = try ViTCheckpoint(path: back.hasSuffix(".") ? String(back.dropLast()) : back, options: .init(heads: 4))
-        for (a, b) in [(original, converted), (original, returned)] {
-            let diff = try CheckpointDiff(a, b, atol: 0)
-            #expect(diff.entries.count == original.config.graphParameters.count)
-            for e in diff.entries where e.status != .identical {
-                Issue.record("\(source.path) via \(target): \(e.name) is \(e.status)")
+        try Fixtures.withTemporaryDirectory("rt") { dir in
+            let original = try ViTCheckpoint(path: Fixtures.sample(source.path), options: .init(heads: 4))
+            #expect(original.scheme.id == source.scheme)
+            let there = Self.output(dir, target)
+            _ = try Conversion.convert(original, to: target, destination: there)
+            let converted = try ViTCheckpoint(path: there, options: .init(heads: 4))
+            #expect(converted.scheme.id == target)
+            try converted.requireComplete()
+            let back = dir.appendingPathComponent(source.scheme == .jax ? "back.npz" : source.scheme == .timm ? "back.safetensors" : "back").path
+            _ = try Conversion.convert(converted, to: source.scheme, destination: back)
+            let returned = try ViTCheckpoint(path: back, options: .init(heads: 4))
+            for (a, b) in [(original, converted), (original, returned)] {
+                let diff = try CheckpointDiff(a, b, atol: 0)
+                #expect(diff.entries.count == original.config.graphParameters.count)
+                for e in diff.entries where e.status != .identical {
+                    Issue.record("\(source.path) via \(target): \(e.name) is \(e.status)")
+                }
             }
+            // The stored tensors of the returned file equal the original's, name for name.
+            let names = original.checkpoint.source.tensors.map(\.name).sorted()
+            #expect(returned.checkpoint.source.tensors.map(\.name).sorted() == names || source.scheme == .tf)
         }
-        // The stored tensors of the returned file equal the original's, name for name.
-        let names = original.checkpoint.source.tensors.map(\.name).sorted()
-        #expect(returned.checkpoint.source.tensors.map(\.name).sorted() == names || source.scheme == .tf)
     }
 }
 
@@ -56,17 +55,16 @@ struct RoundTripTests {
 struct DTypeConversionTests {
     @Test(arguments: [(DType.f16, "models/hf-classifier-f16"), (DType.bf16, "models/hf-classifier-bf16")])
     func narrowingIsBitIdenticalToTorch(dtype: DType, reference: String) throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vitkit-dt-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let out = dir.appendingPathComponent("narrow.safetensors").path
-        _ = try Conversion.convert(ViTCheckpoint(path: Fixtures.sample("models/hf-classifier")), to: .native, destination: out,
-                                   options: .init(dtype: dtype))
-        let narrowed = try ViTCheckpoint(path: out)
-        #expect(narrowed.checkpoint.source.tensors.allSatisfy { $0.dtype == dtype })
-        let diff = try CheckpointDiff(narrowed, ViTCheckpoint(path: Fixtures.sample(reference)), atol: 0)
-        #expect(diff.entries.count == 40)
-        #expect(diff.entries.allSatisfy { $0.status == .identical }, "\(diff.entries.filter { $0.status != .identical }.map(\.name))")
+        try Fixtures.withTemporaryDirectory("dt") { dir in
+            let out = dir.appendingPathComponent("narrow.safetensors").path
+            _ = try Conversion.convert(ViTCheckpoint(path: Fixtures.sample("models/hf-classifier")), to: .native, destination: out,
+                                       options: .init(dtype: dtype))
+            let narrowed = try ViTCheckpoint(path: out)
+            #expect(narrowed.checkpoint.source.tensors.allSatisfy { $0.dtype == dtype })
+            let diff = try CheckpointDiff(narrowed, ViTCheckpoint(path: Fixtures.sample(reference)), atol: 0)
+            #expect(diff.entries.count == 40)
+            #expect(diff.entries.allSatisfy { $0.status == .identical }, "\(diff.entries.filter { $0.status != .identical }.map(\.name))")
+        }
     }
 }
 
@@ -74,17 +72,16 @@ struct DTypeConversionTests {
 @Suite("bf16 and tf")
 struct BF16ToTFTests {
     @Test func bf16SourceNeedsAnExplicitDType() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vitkit-bf16tf-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let source = try ViTCheckpoint(path: Fixtures.sample("models/hf-classifier-bf16"))
-        let out = dir.appendingPathComponent("tf").path
-        #expect { try Conversion.convert(source, to: .tf, destination: out) } throws: { "\($0)".contains("bfloat16") }
-        #expect { try Conversion.convert(source, to: .tf, destination: out, options: .init(dtype: .bf16)) } throws: { "\($0)".contains("bfloat16") }
-        #expect(!FileManager.default.fileExists(atPath: out))
-        _ = try Conversion.convert(source, to: .tf, destination: out, options: .init(dtype: .f32))
-        let diff = try CheckpointDiff(ViTCheckpoint(path: out), source, atol: 0)
-        #expect(diff.agrees)  // bf16 -> f32 is exact
+        try Fixtures.withTemporaryDirectory("bf16tf") { dir in
+            let source = try ViTCheckpoint(path: Fixtures.sample("models/hf-classifier-bf16"))
+            let out = dir.appendingPathComponent("tf").path
+            #expect { try Conversion.convert(source, to: .tf, destination: out) } throws: { "\($0)".contains("bfloat16") }
+            #expect { try Conversion.convert(source, to: .tf, destination: out, options: .init(dtype: .bf16)) } throws: { "\($0)".contains("bfloat16") }
+            #expect(!FileManager.default.fileExists(atPath: out))
+            _ = try Conversion.convert(source, to: .tf, destination: out, options: .init(dtype: .f32))
+            let diff = try CheckpointDiff(ViTCheckpoint(path: out), source, atol: 0)
+            #expect(diff.agrees)  // bf16 -> f32 is exact
+        }
     }
 }
 
@@ -92,19 +89,18 @@ struct BF16ToTFTests {
 @Suite("pooler and timm")
 struct PoolerTests {
     @Test func timmOutputOfAPooledModelNeedsDropPooler() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vitkit-pool-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let source = try ViTCheckpoint(path: Fixtures.sample("models/hf-in21k"))
-        let out = dir.appendingPathComponent("timm.safetensors").path
-        #expect { try Conversion.convert(source, to: .timm, destination: out) } throws: { "\($0)".contains("--drop-pooler") }
-        #expect(!FileManager.default.fileExists(atPath: out))
-        _ = try Conversion.convert(source, to: .timm, destination: out, options: .init(dropPooler: true))
-        let timm = try ViTCheckpoint(path: out, options: .init(heads: 4))
-        try timm.requireComplete()
-        #expect(!timm.config.hasPooler)
-        #expect(!timm.checkpoint.source.tensors.contains { $0.name.contains("pre_logits") })
-        let diff = try CheckpointDiff(timm, source, atol: 0)
-        #expect(diff.entries.filter { $0.status != .identical }.map(\.name) == ["pooler.weight", "pooler.bias"])
+        try Fixtures.withTemporaryDirectory("pool") { dir in
+            let source = try ViTCheckpoint(path: Fixtures.sample("models/hf-in21k"))
+            let out = dir.appendingPathComponent("timm.safetensors").path
+            #expect { try Conversion.convert(source, to: .timm, destination: out) } throws: { "\($0)".contains("--drop-pooler") }
+            #expect(!FileManager.default.fileExists(atPath: out))
+            _ = try Conversion.convert(source, to: .timm, destination: out, options: .init(dropPooler: true))
+            let timm = try ViTCheckpoint(path: out, options: .init(heads: 4))
+            try timm.requireComplete()
+            #expect(!timm.config.hasPooler)
+            #expect(!timm.checkpoint.source.tensors.contains { $0.name.contains("pre_logits") })
+            let diff = try CheckpointDiff(timm, source, atol: 0)
+            #expect(diff.entries.filter { $0.status != .identical }.map(\.name) == ["pooler.weight", "pooler.bias"])
+        }
     }
 }
