@@ -23,8 +23,12 @@ let package = Package(
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
 
-        // Tensor core: dtypes, shapes, storage (mapped or owned), half conversions, JSON. No C.
-        .target(name: "Tensors"),
+        // Async-signal-safe handlers (temporary cleanup, mapped-file SIGBUS) and renameat2:
+        // what Swift cannot express safely. A few dozen lines of C, no dependency.
+        .target(name: "CSystem"),
+        // Tensor core: dtypes, shapes, storage (mapped or owned), half conversions, JSON, and
+        // the file-system layer every writer and reader goes through. No C library.
+        .target(name: "Tensors", dependencies: ["CSystem"]),
         // Containers, one target each.
         .target(name: "SafeTensors", dependencies: ["Tensors"]),
         .target(name: "NumPy", dependencies: ["Tensors", "CDeflate"]),

@@ -21,11 +21,10 @@ final class HDF5Reader: @unchecked Sendable {
     ///   is not HDF5 or libhdf5 cannot open it (truncated, corrupted superblock...).
     init(path: String) throws(CheckpointError) {
         try HDF5Library.prepare()
-        var st = stat()
-        guard stat(path, &st) == 0 else { throw .io(file: path, reason: String(cString: strerror(errno))) }
-        guard (st.st_mode & S_IFMT) == S_IFREG else { throw .io(file: path, reason: "not a regular file") }
+        let (fd, size) = try FileSystem.openRegularFile(path)
+        close(fd)
         let location = HDF5Location(file: path)
-        let signature = chdf5_is_hdf5(path)
+        let signature = SystemPath.withCString(path) { chdf5_is_hdf5($0) }
         if signature == 0 {
             _ = HDF5Library.takeErrorText()
             throw .malformed(file: path, reason: "not an HDF5 file (no HDF5 superblock signature)")
@@ -33,8 +32,8 @@ final class HDF5Reader: @unchecked Sendable {
         if signature < 0 { throw location.failure("open the file as HDF5") }
         let fapl = try HDF5Handle(H5Pcreate(chdf5_p_file_access()), .propertyList, location, "create a file access list for")
         chdf5_disable_file_locking(fapl.id)
-        let id = try HDF5Handle(H5Fopen(path, chdf5_f_acc_rdonly(), fapl.id), .file, location, "open the HDF5 file")
-        file = HDF5FileHandle(handle: id, path: path, fileSize: Int(st.st_size))
+        let id = try HDF5Handle(SystemPath.withCString(path) { H5Fopen($0, chdf5_f_acc_rdonly(), fapl.id) }, .file, location, "open the HDF5 file")
+        file = HDF5FileHandle(handle: id, path: path, fileSize: size)
     }
 
     func location(_ object: String) -> HDF5Location { HDF5Location(file: path, object: object) }

@@ -21,7 +21,7 @@ final class HDF5Writer {
         let fapl = try HDF5Handle(H5Pcreate(chdf5_p_file_access()), .propertyList, location, "create a file access list for")
         // Closing the file closes every object in it, so close() really flushes and releases.
         try check(H5Pset_fclose_degree(fapl.id, H5F_CLOSE_STRONG), location, "configure")
-        file = try HDF5Handle(H5Fcreate(path, chdf5_f_acc_trunc(), chdf5_p_default(), fapl.id), .file, location, "create the HDF5 file")
+        file = try HDF5Handle(SystemPath.withCString(path) { H5Fcreate($0, chdf5_f_acc_trunc(), chdf5_p_default(), fapl.id) }, .file, location, "create the HDF5 file")
         linkCreation = try HDF5Handle(H5Pcreate(chdf5_p_link_create()), .propertyList, location, "create a link property list for")
         try check(H5Pset_create_intermediate_group(linkCreation.id, 1), location, "configure")
     }

@@ -37,7 +37,7 @@ public final class KerasShardedWeights: TensorSource {
     public init(path: String) throws(CheckpointError) {
         let indexPath = FileSystem.isDirectory(path) ? FileSystem.join(path, Self.indexName) : path
         self.path = indexPath
-        let dir = AtomicRename.split(indexPath).dir
+        let dir = FileSystem.directoryName(of: indexPath)
         let index = try ShardIndex(path: indexPath)
         let fail = { (reason: String) -> CheckpointError in .malformed(file: indexPath, reason: reason) }
         var shardNames = Array(Set(index.weightMap.map(\.file))).sorted()
@@ -107,7 +107,7 @@ public final class KerasShardedWeights: TensorSource {
 
     /// The shard file holding weight `name`.
     public func shardFile(of name: String) -> String? {
-        locations[name].map { FileSystem.join(AtomicRename.split(path).dir, $0.shard) }
+        locations[name].map { FileSystem.join(FileSystem.directoryName(of: path), $0.shard) }
     }
 
     /// Reads weight `name` from its shard.

@@ -3,15 +3,20 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+internal import CSystem
 
 /// A read-only, memory-mapped file. Mapping reads nothing: pages come in when touched.
 ///
-/// The mapping lives as long as this object; tensor views keep it alive.
+/// The mapping lives as long as this object; tensor views keep it alive. Each mapping is
+/// remembered for the SIGBUS handler (`Interruption.installHandlers`): a file truncated or
+/// replaced while it is read ends the process with a message naming it, not a crash.
 public final class MappedFile: @unchecked Sendable {
     /// The path that was mapped, for messages.
     public let path: String
     /// The file's bytes. Empty for an empty file.
     public let bytes: UnsafeRawBufferPointer
+    /// This mapping's entry in the SIGBUS handler's table.
+    private let faultSlot: Int32
 
     /// Maps `path` read-only.
     ///
@@ -19,22 +24,17 @@ public final class MappedFile: @unchecked Sendable {
     ///   or cannot be mapped.
     public init(path: String) throws(CheckpointError) {
         self.path = path
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw .io(file: path, reason: Self.errnoText()) }
+        let (fd, size) = try FileSystem.openRegularFile(path)
         defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { throw .io(file: path, reason: Self.errnoText()) }
-        guard (st.st_mode & S_IFMT) == S_IFREG else {
-            throw .io(file: path, reason: "not a regular file")
-        }
-        let size = Int(st.st_size)
         if size == 0 {
             bytes = UnsafeRawBufferPointer(start: nil, count: 0)
+            faultSlot = -1
             return
         }
         let p = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0)
-        guard let p, p != MAP_FAILED else { throw .io(file: path, reason: "mmap failed: \(Self.errnoText())") }
+        guard let p, p != MAP_FAILED else { throw .io(file: path, reason: "mmap failed: \(FileSystem.errnoText())") }
         bytes = UnsafeRawBufferPointer(start: p, count: size)
+        faultSlot = SystemPath.withCString(path) { csystem_remember_mapping(p, size, $0) }
     }
 
     /// The file size in bytes.
@@ -49,12 +49,12 @@ public final class MappedFile: @unchecked Sendable {
     }
 
     deinit {
+        csystem_forget_mapping(faultSlot)
         if let base = bytes.baseAddress {
             munmap(UnsafeMutableRawPointer(mutating: base), bytes.count)
         }
     }
 
-    static func errnoText() -> String { String(cString: strerror(errno)) }
 }
 
 extension MappedFile {

@@ -35,12 +35,15 @@ public enum Conversion {
     /// Writes `source` to `destination` in `target`'s layout.
     ///
     /// `native`, `jax` and `timm` write one file; `hf` and `tf` write a directory with
-    /// `config.json`. Refuses to write over the source, or over an existing destination
-    /// unless `force`; everything is written to temporary names and renamed at the end.
+    /// `config.json`. The destination is checked by `OutputGuard` (never the source, never
+    /// a device or FIFO, an existing one only with `force`, a directory only if it holds
+    /// nothing but files vitkit writes); everything is written to temporary names and
+    /// moved into place at the end.
     public static func convert(_ source: ViTCheckpoint, to target: NamingScheme.ID, destination: String,
                                options: Options = Options()) throws -> Result {
         try source.requireComplete(allowUnused: options.allowUnused)
-        try DestinationGuard.check(destination: destination, source: source.checkpoint, force: options.force)
+        let output: OutputGuard.Output = target == .hf || target == .tf ? .directory(replaceableEntry: HFOutput.isWrittenByVitkit) : .file
+        try OutputGuard.check(destination, inputs: source.checkpoint.inputFiles, replace: options.force, output: output)
         if let d = options.dtype, ![.f32, .f16, .bf16].contains(d) {
             throw ViTError.conversion("--dtype must be f32, f16 or bf16")
         }
@@ -61,7 +64,7 @@ public enum Conversion {
             try writer.writeSafeTensors(to: destination, metadata: meta)
             files = [destination]
         case .hf:
-            files = try DirectoryOutput.write(destination, force: options.force) { dir in
+            files = try AtomicDirectory.write(destination) { dir in
                 try writer.writeSafeTensors(to: FileSystem.join(dir, "model.safetensors"), metadata: [("format", "pt")])
                 try HFOutput.writeConfigs(dir: dir, source: source, config: config, dtype: writer.storedDType)
                 return ["model.safetensors", "config.json"] + (source.preprocessorConfig == nil ? [] : ["preprocessor_config.json"])
@@ -74,7 +77,7 @@ public enum Conversion {
             if options.dtype == .bf16 || (options.dtype == nil && sourceHasBF16) {
                 throw ViTError.conversion("HDF5 has no bfloat16 type: convert to tf with --dtype f32 or f16")
             }
-            files = try DirectoryOutput.write(destination, force: options.force) { dir in
+            files = try AtomicDirectory.write(destination) { dir in
                 try writer.writeKeras(to: FileSystem.join(dir, "tf_model.h5"))
                 try HFOutput.writeConfigs(dir: dir, source: source, config: config, dtype: writer.storedDType)
                 return ["tf_model.h5", "config.json"] + (source.preprocessorConfig == nil ? [] : ["preprocessor_config.json"])

@@ -35,8 +35,8 @@ struct Convert: ParsableCommand {
         }
         let result = try Conversion.convert(src, to: to, destination: destination,
                                             options: .init(dtype: dtype, force: force, allowUnused: allowUnused, dropPooler: dropPooler))
-        print("wrote \(result.destination) (\(to.rawValue), \(result.tensors) tensors, \(result.bytes) bytes of data) from \(src.scheme.id.rawValue) scheme")
-        for name in result.droppedUnused { print("dropped unused tensor: \(name)") }
-        if dropPooler, src.config.hasPooler { print("dropped the pooler (--drop-pooler)") }
+        printText("wrote \(result.destination) (\(to.rawValue), \(result.tensors) tensors, \(result.bytes) bytes of data) from \(src.scheme.id.rawValue) scheme")
+        for name in result.droppedUnused { printText("dropped unused tensor: \(name)") }
+        if dropPooler, src.config.hasPooler { printText("dropped the pooler (--drop-pooler)") }
     }
 }

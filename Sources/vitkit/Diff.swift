@@ -23,9 +23,9 @@ struct Diff: ParsableCommand {
             print(diff.json.prettyText)
         } else {
             let rows = diff.entries.map { e in [e.name, e.status.rawValue, e.maxAbsDiff.map { "\($0)" } ?? "-"] }
-            for line in TextTable.render(header: ["graph parameter", "status", "max abs diff"], rows: rows) { print(line) }
+            for line in TextTable.render(header: ["graph parameter", "status", "max abs diff"], rows: rows) { printText(line) }
             let bad = diff.entries.filter { $0.status != .identical && $0.status != .close }.count
-            print(diff.agrees ? "agree: \(diff.entries.count) tensors within atol \(atol)" : "differ: \(bad) of \(diff.entries.count) tensors")
+            printText(diff.agrees ? "agree: \(diff.entries.count) tensors within atol \(atol)" : "differ: \(bad) of \(diff.entries.count) tensors")
         }
         if !diff.agrees { throw ExitCode(1) }
     }

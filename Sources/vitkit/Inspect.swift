@@ -46,9 +46,9 @@ struct Inspect: ParsableCommand {
             if let viewError { members.append(("vit_error", .string(viewError))) }
             print(JSON.object(members).prettyText)
         } else {
-            if let view { print(view.text) ; print("") }
-            if let viewError { print("no ViT layer view: \(viewError)\n") }
-            print(SummaryTable.render(summary))
+            if let view { printText(view.text) ; printText("") }
+            if let viewError { printText("no ViT layer view: \(viewError)\n") }
+            printText(SummaryTable.render(summary))
         }
     }
 }

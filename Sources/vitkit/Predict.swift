@@ -14,6 +14,7 @@ struct Predict: ParsableCommand {
     @Option(help: "Run at this square resolution (position embeddings interpolated).") var imageSize: Int?
     @Flag(help: "Print JSON.") var json = false
     @Option(help: "Also write each image's pixel tensor [3,S,S] as DIR/<image name>.npy.") var savePixels: String?
+    @Flag(help: "Replace existing files under --save-pixels.") var force = false
     @Flag(help: "Ignore stored tensors that are not part of the graph.") var allowUnused = false
     @OptionGroup var vit: ViTOptions
 
@@ -26,10 +27,7 @@ struct Predict: ParsableCommand {
         let model = try vit.vit(checkpoint)
         let pipeline = try ViTPipeline(checkpoint: model, imageSize: imageSize, allowUnused: allowUnused)
         if let dir = savePixels {
-            try FileSystem.makeDirectory(dir)
-            for image in images {
-                try PixelDump.write(pipeline.pixels(path: image), to: FileSystem.join(dir, FileSystem.baseName(of: image) + ".npy"))
-            }
+            _ = try pipeline.savePixels(images: images, directory: dir, inputs: model.checkpoint.inputFiles + images, replace: force)
         }
         let outputs = try pipeline.run(paths: images)
         if json {
@@ -37,15 +35,15 @@ struct Predict: ParsableCommand {
             return
         }
         for (image, out) in zip(images, outputs) {
-            print(image)
+            printText(image)
             let top = pipeline.topK(out, k: topK)
             if top.isEmpty {
                 let v = out.poolerOutput ?? out.cls
                 let norm = v.reduce(0) { $0 + Double($1) * Double($1) }.squareRoot()
                 let kind = out.poolerOutput != nil ? "pooler output" : "cls embedding"
-                print("  \(kind): \(v.count) values, L2 norm \(fmt(norm)), first: " + v.prefix(5).map { fmt(Double($0)) }.joined(separator: " "))
+                printText("  \(kind): \(v.count) values, L2 norm \(fmt(norm)), first: " + v.prefix(5).map { fmt(Double($0)) }.joined(separator: " "))
             }
-            for t in top { print("  \(fmt(Double(t.score) * 100))%  \(t.label)  (class \(t.index))") }
+            for t in top { printText("  \(fmt(Double(t.score) * 100))%  \(t.label)  (class \(t.index))") }
         }
     }
 

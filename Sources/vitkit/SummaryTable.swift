@@ -22,7 +22,7 @@ enum SummaryTable {
             lines.append("config:")
             for (k, v) in members { lines.append("  \(k): \(v.compactText)") }
         }
-        return lines.joined(separator: "\n")
+        return lines.map { Terminal.escape($0) }.joined(separator: "\n")
     }
 
     /// 1234567 as "1,234,567".
@@ -48,6 +48,7 @@ enum SummaryTable {
 /// Column-aligned plain-text tables.
 enum TextTable {
     static func render(header: [String], rows: [[String]], rightAligned: Set<Int> = []) -> [String] {
+        let rows = rows.map { $0.map { Terminal.escape($0) } }
         var widths = header.map(\.count)
         for r in rows { for (i, c) in r.enumerated() { widths[i] = max(widths[i], c.count) } }
         func line(_ cells: [String]) -> String {

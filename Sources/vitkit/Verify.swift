@@ -22,6 +22,7 @@ struct Verify: ParsableCommand {
     @Option(help: "Relative tolerance (default: the expectations file's, else 0).") var rtol: Double?
     @Option(help: "Square resolution for --record/--against.") var imageSize: Int?
     @Flag(help: "Print JSON.") var json = false
+    @Flag(help: "Replace an existing --record file.") var force = false
     @Flag(help: "Ignore stored tensors that are not part of the graph.") var allowUnused = false
     @OptionGroup var vit: ViTOptions
 
@@ -35,12 +36,12 @@ struct Verify: ParsableCommand {
     func run() throws {
         let model = try vit.vit(checkpoint)
         if let out = record {
+            let inputs = model.checkpoint.inputFiles + images
+            try OutputGuard.check(out, inputs: inputs, replace: force, output: .file)  // before running the model
             let e = try VerifyRun.record(model, images: images, imageSize: imageSize, outputPath: out,
                                          atol: atol ?? 1e-4, rtol: rtol ?? 0, allowUnused: allowUnused)
-            let w = try AtomicFileWriter(destination: out)
-            try w.write(Array((e.json.prettyText + "\n").utf8))
-            try w.commit()
-            print("recorded \(e.images.count) images to \(out)")
+            try e.write(to: out, inputs: inputs, replace: force)
+            printText("recorded \(e.images.count) images to \(out)")
             return
         }
         let result: Verification
@@ -57,10 +58,10 @@ struct Verify: ParsableCommand {
             for r in result.results {
                 let checks = r.checks.map { "\($0.output) max|diff| \(sci($0.maxAbsDiff))" }.joined(separator: ", ")
                 let top = r.top1Agrees.map { " top1 \($0 ? "same" : "DIFFERS"), top5 \(r.top5Agrees! ? "same" : "differs")" } ?? ""
-                print("\(r.passed ? "PASS" : "FAIL")  \(r.image): \(checks)\(top)")
+                printText("\(r.passed ? "PASS" : "FAIL")  \(r.image): \(checks)\(top)")
             }
             let worst = result.results.flatMap(\.checks).map(\.maxAbsDiff).max() ?? 0
-            print("\(result.passed ? "PASS" : "FAIL"): \(result.results.filter(\.passed).count)/\(result.results.count) images within atol \(sci(result.atol)), rtol \(sci(result.rtol)) (worst max|diff| \(sci(worst)))")
+            printText("\(result.passed ? "PASS" : "FAIL"): \(result.results.filter(\.passed).count)/\(result.results.count) images within atol \(sci(result.atol)), rtol \(sci(result.rtol)) (worst max|diff| \(sci(worst)))")
         }
         if !result.passed { throw ExitCode(1) }
     }

@@ -28,7 +28,7 @@ struct ViTInspection {
         let problems = checkpoint.report.problemLines
         lines.append(problems.isEmpty ? "mapping: all \(checkpoint.report.mapped.count) stored tensors mapped, nothing missing" : "mapping problems:")
         lines += problems.map { "  " + $0 }
-        return lines.joined(separator: "\n")
+        return lines.map { Terminal.escape($0) }.joined(separator: "\n")
     }
 }
 

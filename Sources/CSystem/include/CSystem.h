@@ -1,0 +1,33 @@
+// POSIX pieces Swift cannot express safely: signal handlers that only call
+// async-signal-safe functions (a Swift closure may allocate, take locks or run lazy
+// global initialisers), and renameat2, which Swift's Glibc module does not import.
+#ifndef CSYSTEM_H
+#define CSYSTEM_H
+
+#include <stddef.h>
+
+/// Atomically exchanges two paths (renameat2 RENAME_EXCHANGE). Returns 0, or -1 with errno
+/// (EINVAL / ENOSYS where the file system or kernel lacks it).
+int csystem_rename_exchange(const char *a, const char *b);
+
+/// Remembers a temporary output (a file, or a directory whose entries are files) to remove
+/// if the process is ended by SIGINT, SIGTERM, SIGHUP or a mapped-file SIGBUS.
+/// Returns a slot for csystem_forget_temporary, or -1 when the table is full.
+int csystem_remember_temporary(const char *path, int is_directory);
+void csystem_forget_temporary(int slot);
+
+/// Remembers a read-only file mapping, so a SIGBUS inside it (the file shrank while mapped)
+/// ends the process with one line naming the file instead of a crash.
+/// Returns a slot for csystem_forget_mapping, or -1 when the table is full.
+int csystem_remember_mapping(const void *base, size_t length, const char *path);
+void csystem_forget_mapping(int slot);
+
+/// Installs the handlers for SIGINT, SIGTERM, SIGHUP (remove temporaries, then die of the
+/// same signal) and SIGBUS (inside a remembered mapping: message, remove temporaries,
+/// exit status 1). `prefix` starts the SIGBUS message (e.g. "Error: ").
+void csystem_install_handlers(const char *prefix);
+
+/// Removes every remembered temporary now (also what the handlers do). Async-signal-safe.
+void csystem_remove_temporaries(void);
+
+#endif

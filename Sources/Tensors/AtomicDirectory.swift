@@ -1,0 +1,59 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+internal import CSystem
+
+/// Writes a directory atomically: into a hidden temporary sibling, which then takes the
+/// destination's place in one step.
+///
+/// An existing destination is swapped with the finished directory by
+/// `renameat2(RENAME_EXCHANGE)` and the old one (now under the temporary name) is removed
+/// without following links. Where the file system lacks the exchange, the old directory is
+/// renamed to `.NAME.vitkit-PID-XXXXXX.old` first; if the process dies between the two
+/// renames, the next write to the same destination puts it back.
+public enum AtomicDirectory {
+    /// Fills a new temporary directory with `body`, then moves it to `destination`,
+    /// replacing what is there (check it first with `OutputGuard`).
+    ///
+    /// - Throws: what `body` throws (nothing is left behind), or `CheckpointError.io`.
+    public static func write<R>(_ destination: String, body: (String) throws -> R) throws -> R {
+        let temporary = try TemporaryOutput(for: destination, directory: true)
+        let result = try body(temporary.path)
+        _ = SystemPath.withCString(temporary.path) { chmod($0, 0o755) }
+        guard let kind = FileSystem.kind(of: destination, followingLinks: false) else {
+            guard FileSystem.rename(temporary.path, destination) else {
+                throw CheckpointError.io(file: destination, reason: "cannot rename the finished output into place: \(FileSystem.errnoText())")
+            }
+            temporary.keep()
+            FileSystem.syncDirectory(FileSystem.directoryName(of: destination))
+            return result
+        }
+        guard [.directory, .regular, .symbolicLink].contains(kind) else {
+            throw CheckpointError.io(file: destination, reason: "expected a directory or nothing at the destination, found \(kind.description)")
+        }
+        let exchanged = SystemPath.withCString(temporary.path) { t in
+            SystemPath.withCString(destination) { d in csystem_rename_exchange(t, d) }
+        }
+        if exchanged == 0 {
+            // The temporary name now holds the old destination: its deinit removes it.
+            FileSystem.syncDirectory(FileSystem.directoryName(of: destination))
+            return result
+        }
+        guard errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP else {
+            throw CheckpointError.io(file: destination, reason: "cannot swap the finished output into place: \(FileSystem.errnoText())")
+        }
+        let old = temporary.path + ".old"
+        guard FileSystem.rename(destination, old) else {
+            throw CheckpointError.io(file: destination, reason: "cannot move the existing destination aside: \(FileSystem.errnoText())")
+        }
+        guard FileSystem.rename(temporary.path, destination) else {
+            let reason = FileSystem.errnoText()
+            _ = FileSystem.rename(old, destination)
+            throw CheckpointError.io(file: destination, reason: "cannot rename the finished output into place: \(reason)")
+        }
+        temporary.keep()
+        FileSystem.removeTree(old)
+        FileSystem.syncDirectory(FileSystem.directoryName(of: destination))
+        return result
+    }
+}

@@ -1,0 +1,64 @@
+/// The one check every writer in vitkit makes before it writes anything.
+///
+/// - A destination that is one of the inputs (the same file by device and inode, through
+///   any link), or a directory holding one, is refused: whatever the caller forces.
+/// - Device nodes, FIFOs and sockets are refused always; so is a file where a directory
+///   goes and the other way round.
+/// - An existing destination is replaced only when the caller says so; a directory only
+///   when it holds nothing but files vitkit writes (`replaceableEntry`), so no unrelated
+///   file of the user's is ever deleted.
+/// - Links at the destination are replaced, never followed (see `AtomicFileWriter`).
+public enum OutputGuard {
+    /// What the writer will put at the destination.
+    public enum Output: Sendable {
+        case file
+        /// A directory; an existing one may be replaced only if every entry passes `replaceableEntry`.
+        case directory(replaceableEntry: @Sendable (String) -> Bool)
+    }
+
+    /// Checks `destination` before writing it.
+    ///
+    /// - Parameters:
+    ///   - inputs: every file the run reads (weights, configs, images...).
+    ///   - replace: whether an existing destination may be replaced.
+    /// - Throws: `CheckpointError.io` naming the destination and what was found there.
+    public static func check(_ destination: String, inputs: [String], replace: Bool, output: Output) throws(CheckpointError) {
+        let parent = FileSystem.directoryName(of: destination)
+        guard FileSystem.isDirectory(parent) else {
+            throw .io(file: destination, reason: "directory \(parent) does not exist")
+        }
+        guard let kind = FileSystem.kind(of: destination, followingLinks: false) else { return }
+        if isInput(destination, inputs: inputs) {
+            throw .io(file: destination, reason: "refusing to write over the source checkpoint (it is one of the files being read)")
+        }
+        switch kind {
+        case .fifo, .socket, .characterDevice, .blockDevice, .other:
+            throw .io(file: destination, reason: "expected a regular file or nothing at the destination, found \(kind.description): refusing to replace it")
+        default: break
+        }
+        guard replace else { throw .io(file: destination, reason: "already exists (pass --force to replace it)") }
+        switch (output, kind) {
+        case (.file, .directory):
+            throw .io(file: destination, reason: "is a directory; the output is a single file")
+        case (.directory(let replaceable), .directory):
+            let entries = try FileSystem.listDirectory(destination)
+            let foreign = entries.filter { name in
+                let k = FileSystem.kind(of: FileSystem.join(destination, name), followingLinks: false)
+                return !replaceable(name) || (k != .regular && k != .symbolicLink)
+            }
+            if !foreign.isEmpty {
+                let shown = foreign.prefix(5).joined(separator: ", ") + (foreign.count > 5 ? ", ..." : "")
+                throw .io(file: destination, reason: "holds files vitkit does not write (\(shown)): refusing to replace the directory; move them or choose another destination")
+            }
+        default: break
+        }
+    }
+
+    /// True when `path` is one of `inputs` or a directory containing one.
+    static func isInput(_ path: String, inputs: [String]) -> Bool {
+        if let id = FileSystem.identity(of: path), inputs.contains(where: { FileSystem.identity(of: $0) == id }) { return true }
+        guard FileSystem.isDirectory(path), let dir = FileSystem.realPath(path) else { return false }
+        let prefix = dir.hasSuffix("/") ? dir : dir + "/"
+        return inputs.contains { FileSystem.realPath($0)?.hasPrefix(prefix) == true }
+    }
+}

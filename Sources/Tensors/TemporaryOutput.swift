@@ -1,0 +1,124 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+internal import CSystem
+
+/// A hidden temporary beside a destination, `.NAME.vitkit-PID-XXXXXX`, on the same file
+/// system so the final rename is atomic.
+///
+/// - The name fits NAME_MAX whatever the destination's length (a long NAME is shortened).
+/// - While it exists it is remembered for the signal handlers (`Interruption`), which
+///   remove it when the process is ended by SIGINT, SIGTERM, SIGHUP or a mapped-file SIGBUS.
+/// - Temporaries left by processes that are gone (killed with SIGKILL, power loss) are
+///   removed by the next write to the same destination; the `.old` copy of a directory
+///   replaced without `renameat2` is put back if the destination is missing.
+package final class TemporaryOutput {
+    package let destination: String
+    package let path: String
+    private let slot: Int32
+    private var kept = false
+    /// The open temporary file (write-only), -1 for a directory or once closed.
+    private(set) var fd: Int32 = -1
+
+    /// Creates an empty temporary file (mode 0644), or a directory (0755) when `directory`.
+    package init(for destination: String, directory: Bool) throws(CheckpointError) {
+        self.destination = destination
+        Self.removeStale(for: destination)
+        let dir = FileSystem.directoryName(of: destination)
+        var template = SystemPath.bytes(FileSystem.join(dir, Self.prefix(for: destination) + "\(getpid())-XXXXXX")).map { CChar(bitPattern: $0) } + [0]
+        if directory {
+            guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
+                throw .io(file: destination, reason: "cannot create a temporary directory in \(dir): \(FileSystem.errnoText())")
+            }
+        } else {
+            let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+            guard fd >= 0 else {
+                throw .io(file: destination, reason: "cannot create a temporary file in \(dir): \(FileSystem.errnoText())")
+            }
+            _ = fchmod(fd, 0o644)
+            self.fd = fd
+        }
+        path = template.withUnsafeBufferPointer { SystemPath.decode(cString: $0.baseAddress!) }
+        slot = template.withUnsafeBufferPointer { csystem_remember_temporary($0.baseAddress!, directory ? 1 : 0) }
+    }
+
+    /// Stops remembering the temporary: it was renamed into place (or now holds the old
+    /// destination, which the caller removes).
+    package func keep() {
+        kept = true
+        csystem_forget_temporary(slot)
+    }
+
+    /// Closes the temporary file (libhdf5 writes it by name).
+    package func closeFile() {
+        if fd >= 0 { close(fd); fd = -1 }
+    }
+
+    /// Makes a finished temporary file the destination: fsync, a last check that the
+    /// destination is still something a file may replace, rename, fsync of the directory.
+    package func commitFile() throws(CheckpointError) {
+        if fd < 0 { fd = SystemPath.withCString(path) { open($0, O_RDONLY | O_CLOEXEC | O_NOFOLLOW) } }
+        guard fd >= 0 else { throw .io(file: destination, reason: "cannot reopen the temporary file: \(FileSystem.errnoText())") }
+        guard fsync(fd) == 0 else { throw .io(file: destination, reason: "fsync failed: \(FileSystem.errnoText())") }
+        closeFile()
+        if let kind = FileSystem.kind(of: destination, followingLinks: false), kind != .regular, kind != .symbolicLink {
+            throw .io(file: destination, reason: "expected a regular file or nothing at the destination, found \(kind.description)")
+        }
+        guard FileSystem.rename(path, destination) else {
+            throw .io(file: destination, reason: "rename failed: \(FileSystem.errnoText())")
+        }
+        keep()
+        FileSystem.syncDirectory(FileSystem.directoryName(of: destination))
+    }
+
+    deinit {
+        closeFile()
+        guard !kept else { return }
+        csystem_forget_temporary(slot)
+        FileSystem.removeTree(path)
+    }
+
+    /// NAME_MAX is 255 bytes: room for ".", ".vitkit-", a pid, "-XXXXXX" and ".old".
+    static let maxNameBytes = 200
+
+    /// `.NAME.vitkit-` with NAME cut to `maxNameBytes` bytes.
+    static func prefix(for destination: String) -> String {
+        let base = SystemPath.bytes(FileSystem.baseName(of: destination))
+        return "." + SystemPath.decode(base.prefix(maxNameBytes)) + ".vitkit-"
+    }
+
+    /// Removes temporaries for `destination` whose process is gone; restores a lost
+    /// directory from its `.old` copy.
+    static func removeStale(for destination: String) {
+        let dir = FileSystem.directoryName(of: destination)
+        let prefix = prefix(for: destination)
+        guard let names = try? FileSystem.listDirectory(dir) else { return }
+        for name in names where name.hasPrefix(prefix) {
+            let rest = name.dropFirst(prefix.count)
+            guard let dash = rest.firstIndex(of: "-"), let pid = Int32(rest[..<dash]), pid > 0,
+                  kill(pid, 0) != 0, errno == ESRCH else { continue }
+            let stale = FileSystem.join(dir, name)
+            if name.hasSuffix(".old"), !FileSystem.exists(destination), FileSystem.rename(stale, destination) { continue }
+            FileSystem.removeTree(stale)
+        }
+    }
+}
+
+/// What the process does when it is interrupted or a mapped input shrinks.
+public enum Interruption {
+    /// Installs handlers for SIGINT, SIGTERM and SIGHUP that remove vitkit's temporary
+    /// outputs before the process dies of the signal, and for SIGBUS that turns a read of a
+    /// mapped file that shrank (truncated or replaced while being read) into one line on
+    /// stderr naming the file, `prefix` first, and exit status 1, temporaries removed.
+    ///
+    /// A library user who installs their own handlers may skip this; without it, a file
+    /// truncated while mapped ends the process with SIGBUS, as with any mmap reader.
+    public static func installHandlers(messagePrefix: String = "Error: ") {
+        csystem_install_handlers(messagePrefix)
+    }
+
+    /// Removes every temporary output still in progress (e.g. before `exit`).
+    public static func removeTemporaries() {
+        csystem_remove_temporaries()
+    }
+}
