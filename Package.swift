@@ -58,7 +58,7 @@ let package = Package(
         .testTarget(name: "CheckpointsTests", dependencies: ["Checkpoints", "Tensors"]),
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "Tensors"]),
         .testTarget(name: "VisionTransformerTests", dependencies: ["VisionTransformer", "Checkpoints", "Tensors"]),
-        .testTarget(name: "vitkitTests", dependencies: ["vitkit"]),
+        .testTarget(name: "vitkitTests", dependencies: ["vitkit", "SafeTensors", "Tensors"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -8,6 +8,8 @@
 ///   when it holds nothing but files vitkit writes (`replaceableEntry`), so no unrelated
 ///   file of the user's is ever deleted.
 /// - Links at the destination are replaced, never followed (see `AtomicFileWriter`).
+/// - Temporaries that dead vitkit processes left for this destination are removed first,
+///   and a directory lost between the two renames of a replacement is put back.
 public enum OutputGuard {
     /// What the writer will put at the destination.
     public enum Output: Sendable {
@@ -27,6 +29,7 @@ public enum OutputGuard {
         guard FileSystem.isDirectory(parent) else {
             throw .io(file: destination, reason: "directory \(parent) does not exist")
         }
+        TemporaryOutput.removeStale(for: destination, restoringLostDirectory: true)
         guard let kind = FileSystem.kind(of: destination, followingLinks: false) else { return }
         if isInput(destination, inputs: inputs) {
             throw .io(file: destination, reason: "refusing to write over the source checkpoint (it is one of the files being read)")

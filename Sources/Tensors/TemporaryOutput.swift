@@ -23,7 +23,7 @@ package final class TemporaryOutput {
     /// Creates an empty temporary file (mode 0644), or a directory (0755) when `directory`.
     package init(for destination: String, directory: Bool) throws(CheckpointError) {
         self.destination = destination
-        Self.removeStale(for: destination)
+        Self.removeStale(for: destination, restoringLostDirectory: false)
         let dir = FileSystem.directoryName(of: destination)
         var template = SystemPath.bytes(FileSystem.join(dir, Self.prefix(for: destination) + "\(getpid())-XXXXXX")).map { CChar(bitPattern: $0) } + [0]
         if directory {
@@ -88,8 +88,9 @@ package final class TemporaryOutput {
     }
 
     /// Removes temporaries for `destination` whose process is gone; restores a lost
-    /// directory from its `.old` copy.
-    static func removeStale(for destination: String) {
+    /// directory from its `.old` copy when asked (`OutputGuard` does, before it looks at
+    /// the destination; a `.old` is otherwise left alone).
+    static func removeStale(for destination: String, restoringLostDirectory: Bool) {
         let dir = FileSystem.directoryName(of: destination)
         let prefix = prefix(for: destination)
         guard let names = try? FileSystem.listDirectory(dir) else { return }
@@ -98,7 +99,10 @@ package final class TemporaryOutput {
             guard let dash = rest.firstIndex(of: "-"), let pid = Int32(rest[..<dash]), pid > 0,
                   kill(pid, 0) != 0, errno == ESRCH else { continue }
             let stale = FileSystem.join(dir, name)
-            if name.hasSuffix(".old"), !FileSystem.exists(destination), FileSystem.rename(stale, destination) { continue }
+            if name.hasSuffix(".old") {
+                guard restoringLostDirectory else { continue }
+                if !FileSystem.exists(destination), FileSystem.rename(stale, destination) { continue }
+            }
             FileSystem.removeTree(stale)
         }
     }

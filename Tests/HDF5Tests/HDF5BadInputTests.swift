@@ -28,7 +28,7 @@ struct HDF5BadInputTests {
             Issue.record("expected .io")
             return
         }
-        #expect(reason == "not a regular file")
+        #expect(reason == "expected a regular file, found a directory")
     }
 
     @Test(arguments: [0, 1, 7, 512, 4096, 100_000])
