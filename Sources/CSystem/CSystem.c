@@ -179,4 +179,14 @@ void csystem_install_handlers(const char *prefix) {
     bus.sa_flags = SA_SIGINFO;
     sigfillset(&bus.sa_mask);
     sigaction(SIGBUS, &bus, NULL);
+
+    // A mask inherited from the parent (some spawners block signals in the thread that
+    // forks) would hold these signals pending forever: unblock what is handled here.
+    sigset_t handled;
+    sigemptyset(&handled);
+    sigaddset(&handled, SIGINT);
+    sigaddset(&handled, SIGTERM);
+    sigaddset(&handled, SIGHUP);
+    sigaddset(&handled, SIGBUS);
+    pthread_sigmask(SIG_UNBLOCK, &handled, NULL);
 }

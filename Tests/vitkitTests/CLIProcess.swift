@@ -35,10 +35,17 @@ final class CLIProcess {
         return false
     }
 
-    /// True once the process has `path` memory-mapped (read from /proc/PID/maps).
-    func hasMapped(_ path: String) -> Bool {
-        guard let maps = try? String(contentsOfFile: "/proc/\(pid)/maps", encoding: .utf8) else { return false }
-        return maps.contains(path)
+    /// Kilobytes of `path`'s mapping that are resident (pages the process has read).
+    func residentKB(of path: String) -> Int {
+        // /proc files report size 0: read them to the end rather than by size.
+        guard let data = FileHandle(forReadingAtPath: "/proc/\(pid)/smaps")?.readDataToEndOfFile() else { return 0 }
+        let smaps = String(decoding: data, as: UTF8.self)
+        var inside = false
+        for line in smaps.split(separator: "\n") {
+            if line.first?.isHexDigit == true, line.contains("-") { inside = line.hasSuffix(path) }
+            if inside, line.hasPrefix("Rss:") { return Int(line.split(separator: " ")[1]) ?? 0 }
+        }
+        return 0
     }
 
     func signal(_ sig: Int32) { kill(pid, sig) }
