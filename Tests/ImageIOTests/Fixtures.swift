@@ -1,4 +1,5 @@
 import Foundation
+import Tensors
 import Testing
 
 /// Paths and small readers shared by the ImageIO tests.
@@ -9,6 +10,16 @@ enum Fixtures {
         return url.path
     }()
     static let images = root + "/samples/images"
+
+    /// `samples/expected/image-checks.json`, written by `samples/image_checks.py` with Pillow
+    /// and transformers' ViTImageProcessor. A missing or broken file stops the test run.
+    static let imageChecks: JSON = {
+        let path = root + "/samples/expected/image-checks.json"
+        guard let data = FileManager.default.contents(atPath: path), let json = try? JSON.parse(Array(data)) else {
+            fatalError("cannot read \(path): run samples/image_checks.py")
+        }
+        return json
+    }()
     static let pixels = root + "/samples/expected/pixels"
 
     /// Sample image file names (PNG and JPEG) in `samples/images`.

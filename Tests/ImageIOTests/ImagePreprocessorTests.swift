@@ -20,28 +20,25 @@ import Testing
         TestPNG.crc32(values.flatMap { v in withUnsafeBytes(of: v.bitPattern.littleEndian) { Array($0) } })
     }
 
-    /// CRC-32 of `ViTImageProcessor(...)(allBytes)` float32 bytes, from transformers 4.57.
-    @Test(arguments: [
-        (
-            #"{"do_resize": false, "image_mean": [0.485, 0.456, 0.406], "image_std": [0.229, 0.224, 0.225]}"#,
-            UInt32(0x415C_E77B)
-        ),
-        (#"{"do_resize": false, "rescale_factor": 0.5, "do_normalize": false}"#, 0x9B4D_BE69),
-        (#"{"do_resize": false, "do_rescale": false}"#, 0x98FE_282C),
-        (#"{"do_resize": false}"#, 0x3014_9789),
-    ])
-    func floatsMatchTransformersBitForBit(json: String, expected: UInt32) throws {
-        let values = try config(json).pixelValues(image: Self.allBytes)
-        #expect(values.count == 3 * 256)
-        #expect(crc(values) == expected)
+    /// (processor config, shape, CRC-32 of `ViTImageProcessor(**config)(allBytes)`'s float32
+    /// bytes) from `samples/image_checks.py` (transformers 4.57).
+    static let processorCases: [(config: JSON, shape: [Int], crc: UInt32)] = {
+        let entries = Fixtures.imageChecks["vit_image_processor"]?.arrayValue ?? []
+        precondition(!entries.isEmpty, "image-checks.json has no vit_image_processor cases")
+        return entries.map { e in (e["config"]!, e["shape"]!.arrayValue!.map { $0.intValue! }, UInt32(e["crc32"]!.intValue!)) }
+    }()
+
+    @Test(arguments: processorCases.indices)
+    func floatsMatchTransformersBitForBit(index: Int) throws {
+        let (json, shape, expected) = Self.processorCases[index]
+        let tensor = try ImagePreprocessor(preprocessorConfig: json, imageSize: 99).pixelTensor(image: Self.allBytes)
+        #expect(tensor.shape == shape && tensor.dtype == .f32)
+        #expect(crc(try tensor.floats()) == expected, "\(json.compactText)")
     }
 
     @Test func nonSquareSizeAndScalarMeanStd() throws {
         let p = try config(#"{"size": {"height": 7, "width": 20}, "image_mean": 0.3, "image_std": 0.7, "resample": 2}"#)
         #expect(p.height == 7 && p.width == 20)
-        let tensor = p.pixelTensor(image: Self.allBytes)
-        #expect(tensor.shape == [3, 7, 20] && tensor.dtype == .f32)
-        #expect(crc(try tensor.floats()) == 0x0E39_5F1D)
     }
 
     @Test func defaults() throws {

@@ -16,24 +16,17 @@ import Testing
         return RGBImage(width: width, height: height, pixels: pixels)
     }
 
-    /// (in width, in height, out width, out height, CRC-32 of Pillow's output bytes). Covers
-    /// shrinking, enlarging, one axis unchanged and both of Pillow 13's pass orders.
-    static let cases: [(Int, Int, Int, Int, UInt32)] = [
-        (97, 73, 64, 64, 0x4145_5D16),
-        (63, 131, 64, 64, 0x05D0_A160),  // vertical pass first
-        (131, 63, 64, 64, 0xEF37_3BDE),
-        (50, 40, 224, 224, 0x294F_2FC3),
-        (1, 1, 5, 3, 0x2D6D_FD57),
-        (300, 7, 224, 224, 0x9ED0_A800),
-        (7, 300, 224, 224, 0x86A5_2306),  // vertical pass first
-        (640, 480, 224, 224, 0x8C75_E6AF),
-        (224, 500, 224, 224, 0x5E15_3124),  // vertical pass only
-        (500, 224, 224, 224, 0x122D_C2B7),  // horizontal pass only
-        (10, 10, 10, 3, 0xF6C8_37AC),
-        (10, 10, 3, 10, 0x0331_C156),
-        (30, 20, 45, 17, 0x7356_2B68),
-        (2, 2, 1, 1, 0xB678_9AF5),
-    ]
+    /// (in width, in height, out width, out height, CRC-32 of Pillow's output bytes), from
+    /// `samples/image_checks.py`. Covers shrinking, enlarging, one axis unchanged and both of
+    /// Pillow 13's pass orders.
+    static let cases: [(Int, Int, Int, Int, UInt32)] = {
+        let entries = Fixtures.imageChecks["resize_bilinear"]?.arrayValue ?? []
+        precondition(!entries.isEmpty, "image-checks.json has no resize_bilinear cases")
+        return entries.map { e in
+            let input = e["input"]!.arrayValue!.map { $0.intValue! }, output = e["output"]!.arrayValue!.map { $0.intValue! }
+            return (input[0], input[1], output[0], output[1], UInt32(e["crc32"]!.intValue!))
+        }
+    }()
 
     @Test(arguments: cases.indices)
     func matchesPillowByteForByte(index: Int) {
