@@ -38,18 +38,12 @@ public final class ViTPipeline: Sendable {
         try preprocessor.pixelValues(path: path)
     }
 
-    /// Outputs for each image, in order. Images are run in batches of `batchSize`.
+    /// Outputs for each image file, in order, run in batches of `batchSize`.
+    ///
+    /// - Throws: `ImageError` naming a file that cannot be read or decoded; `ViTError` from
+    ///   the forward pass.
     public func run(paths: [String], batchSize: Int = 8) throws -> [ViTOutputs] {
-        var outputs: [ViTOutputs] = []
-        var start = 0
-        while start < paths.count {
-            let chunk = paths[start..<min(start + batchSize, paths.count)]
-            var pixels: [Float] = []
-            for p in chunk { pixels += try preprocessor.pixelValues(path: p).floats() }
-            outputs += try forward.run(pixels: pixels, batch: chunk.count, size: imageSize)
-            start += batchSize
-        }
-        return outputs
+        try run(count: paths.count, batchSize: batchSize) { try preprocessor.pixelValues(path: paths[$0]).floats() }
     }
 
     /// Top-k classes with softmax scores (empty without a classifier).
