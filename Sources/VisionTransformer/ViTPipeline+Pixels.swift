@@ -1,4 +1,5 @@
 import ImageIO
+import NumPy
 import Tensors
 
 extension ViTPipeline {
@@ -22,14 +23,15 @@ extension ViTPipeline {
         return paths
     }
 
-    /// Writes each image's pixel tensor `[3, S, S]` as a float32 `.npy` (see `pixelPaths`).
+    /// Writes each image's pixel tensor `[3, S, S]` as a float32 `.npy` laid out as
+    /// `np.save` does (see `pixelPaths`).
     ///
     /// - Returns: the files written, in image order.
     public func savePixels(images: [String], directory: String, inputs: [String], replace: Bool) throws -> [String] {
         try FileSystem.makeDirectory(directory)
         let paths = try Self.pixelPaths(images: images, directory: directory, inputs: inputs, replace: replace)
         for (image, path) in zip(images, paths) {
-            try ImagePreprocessor.writeNPY(pixels(path: image), path: path)
+            try NPYWriter.write(pixels(path: image), to: path)
         }
         return paths
     }

@@ -72,20 +72,4 @@ import Testing
         #expect(try p.pixelTensor(image: Self.allBytes).floats() == p.pixelValues(image: Self.allBytes))
         #expect(p.value(255, channel: 0) == 1.0 && p.value(0, channel: 2) == -1.0)
     }
-
-    @Test func npyHeaderMatchesNumpy() throws {
-        let dir = Fixtures.temporaryDirectory()
-        // np.save(np.zeros((5,), np.float32)) header; shape () is padded the same way.
-        let expected = "{'descr': '<f4', 'fortran_order': False, 'shape': (5,), }"
-        try ImagePreprocessor.writeNPY(Tensor(floats: [1, 2, 3, 4, 5], shape: [5]), path: dir + "/a.npy")
-        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dir + "/a.npy")))
-        #expect(bytes.count == 128 + 20)
-        #expect(Array(bytes[0..<10]) == [0x93] + Array("NUMPY".utf8) + [1, 0, 118, 0])
-        #expect(String(decoding: bytes[10..<(10 + expected.utf8.count)], as: UTF8.self) == expected)
-        #expect(bytes[127] == 0x0A && bytes[(10 + expected.utf8.count)..<127].allSatisfy { $0 == 0x20 })
-        #expect(try NPYArray(path: dir + "/a.npy").values == [1, 2, 3, 4, 5])
-        #expect(throws: ImageError.self) {
-            try ImagePreprocessor.writeNPY(Tensor(floats: [1], shape: [1]), path: dir + "/missing/dir/a.npy")
-        }
-    }
 }

@@ -38,3 +38,18 @@ struct InMemoryPipelineTests {
         #expect(throws: ImageError.self) { try pipeline.run(encodedImages: [[1, 2, 3]]) }
     }
 }
+
+/// `predict --save-pixels` files are what `np.save` wrote for ViTImageProcessor's output.
+@Suite("saved pixel tensors")
+struct SavedPixelsTests {
+    @Test func savedPixelsEqualNumpysFileByteForByte() throws {
+        try Fixtures.withTemporaryDirectory("px") { dir in
+            let pipeline = try ViTPipeline(checkpoint: ViTCheckpoint(path: Fixtures.sample("models/hf-classifier")))
+            let image = Fixtures.sample("images/chelsea.png")
+            let paths = try pipeline.savePixels(images: [image], directory: dir.path, inputs: [image], replace: false)
+            #expect(paths == [dir.appendingPathComponent("chelsea.png.npy").path])
+            let written = try Data(contentsOf: URL(fileURLWithPath: paths[0]))
+            #expect(written == (try Data(contentsOf: URL(fileURLWithPath: Fixtures.sample("expected/pixels/chelsea.png.npy")))))
+        }
+    }
+}
