@@ -9,7 +9,14 @@
 // all prefixed `chdf5_`. The `H5T_*_g` globals behind the type macros are only valid after
 // H5open(), which the Swift wrapper calls once before anything else.
 
-static inline int chdf5_open(void) { return (int)H5open(); }
+// H5dont_atexit() first: libhdf5 1.10 frees a file whose H5Fclose failed (a flush hitting a
+// full disk) but keeps its identifier, and its atexit handler then closes that freed file again
+// and crashes (CVE-2020-10812, HDFGroup/hdf5#2257, fixed in 1.14.1). vitkit closes every file it
+// opens itself; at exit the kernel releases the rest.
+static inline int chdf5_open(void) {
+    H5dont_atexit();
+    return (int)H5open();
+}
 
 // Property lists, dataspaces, error stacks.
 static inline hid_t chdf5_p_default(void) { return H5P_DEFAULT; }

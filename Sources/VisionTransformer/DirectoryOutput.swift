@@ -14,7 +14,12 @@ enum DirectoryOutput {
         let temp = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         var committed = false
         defer { if !committed { removeTree(temp) } }
-        let files = try body(temp)
+        let files: [String]
+        do {
+            files = try body(temp)
+        } catch let error as CheckpointError {
+            throw error.relocated(from: temp, to: destination)  // name what the user asked for
+        }
         var old: String?
         if FileSystem.exists(destination) {
             guard force else { throw ViTError.conversion("\(destination) already exists (pass --force to replace it)") }
