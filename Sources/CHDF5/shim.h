@@ -140,6 +140,20 @@ static inline int chdf5_list_links(hid_t group, chdf5_links *out) {
     return status < 0 ? -1 : 0;
 }
 
+// The attribute names of `obj` in the name index's native order, collected like links (the
+// type byte is 0). Only for attributes in dense storage: there H5_ITER_NATIVE walks the name
+// B-tree directly. For compact attributes every H5Aiterate builds libhdf5 1.10's attribute
+// table, which frees uninitialised entries when a message fails to decode.
+static inline herr_t chdf5_attribute_names_cb(hid_t obj, const char *name, const H5A_info_t *info, void *op) {
+    (void)obj; (void)info;
+    return chdf5_links_append((chdf5_links *)op, 0, name);
+}
+
+static inline int chdf5_dense_attribute_names(hid_t obj, chdf5_links *out) {
+    hsize_t index = 0;
+    return H5Aiterate2(obj, H5_INDEX_NAME, H5_ITER_NATIVE, &index, chdf5_attribute_names_cb, out) < 0 ? -1 : 0;
+}
+
 // Frees the variable-length data libhdf5 allocated while reading into `buf`.
 static inline herr_t chdf5_reclaim(hid_t type, hid_t space, void *buf) {
 #if H5_VERSION_GE(1, 12, 0)
