@@ -17,7 +17,18 @@ struct VitKit: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch {
-            exit(withError: error)
+            exit(withError: LimitHint(error) ?? error)
         }
+    }
+}
+
+/// A library limit error with the flag that raises the limit (the library never names flags).
+struct LimitHint: Error, CustomStringConvertible {
+    let description: String
+
+    init?(_ error: any Error) {
+        guard case .limitExceeded(_, let kind, _, _, _)? = error as? ViTError else { return nil }
+        let flag = kind == .labels ? "--max-labels" : "--max-parameters"
+        description = "\(error) (pass \(flag) N to allow more)"
     }
 }
