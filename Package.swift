@@ -54,7 +54,8 @@ let package = Package(
         .testTarget(name: "CheckpointsTests", dependencies: ["Checkpoints", "Tensors"]),
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "Tensors"]),
         .testTarget(name: "VisionTransformerTests", dependencies: ["VisionTransformer", "Checkpoints", "Tensors"]),
-        .testTarget(name: "vitkitTests", dependencies: ["vitkit"]),
+        // HDF5 and NumPy: the CLI tests write hostile files with the repo's own writers.
+        .testTarget(name: "vitkitTests", dependencies: ["vitkit", "HDF5", "NumPy"]),
     ],
     swiftLanguageModes: [.v6]
 )

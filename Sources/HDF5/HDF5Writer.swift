@@ -74,16 +74,7 @@ final class HDF5Writer {
         }
         let type = try HDF5Datatype.fileType(for: tensor.dtype, at: here)
         do {
-            var dims = tensor.shape.map { hsize_t($0) }
-            let space = try HDF5Handle(tensor.shape.isEmpty ? H5Screate(H5S_SCALAR) : H5Screate_simple(Int32(dims.count), &dims, nil),
-                                       .dataspace, here, "create the dataspace of")
-            let dcpl = try HDF5Handle(H5Pcreate(chdf5_p_dataset_create()), .propertyList, here, "create properties for")
-            if var chunks = chunks?.map({ hsize_t($0) }) {
-                try check(H5Pset_chunk(dcpl.id, Int32(chunks.count), &chunks), here, "set the chunk shape of")
-                if let level = deflateLevel { try check(H5Pset_deflate(dcpl.id, level), here, "set compression of") }
-            }
-            let dataset = try HDF5Handle(H5Dcreate2(try fileID(), objectPath, type.id, space.id, linkCreation.id, dcpl.id, chdf5_p_default()),
-                                         .dataset, here, "create dataset")
+            let dataset = try create(objectPath, type: type.id, shape: tensor.shape, chunks: chunks, deflateLevel: deflateLevel)
             if bytes > 0 {
                 try tensor.data.withUnsafeBytes { (raw) throws(CheckpointError) in
                     try check(H5Dwrite(dataset.id, type.id, chdf5_s_all(), chdf5_s_all(), chdf5_p_default(), raw.baseAddress), here, "write dataset")
@@ -94,6 +85,29 @@ final class HDF5Writer {
             abandon()  // a failed write (full disk) leaves the file unusable
             throw error
         }
+    }
+
+    /// Creates dataset `objectPath` of `shape` without writing it: its storage stays
+    /// unallocated and libhdf5 reads it as the fill value (used by tests of the refusal paths).
+    func createUnwrittenDataset(_ objectPath: String, dtype: DType, shape: [Int], chunks: [Int]? = nil, deflateLevel: UInt32? = nil) throws(CheckpointError) {
+        try HDF5Library.prepare()
+        let type = try HDF5Datatype.fileType(for: dtype, at: location(objectPath))
+        let dataset = try create(objectPath, type: type.id, shape: shape, chunks: chunks, deflateLevel: deflateLevel)
+        try check(dataset.close(), location(objectPath), "close dataset")
+    }
+
+    private func create(_ objectPath: String, type: hid_t, shape: [Int], chunks: [Int]?, deflateLevel: UInt32?) throws(CheckpointError) -> HDF5Handle {
+        let here = location(objectPath)
+        var dims = shape.map { hsize_t($0) }
+        let space = try HDF5Handle(shape.isEmpty ? H5Screate(H5S_SCALAR) : H5Screate_simple(Int32(dims.count), &dims, nil),
+                                   .dataspace, here, "create the dataspace of")
+        let dcpl = try HDF5Handle(H5Pcreate(chdf5_p_dataset_create()), .propertyList, here, "create properties for")
+        if var chunks = chunks?.map({ hsize_t($0) }) {
+            try check(H5Pset_chunk(dcpl.id, Int32(chunks.count), &chunks), here, "set the chunk shape of")
+            if let level = deflateLevel { try check(H5Pset_deflate(dcpl.id, level), here, "set compression of") }
+        }
+        return try HDF5Handle(H5Dcreate2(try fileID(), objectPath, type, space.id, linkCreation.id, dcpl.id, chdf5_p_default()),
+                              .dataset, here, "create dataset")
     }
 
     /// Writes a string-list attribute on `objectPath`: variable-length by default (h5py's
