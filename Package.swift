@@ -58,7 +58,8 @@ let package = Package(
         .testTarget(name: "CheckpointsTests", dependencies: ["Checkpoints", "Tensors"]),
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "Tensors"]),
         .testTarget(name: "VisionTransformerTests", dependencies: ["VisionTransformer", "Checkpoints", "Tensors"]),
-        .testTarget(name: "vitkitTests", dependencies: ["vitkit", "SafeTensors", "Tensors"]),
+        // HDF5, NumPy, SafeTensors: the CLI tests write hostile and large files with the repo's own writers.
+        .testTarget(name: "vitkitTests", dependencies: ["vitkit", "HDF5", "NumPy", "SafeTensors", "Tensors"]),
     ],
     swiftLanguageModes: [.v6]
 )

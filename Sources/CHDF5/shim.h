@@ -9,7 +9,14 @@
 // all prefixed `chdf5_`. The `H5T_*_g` globals behind the type macros are only valid after
 // H5open(), which the Swift wrapper calls once before anything else.
 
-static inline int chdf5_open(void) { return (int)H5open(); }
+// H5dont_atexit() first: libhdf5 1.10 frees a file whose H5Fclose failed (a flush hitting a
+// full disk) but keeps its identifier, and its atexit handler then closes that freed file again
+// and crashes (CVE-2020-10812, HDFGroup/hdf5#2257, fixed in 1.14.1). vitkit closes every file it
+// opens itself; at exit the kernel releases the rest.
+static inline int chdf5_open(void) {
+    H5dont_atexit();
+    return (int)H5open();
+}
 
 // Property lists, dataspaces, error stacks.
 static inline hid_t chdf5_p_default(void) { return H5P_DEFAULT; }
@@ -131,6 +138,20 @@ static inline int chdf5_list_links(hid_t group, chdf5_links *out) {
     herr_t status = H5Literate(group, H5_INDEX_NAME, H5_ITER_INC, NULL, chdf5_links_cb, out);
 #endif
     return status < 0 ? -1 : 0;
+}
+
+// The attribute names of `obj` in the name index's native order, collected like links (the
+// type byte is 0). Only for attributes in dense storage: there H5_ITER_NATIVE walks the name
+// B-tree directly. For compact attributes every H5Aiterate builds libhdf5 1.10's attribute
+// table, which frees uninitialised entries when a message fails to decode.
+static inline herr_t chdf5_attribute_names_cb(hid_t obj, const char *name, const H5A_info_t *info, void *op) {
+    (void)obj; (void)info;
+    return chdf5_links_append((chdf5_links *)op, 0, name);
+}
+
+static inline int chdf5_dense_attribute_names(hid_t obj, chdf5_links *out) {
+    hsize_t index = 0;
+    return H5Aiterate2(obj, H5_INDEX_NAME, H5_ITER_NATIVE, &index, chdf5_attribute_names_cb, out) < 0 ? -1 : 0;
 }
 
 // Frees the variable-length data libhdf5 allocated while reading into `buf`.

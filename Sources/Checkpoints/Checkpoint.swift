@@ -1,5 +1,6 @@
 import Tensors
 import SafeTensors
+import NumPy
 
 /// A checkpoint opened from a path: a single file in any supported container, or a
 /// Hugging Face-style directory (weights + `config.json` + `preprocessor_config.json`).
@@ -22,10 +23,13 @@ public struct Checkpoint: Sendable {
         public var bf16FromV2: Bool
         /// A `config.json` to use instead of the one beside the weights.
         public var configPath: String?
+        /// The most bytes a compressed (npz) tensor may inflate to.
+        public var maxInflatedBytes: Int
 
-        public init(bf16FromV2: Bool = false, configPath: String? = nil) {
+        public init(bf16FromV2: Bool = false, configPath: String? = nil, maxInflatedBytes: Int = NPZFile.defaultMaxInflatedBytes) {
             self.bf16FromV2 = bf16FromV2
             self.configPath = configPath
+            self.maxInflatedBytes = maxInflatedBytes
         }
     }
 

@@ -8,7 +8,7 @@ extension ContainerDetection {
     static func openOther(_ path: String, options: Checkpoint.Options) throws(CheckpointError) -> any TensorSource {
         switch try kind(of: path) {
         case .npy: return try NPYFile(path: path, bf16FromV2: options.bf16FromV2)
-        case .npz: return try NPZFile(path: path, bf16FromV2: options.bf16FromV2)
+        case .npz: return try NPZFile(path: path, bf16FromV2: options.bf16FromV2, maxInflatedBytes: options.maxInflatedBytes)
         case .hdf5:
             if path.hasSuffix(".index.json") { return try KerasShardedWeights(path: path) }
             if KerasWeightsFile.isKerasWeights(path) { return try KerasWeightsFile(path: path) }

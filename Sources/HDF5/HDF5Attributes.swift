@@ -19,21 +19,35 @@ enum HDF5Attributes {
         return found > 0
     }
 
-    /// Names of all attributes on `object`, in name order.
-    static func names(_ object: hid_t, at location: HDF5Location) throws(CheckpointError) -> [String] {
+    /// How many attributes `object` has (read from its header; no attribute is decoded).
+    static func count(_ object: hid_t, at location: HDF5Location) throws(CheckpointError) -> Int {
         let count = chdf5_attribute_count(object)
         guard count >= 0 else { throw location.failure("count the attributes of") }
+        return Int(count)
+    }
+
+    /// Names of the attributes of `object`, which keeps them in dense storage, in name order.
+    ///
+    /// Never call this for compact attributes (`HDF5RootCheck` lists those): libhdf5 1.10
+    /// lists them through a table it frees uninitialised when a message fails to decode.
+    static func denseNames(_ object: hid_t, at location: HDF5Location) throws(CheckpointError) -> [String] {
+        var list = chdf5_links(data: nil, used: 0, capacity: 0, count: 0, max: maxStrings, truncated: 0)
+        defer { free(list.data) }
+        guard chdf5_dense_attribute_names(object, &list) == 0 else { throw location.failure("read attribute names of") }
+        guard list.truncated == 0 else { throw location.malformed("has more than \(maxStrings) attributes") }
         var names: [String] = []
-        for index in 0..<UInt64(count) {
-            let length = H5Aget_name_by_idx(object, ".", H5_INDEX_NAME, H5_ITER_INC, index, nil, 0, chdf5_p_default())
-            guard length >= 0 else { throw location.failure("read attribute names of") }
-            var buffer = [CChar](repeating: 0, count: length + 1)
-            guard H5Aget_name_by_idx(object, ".", H5_INDEX_NAME, H5_ITER_INC, index, &buffer, buffer.count, chdf5_p_default()) >= 0 else {
-                throw location.failure("read attribute names of")
+        if let data = list.data {
+            // Entries: a type byte (unused), the name, NUL.
+            let bytes = UnsafeRawBufferPointer(start: data, count: list.used)
+            var i = 0
+            while i < bytes.count {
+                var end = i + 1
+                while bytes[end] != 0 { end += 1 }
+                names.append(String(decoding: bytes[(i + 1)..<end], as: UTF8.self))
+                i = end + 1
             }
-            names.append(String(decoding: buffer.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self))
         }
-        return names
+        return names.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
     }
 
     /// The strings of attribute `name`: a scalar string gives one element; an empty numeric

@@ -59,12 +59,14 @@ enum HDF5Dataset {
     /// little-endian with a memory type of the same class and size.
     ///
     /// - Throws: the errors of `inspect`; `.unsupported` for filters libhdf5 cannot decode;
+    ///   `.invalidTensor` for data never written or stored far smaller than declared;
     ///   `.malformed` when libhdf5 fails to read (corrupted chunks, truncation); `.invalidTensor`
     ///   for a bool element other than 0 or 1.
     static func read(_ dataset: hid_t, at location: HDF5Location, fileSize: Int) throws(CheckpointError) -> Tensor {
         let info = try inspect(dataset, at: location, fileSize: fileSize)
         let dcpl = try HDF5Handle(H5Dget_create_plist(dataset), .propertyList, location, "read the creation properties of")
         try HDF5Safety.checkFilters(dcpl.id, at: location)
+        try HDF5Safety.checkAllocation(dataset, dcpl: dcpl.id, declaredBytes: info.byteCount, at: location)
         try HDF5Safety.checkRawStorage(dataset, dcpl: dcpl.id, declaredBytes: info.byteCount, fileSize: fileSize, at: location)
         let buffer = OwnedBuffer(count: info.byteCount)
         if info.byteCount > 0 {

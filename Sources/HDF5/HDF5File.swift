@@ -73,7 +73,11 @@ public final class HDF5File: TensorSource {
         let root = try reader.openRoot()
         let location = reader.location("/")
         var result: [(key: String, value: String)] = []
-        for name in try HDF5Attributes.names(root.id, at: location) where !unreadAttributes.contains(name) {
+        // Names from vitkit's own check of the root header: listing compact attributes by index
+        // through libhdf5 1.10 is undefined behaviour when one of them fails to decode.
+        var names = reader.rootAttributeNames ?? []
+        if reader.rootAttributeNames == nil { names = try HDF5Attributes.denseNames(root.id, at: location) }
+        for name in names where !unreadAttributes.contains(name) {
             guard try HDF5Attributes.isString(root.id, name, at: location) else { continue }
             let (values, scalar) = try HDF5Attributes.stringsAndRank(root.id, name, at: location)
             let text = scalar && values.count == 1 ? values[0] : JSON.array(values.map { .string($0) }).compactText

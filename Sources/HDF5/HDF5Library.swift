@@ -1,5 +1,10 @@
 internal import CHDF5
 import Tensors
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Process-wide libhdf5 setup and the translation of its error stack into `CheckpointError`.
 ///
@@ -11,23 +16,38 @@ enum HDF5Library {
     private static let opened: Bool = chdf5_open() >= 0
 
     static func prepare() throws(CheckpointError) {
-        chdf5_silence_errors()
+        // `opened` first: any other call would initialise the library without H5dont_atexit.
         guard opened else { throw .io(file: "<libhdf5>", reason: "libhdf5 failed to initialise (H5open)") }
+        chdf5_silence_errors()
     }
 
-    /// The innermost messages on the calling thread's error stack (which is then cleared),
-    /// e.g. "truncated file: eof = 100, sblock->base_addr = 0, stored_eof = 2048".
+    /// The innermost messages on the calling thread's error stack (which is then cleared), on
+    /// one line, e.g. "truncated file: eof = 100, sblock->base_addr = 0, stored_eof = 2048".
     static func takeErrorText() -> String {
         var buffer = [CChar](repeating: 0, count: 1024)
         let text = buffer.withUnsafeMutableBufferPointer { b -> String in
             chdf5_take_error_text(b.baseAddress!, b.count)
             return String(cString: b.baseAddress!)
         }
-        return text
+        // The sec2 driver's write error embeds ctime()'s newline: keep errors to one line.
+        return String(text.split(whereSeparator: \.isNewline).joined(separator: " ").map { $0.isWhitespace ? " " : $0 })
+    }
+
+    /// The `errno` a libhdf5 file-driver message reports ("... errno = 28, error message =
+    /// 'No space left on device' ..."), or nil when the text names none.
+    static func reportedErrno(in text: String) -> Int32? {
+        let key = Array("errno = ".utf8), bytes = Array(text.utf8)
+        guard bytes.count >= key.count else { return nil }
+        for start in 0...(bytes.count - key.count) where bytes[start..<(start + key.count)].elementsEqual(key) {
+            let digits = bytes[(start + key.count)...].prefix { $0 >= 0x30 && $0 <= 0x39 }.prefix(9)
+            return Int32(String(decoding: digits, as: UTF8.self))
+        }
+        return nil
     }
 
     /// The libhdf5 version this module was built and linked against, e.g. "1.10.8".
     static var version: String {
+        _ = opened  // H5get_libversion would initialise the library without H5dont_atexit
         var major: UInt32 = 0, minor: UInt32 = 0, release: UInt32 = 0
         _ = H5get_libversion(&major, &minor, &release)
         return "\(major).\(minor).\(release)"
@@ -46,11 +66,25 @@ struct HDF5Location: Sendable {
 
     var objectPhrase: String { object.isEmpty ? "" : " '\(object)'" }
 
-    /// A `.malformed` error: "<file>: cannot <action> '<object>': <libhdf5 detail>".
+    /// A `.malformed` error: "<file>: cannot <action> '<object>': <libhdf5 detail>"; or, when
+    /// libhdf5 failed because the disk is full or a size limit was hit, `.io` saying so.
     func failure(_ action: String) -> CheckpointError {
         let detail = HDF5Library.takeErrorText()
+        if let code = HDF5Library.reportedErrno(in: detail), let reason = Self.outOfSpace(code) {
+            return .io(file: file, reason: "write failed: \(reason)")
+        }
         let reason = "cannot \(action)\(objectPhrase)" + (detail.isEmpty ? "" : ": \(detail)")
         return .malformed(file: file, reason: reason)
+    }
+
+    /// What a write error meaning "no room for this file" says, or nil for other errors.
+    static func outOfSpace(_ code: Int32) -> String? {
+        switch code {
+        case ENOSPC: "no space left on device"
+        case EFBIG: "file too large (the file-size limit was reached)"
+        case EDQUOT: "disk quota exceeded"
+        default: nil
+        }
     }
 
     func malformed(_ reason: String) -> CheckpointError {

@@ -14,11 +14,15 @@ import Darwin
 final class HDF5Reader: @unchecked Sendable {
     let file: HDF5FileHandle
     var path: String { file.path }
+    /// The root group's attribute names in name order, from vitkit's own reading of its object
+    /// header; nil when they are in dense storage (then only libhdf5 can list them).
+    let rootAttributeNames: [String]?
 
     /// Opens `path`.
     ///
     /// - Throws: `.io` when the file is missing or not a regular file; `.malformed` when it
-    ///   is not HDF5 or libhdf5 cannot open it (truncated, corrupted superblock...).
+    ///   is not HDF5, its superblock or root object header fails `HDF5RootCheck`, or libhdf5
+    ///   cannot open it (truncated, corrupted...).
     init(path: String) throws(CheckpointError) {
         try HDF5Library.prepare()
         let (fd, size) = try FileSystem.openRegularFile(path)
@@ -30,6 +34,8 @@ final class HDF5Reader: @unchecked Sendable {
             throw .malformed(file: path, reason: "not an HDF5 file (no HDF5 superblock signature)")
         }
         if signature < 0 { throw location.failure("open the file as HDF5") }
+        // Superblock and root object header checked before libhdf5 decodes them (HDF5RootCheck).
+        rootAttributeNames = try HDF5RootCheck(path: path).attributeNames
         let fapl = try HDF5Handle(H5Pcreate(chdf5_p_file_access()), .propertyList, location, "create a file access list for")
         chdf5_disable_file_locking(fapl.id)
         let id = try HDF5Handle(SystemPath.withCString(path) { H5Fopen($0, chdf5_f_acc_rdonly(), fapl.id) }, .file, location, "open the HDF5 file")

@@ -42,6 +42,36 @@ enum HDF5Safety {
         }
     }
 
+    /// Filtered chunks inflate at most this much (deflate's limit is 1032:1; shuffle and
+    /// Fletcher-32 add nothing), with room for chunk overheads.
+    static let maxFilterExpansion = 1100
+
+    /// Refuses, before anything is allocated for it, a dataset whose data is mostly not in the
+    /// file: storage never allocated (libhdf5 would hand back the fill value for every declared
+    /// byte, e.g. a chunked dataset declaring gigabytes with no chunk written), unfiltered
+    /// storage smaller than the declared size (unwritten chunks), or filtered storage too small
+    /// for any filter here to expand to the declared size.
+    static func checkAllocation(_ dataset: hid_t, dcpl: hid_t, declaredBytes: Int, at location: HDF5Location) throws(CheckpointError) {
+        guard declaredBytes > 0 else { return }
+        let invalid = { (reason: String) -> CheckpointError in
+            .invalidTensor(file: location.file, tensor: location.object, reason: reason)
+        }
+        var status = H5D_SPACE_STATUS_ERROR
+        guard H5Dget_space_status(dataset, &status) >= 0 else { throw location.failure("read the storage status of") }
+        if status == H5D_SPACE_STATUS_NOT_ALLOCATED {
+            throw invalid("declares \(declaredBytes) bytes but stores none (never written: every element would read as the fill value); refused")
+        }
+        let stored = Int(clamping: H5Dget_storage_size(dataset))
+        let filters = H5Pget_nfilters(dcpl)
+        guard filters >= 0 else { throw location.failure("read the filters of") }
+        if filters == 0, stored < declaredBytes {
+            throw invalid("stores \(stored) of its \(declaredBytes) declared bytes (the rest was never written and would read as the fill value); refused")
+        }
+        if filters > 0, declaredBytes / maxFilterExpansion > stored {
+            throw invalid("declares \(declaredBytes) bytes but stores \(stored) compressed: more than the \(maxFilterExpansion)x its filters can expand (unwritten chunks read as the fill value); refused")
+        }
+    }
+
     /// Unfiltered contiguous and compact datasets must store exactly their declared bytes,
     /// inside the file: libhdf5 1.10 copies a corrupted layout's bytes without checking
     /// (an out-of-bounds read found by fuzzing, Fuzz/findings/hdf5-h5dread-segv.h5).

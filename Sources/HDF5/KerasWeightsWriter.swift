@@ -15,7 +15,9 @@ import Tensors
 ///
 /// The file is written to a hidden temporary file in the destination directory and renamed
 /// over `destination` by `commit()` after an fsync; if the writer is dropped first, the
-/// temporary file is removed and `destination` is untouched.
+/// temporary file is removed and `destination` is untouched. Errors name `destination`, never
+/// the temporary file; after a failed write or commit the HDF5 file is closed at once and the
+/// writer only throws.
 public final class KerasWeightsWriter {
     public let destination: String
     private var writer: HDF5Writer?
@@ -58,7 +60,7 @@ public final class KerasWeightsWriter {
         self.pending = pending
         self.order = order
         temporary = try AtomicRename(destination: destination)
-        let writer = try HDF5Writer(creating: temporary.temporaryPath)
+        let writer = try HDF5Writer(creating: temporary.temporaryPath, reportingAs: destination)
         self.writer = writer
         try Self.writeStringList(writer, "/", KerasLayout.layerNames, layers.map(\.layerName))
         try writer.writeStrings(on: "/", "backend", [backend], scalar: true)
@@ -88,11 +90,16 @@ public final class KerasWeightsWriter {
     ///   `.unsupportedDType` for BF16/F8 (convert to F32 or F16 first); `.sizeMismatch` when
     ///   the data length does not match the shape.
     public func write(weightName: String, tensor: Tensor) throws(CheckpointError) {
-        guard let writer else { throw .io(file: destination, reason: "the writer is already committed") }
+        guard let writer else { throw .io(file: destination, reason: "the writer is closed (committed, or a write failed)") }
         guard let objectPath = pending[weightName] else {
             throw .unknownTensor(file: destination, tensor: weightName)
         }
-        try writer.writeDataset(objectPath, tensor)
+        do {
+            try writer.writeDataset(objectPath, tensor)
+        } catch {
+            if !writer.isOpen { self.writer = nil }  // libhdf5 failed and the file was closed
+            throw error
+        }
         pending[weightName] = nil
     }
 
@@ -102,14 +109,20 @@ public final class KerasWeightsWriter {
     ///   temporary file goes when the writer is dropped); `.io` when flushing, fsync or
     ///   rename fails.
     public func commit() throws(CheckpointError) {
-        guard let writer else { throw .io(file: destination, reason: "the writer is already committed") }
+        guard let writer else { throw .io(file: destination, reason: "the writer is closed (committed, or a write failed)") }
         guard pending.isEmpty else {
             let missing = order.filter { pending[$0] != nil }
             let shown = missing.prefix(5).map { "'\($0)'" }.joined(separator: ", ")
             throw .malformed(file: destination, reason: "\(missing.count) declared weight(s) never written: \(shown)\(missing.count > 5 ? ", ..." : "")")
         }
-        try writer.close()
         self.writer = nil
+        do {
+            try writer.close()
+        } catch {
+            writer.abandon()
+            throw error
+        }
         try temporary.commit()
     }
+
 }

@@ -20,6 +20,10 @@ public final class NPZFile: TensorSource {
     let file: MappedFile
     let members: [Member]
     let index: [String: Int]
+    /// The most bytes one deflated member may inflate to.
+    public let maxInflatedBytes: Int
+    /// 16 GiB, as HDF5's per-dataset limit.
+    public static let defaultMaxInflatedBytes = 1 << 34
 
     struct Member: Sendable {
         var name: String
@@ -29,14 +33,18 @@ public final class NPZFile: TensorSource {
 
     /// Opens `path` and validates its ZIP structure and NPY headers.
     ///
-    /// - Parameter bf16FromV2: read members with dtype `<V2` (raw 2-byte void, which is how
-    ///   ml_dtypes bfloat16 is saved) as BF16. Without it such members are refused.
+    /// - Parameters:
+    ///   - bf16FromV2: read members with dtype `<V2` (raw 2-byte void, which is how
+    ///     ml_dtypes bfloat16 is saved) as BF16. Without it such members are refused.
+    ///   - maxInflatedBytes: reading a deflated member that declares more bytes than this is
+    ///     refused before anything is allocated or inflated.
     /// - Throws: `CheckpointError` naming the file (and member) for truncated or malformed
     ///   archives, local headers disagreeing with the central directory, overlapping members,
     ///   impossible compression ratios, unsupported dtypes (pickles, structured arrays), and
     ///   members whose size is not exactly what their header declares.
-    public init(path: String, bf16FromV2: Bool = false) throws(CheckpointError) {
+    public init(path: String, bf16FromV2: Bool = false, maxInflatedBytes: Int = defaultMaxInflatedBytes) throws(CheckpointError) {
         self.path = path
+        self.maxInflatedBytes = maxInflatedBytes
         file = try MappedFile(path: path)
         let context = ErrorContext(file: path)
         let archive = try ZIPArchive(file.bytes, context: context)
@@ -61,7 +69,7 @@ public final class NPZFile: TensorSource {
     /// Reads one array (see the type's documentation for when it is a mapped view).
     ///
     /// - Throws: `CheckpointError.unknownTensor` for a name not in the archive; `.invalidTensor`
-    ///   when the CRC-32 does not match; `.malformed` when a deflate stream is corrupt or
+    ///   when the CRC-32 does not match or a deflated member is over `maxInflatedBytes`; `.malformed` when a deflate stream is corrupt or
     ///   inflates to more or fewer bytes than declared.
     public func tensor(named name: String) throws(CheckpointError) -> Tensor {
         guard let i = index[name] else { throw .unknownTensor(file: path, tensor: name) }
@@ -69,6 +77,9 @@ public final class NPZFile: TensorSource {
         let entry = member.entry, header = member.header
         let context = ErrorContext(file: path, member: entry.name)
         if entry.isDeflated {
+            guard entry.uncompressedSize <= maxInflatedBytes else {
+                throw .invalidTensor(file: path, tensor: name, reason: "deflated member '\(entry.name)' declares \(entry.uncompressedSize) bytes, over the limit of \(maxInflatedBytes) bytes per member; refused before inflating")
+            }
             let buffer = try inflateArray(member, context: context)
             return Tensor(
                 dtype: header.dtype, shape: header.shape, data: .owned(NPYLayout.normalize(buffer, header: header)))

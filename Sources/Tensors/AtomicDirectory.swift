@@ -18,7 +18,12 @@ public enum AtomicDirectory {
     /// - Throws: what `body` throws (nothing is left behind), or `CheckpointError.io`.
     public static func write<R>(_ destination: String, body: (String) throws -> R) throws -> R {
         let temporary = try TemporaryOutput(for: destination, directory: true)
-        let result = try body(temporary.path)
+        let result: R
+        do {
+            result = try body(temporary.path)
+        } catch let error as CheckpointError {
+            throw error.relocated(from: temporary.path, to: destination)  // name what the user asked for
+        }
         _ = SystemPath.withCString(temporary.path) { chmod($0, 0o755) }
         guard let kind = FileSystem.kind(of: destination, followingLinks: false) else {
             guard FileSystem.rename(temporary.path, destination) else {

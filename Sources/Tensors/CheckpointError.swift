@@ -30,3 +30,40 @@ public enum CheckpointError: Error, Sendable, CustomStringConvertible, Equatable
         }
     }
 }
+
+extension CheckpointError {
+    /// The file the error names.
+    public var file: String {
+        switch self {
+        case .io(let f, _), .malformed(let f, _), .unknownTensor(let f, _), .unsupportedDType(let f, _, _),
+             .sizeMismatch(let f, _, _, _), .shapeMismatch(let f, _, _, _), .invalidTensor(let f, _, _),
+             .unsupported(let f, _):
+            f
+        }
+    }
+
+    /// The same error naming `replacement` instead of `prefix` when its file is `prefix` or
+    /// lies under it (`prefix/...`): a writer working in a temporary directory reports the
+    /// destination the user asked for.
+    public func relocated(from prefix: String, to replacement: String) -> CheckpointError {
+        let f = file
+        let moved: String
+        if f == prefix {
+            moved = replacement
+        } else if f.hasPrefix(prefix + "/") {
+            moved = replacement + f.dropFirst(prefix.count)
+        } else {
+            return self
+        }
+        switch self {
+        case .io(_, let r): return .io(file: moved, reason: r)
+        case .malformed(_, let r): return .malformed(file: moved, reason: r)
+        case .unknownTensor(_, let t): return .unknownTensor(file: moved, tensor: t)
+        case .unsupportedDType(_, let t, let d): return .unsupportedDType(file: moved, tensor: t, dtype: d)
+        case .sizeMismatch(_, let t, let e, let x): return .sizeMismatch(file: moved, tensor: t, expected: e, found: x)
+        case .shapeMismatch(_, let t, let e, let x): return .shapeMismatch(file: moved, tensor: t, expected: e, found: x)
+        case .invalidTensor(_, let t, let r): return .invalidTensor(file: moved, tensor: t, reason: r)
+        case .unsupported(_, let r): return .unsupported(file: moved, reason: r)
+        }
+    }
+}

@@ -11,11 +11,15 @@ public final class ViTCheckpoint: Sendable {
         /// The head count when neither config nor tensors give it.
         public var heads: Int?
         public var checkpoint: Checkpoint.Options
+        /// The largest graph (parameters, labels) the checkpoint may ask for.
+        public var limits: ViTLimits
 
-        public init(scheme: NamingScheme.ID? = nil, heads: Int? = nil, checkpoint: Checkpoint.Options = .init()) {
+        public init(scheme: NamingScheme.ID? = nil, heads: Int? = nil, checkpoint: Checkpoint.Options = .init(),
+                    limits: ViTLimits = .init()) {
             self.scheme = scheme
             self.heads = heads
             self.checkpoint = checkpoint
+            self.limits = limits
         }
     }
 
@@ -69,6 +73,10 @@ public final class ViTCheckpoint: Sendable {
             if m.rule.layout == .jaxHeadsIn, info.shape.count == 3 { jaxHeads = info.shape[1] }
         }
 
+        // Shapes alone can ask for millions of labels (ConfigInference names each one).
+        if let rows = shapes[CanonicalName.classifierWeight]?.first {
+            try options.limits.check(labels: rows, file: checkpoint.path, origin: "the classifier's shape")
+        }
         var config = ConfigInference.infer(shapes: shapes, layers: layers, heads: options.heads ?? jaxHeads,
                                            eps: scheme.defaultLayerNormEps)
         var origin = "inferred from tensor shapes"
@@ -94,6 +102,7 @@ public final class ViTCheckpoint: Sendable {
         }
         if let h = options.heads { config.numAttentionHeads = h; config.headsAssumed = false }
         try config.validate()
+        try options.limits.check(config, file: checkpoint.path, origin: origin)
         self.config = config
         self.configOrigin = origin
 

@@ -9,9 +9,15 @@ public enum ViTError: Error, Sendable, CustomStringConvertible {
     case unknownScheme(String)
     case conversion(String)
     case input(String)
+    /// The checkpoint's graph is larger than `ViTLimits` allows: `found` parameters or labels
+    /// against `limit`, as given by `origin` (the config file, or the tensor shapes).
+    case limitExceeded(file: String, kind: ViTLimits.Kind, found: Int, limit: Int, origin: String)
 
     public var description: String {
         switch self {
+        case .limitExceeded(let f, let kind, let found, let limit, let origin):
+            "\(f): \(found == .max ? "a 64-bit-overflowing number of" : "\(found)") \(kind == .labels ? "classifier labels" : "graph parameters")"
+                + " (from \(origin)), over the limit of \(limit); refused before reading any weights"
         case .invalidConfig(let s): "invalid ViT config: \(s)"
         case .mapping(let f, let r): "\(f) does not map onto the ViT graph:\n\(r)"
         case .unknownScheme(let s): s

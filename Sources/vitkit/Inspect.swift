@@ -26,13 +26,13 @@ struct Inspect: ParsableCommand {
     func run() throws {
         let checkpoint = try vit.open.checkpoint(path)
         let summary = CheckpointSummary(checkpoint, filter: filter)
-        let options = ViTCheckpoint.Options(scheme: vit.scheme, heads: vit.heads)
+        let options = ViTCheckpoint.Options(scheme: vit.scheme, heads: vit.heads, limits: vit.limits)
         let mapped: Result<ViTCheckpoint, ViTError> = Result { () throws(ViTError) in
             try ViTCheckpoint(checkpoint: checkpoint, options: options)
         }
         let view = (try? mapped.get()).map(ViTInspection.init)
         // Why there is no layer view, when the container holds tensors but none maps to a ViT.
-        let viewError: String? = if case .failure(let e) = mapped, !checkpoint.source.tensors.isEmpty { e.description } else { nil }
+        let viewError: String? = if case .failure(let e) = mapped, !checkpoint.source.tensors.isEmpty { LimitHint(e)?.description ?? e.description } else { nil }
         if json {
             guard case .object(var members) = summary.json else { return }
             if let view {

@@ -14,9 +14,23 @@ struct ViTOptions: ParsableArguments {
     @Option(help: "Number of attention heads when neither config.json nor the tensors say (default: hidden size / 64).")
     var heads: Int?
 
+    @Option(help: ArgumentHelp("Refuse a checkpoint whose graph has more parameters than this.", valueName: "n"))
+    var maxParameters: Int = ViTLimits.defaultMaxParameters
+
+    @Option(help: ArgumentHelp("Refuse a checkpoint with more classifier labels than this.", valueName: "n"))
+    var maxLabels: Int = ViTLimits.defaultMaxLabels
+
+    func validate() throws {
+        guard maxParameters > 0 else { throw ValidationError("--max-parameters must be positive, found \(maxParameters)") }
+        guard maxLabels > 0 else { throw ValidationError("--max-labels must be positive, found \(maxLabels)") }
+    }
+
     func vit(_ path: String) throws -> ViTCheckpoint {
         try ViTCheckpoint(path: path, options: .init(
             scheme: scheme, heads: heads,
-            checkpoint: .init(bf16FromV2: open.v2AsBF16, configPath: open.config)))
+            checkpoint: .init(bf16FromV2: open.v2AsBF16, configPath: open.config),
+            limits: limits))
     }
+
+    var limits: ViTLimits { ViTLimits(maxParameters: maxParameters, maxLabels: maxLabels) }
 }

@@ -74,6 +74,19 @@ import Tensors
         expectError(["z.npy", "more than deflate can produce"]) { try load([m]) }
     }
 
+    @Test func aMemberOverTheInflateLimitIsRefusedBeforeInflating() throws {
+        // A real, consistent member: 8 MiB of zeros (the NPY header agrees with the ZIP sizes).
+        let zeros = NPYBytes.make(NPYBytes.dict("<f4", "(2097152,)"), data: [UInt8](repeating: 0, count: 8 << 20))
+        let dir = try TempDir()
+        defer { dir.cleanup() }
+        let path = try dir.write("big.npz", try ZipBuilder([ZipMember("z.npy", zeros, deflate: true)]).build())
+        let limited = try NPZFile(path: path, maxInflatedBytes: 1 << 20)
+        #expect(throws: CheckpointError.invalidTensor(file: path, tensor: "z", reason: "deflated member 'z.npy' declares \(zeros.count) bytes, over the limit of 1048576 bytes per member; refused before inflating")) {
+            try limited.tensor(named: "z")
+        }
+        #expect(try NPZFile(path: path).tensor(named: "z").elementCount == 2_097_152)
+    }
+
     @Test func streamLongerThanDeclaredStopsThere() throws {
         // A real 10 MB zero run hidden behind a member declaring only its small NPY content.
         var m = ZipMember("z.npy", Self.npy, deflate: true)

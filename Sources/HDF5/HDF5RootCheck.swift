@@ -1,0 +1,68 @@
+import Tensors
+
+/// vitkit's own structural check of an HDF5 file's superblock and root group object header,
+/// run before libhdf5 opens the file.
+///
+/// libhdf5 1.10 builds a table of an object's compact attributes to list them by index
+/// (`H5Aget_name_by_idx`, `H5Aiterate`), and when one attribute message fails to decode it
+/// frees the table's uninitialised entries (undefined behaviour; 1.12 rewrote this path).
+/// Every attribute message of the root group is therefore checked here so that libhdf5 can
+/// decode it, and the root's attribute names come from this check, so vitkit never asks
+/// libhdf5 to build that table for compact attributes.
+struct HDF5RootCheck {
+    /// The names of the root group's attributes in libhdf5's name order (byte-wise), or nil
+    /// when the root keeps them in dense storage (a fractal heap: v2 headers with many attributes).
+    var attributeNames: [String]?
+
+    static let attributeInfo = 0x0015
+
+    /// Checks `path`.
+    ///
+    /// - Throws: `.malformed` naming the file, the structure, what was expected and what was
+    ///   found; `.unsupported` for root attributes kept as shared messages.
+    init(path: String) throws(CheckpointError) {
+        do {
+            let file = try HDF5RawFile(path: path)
+            let superblock = try HDF5Superblock.read(file)
+            let at = superblock.rootObjectHeader
+            let header: HDF5ObjectHeader
+            do {
+                header = try HDF5ObjectHeader.read(file, at: at, superblock)
+            } catch {
+                throw HDF5StructureError("root group: \(error.reason)")
+            }
+            var names: [String] = []
+            var dense = false
+            for message in header.messages {
+                if message.type == Self.attributeInfo, header.version == 2 {
+                    dense = try Self.hasDenseStorage(message.body, superblock, within: file.size)
+                }
+                guard message.type == HDF5AttributeMessage.type else { continue }
+                guard message.flags & 0x02 == 0 else {
+                    throw CheckpointError.unsupported(file: path, reason: "the root group keeps an attribute as a shared message (at offset \(message.headerOffset)); not supported")
+                }
+                do {
+                    names.append(try HDF5AttributeMessage(message.body, superblock).name)
+                } catch {
+                    throw HDF5StructureError("root group's object header (offset \(at)): attribute message at offset \(message.headerOffset): \(error.reason)")
+                }
+            }
+            attributeNames = dense ? nil : names.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        } catch let error as HDF5StructureError {
+            throw .malformed(file: path, reason: "unreadable HDF5 metadata (damaged, or newer than libhdf5 1.10 reads): \(error.reason)")
+        } catch let error as CheckpointError {
+            throw error
+        } catch {
+            throw .malformed(file: path, reason: "unreadable HDF5 metadata: \(error)")
+        }
+    }
+
+    /// Attribute info message: version 0, flags, (max creation index), fractal heap address...
+    /// Dense storage is in use when the heap address is defined.
+    private static func hasDenseStorage(_ body: HDF5Bytes, _ superblock: HDF5Superblock, within size: UInt64) throws(HDF5StructureError) -> Bool {
+        let version = try body.u8(0), flags = try body.u8(1)
+        guard version == 0 else { throw HDF5StructureError("root group: attribute info message version \(version), expected 0") }
+        let heap = try body.uint(2 + (flags & 0x01 != 0 ? 2 : 0), superblock.sizeOfOffsets)
+        return heap != HDF5Superblock.undefined(superblock.sizeOfOffsets)
+    }
+}
