@@ -21,7 +21,8 @@ public struct CheckpointSummary: Sendable {
     /// Summarises `checkpoint`, keeping tensors whose name matches `filter` (see `NamePattern`).
     public init(_ checkpoint: Checkpoint, filter: String? = nil) {
         let pattern = filter.map(NamePattern.init)
-        let listed = checkpoint.source.tensors.filter { pattern?.matches($0.name) ?? true }
+        let all = checkpoint.source.tensors
+        let listed = pattern.map { p in all.filter { p.matches($0.name) } } ?? all
         format = checkpoint.source.format
         path = checkpoint.path
         tensors = listed

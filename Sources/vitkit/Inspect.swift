@@ -48,7 +48,7 @@ struct Inspect: ParsableCommand {
         } else {
             if let view { print(view.text) ; print("") }
             if let viewError { print("no ViT layer view: \(viewError)\n") }
-            print(SummaryTable.render(summary))
+            SummaryTable.write(summary) { print($0, terminator: "") }
         }
     }
 }
