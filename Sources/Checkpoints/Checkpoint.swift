@@ -62,10 +62,17 @@ public struct Checkpoint: Sendable {
         return Checkpoint(path: path, source: source, config: config, configPath: configPath, preprocessorConfig: preprocessor)
     }
 
+    /// Reads a config file, which must hold one JSON object.
     static func readJSON(_ path: String) throws(CheckpointError) -> JSON {
         let bytes = try FileSystem.readFile(path, limit: 16 << 20)
-        do { return try JSON.parse(bytes) } catch {
+        let json: JSON
+        do { json = try JSON.parse(bytes) } catch {
             throw .malformed(file: path, reason: "not valid JSON: \(error.description)")
         }
+        guard json.objectValue != nil else {
+            let text = json.compactText
+            throw .malformed(file: path, reason: "expected a JSON object, found \(text.count > 40 ? text.prefix(40) + "..." : text)")
+        }
+        return json
     }
 }

@@ -9,6 +9,9 @@ public enum ViTError: Error, Sendable, CustomStringConvertible {
     case unknownScheme(String)
     case conversion(String)
     case input(String)
+    /// The model produced NaN or infinity; the message names the image and, when one holds
+    /// them, a weight.
+    case nonFiniteOutput(String)
 
     public var description: String {
         switch self {
@@ -17,6 +20,7 @@ public enum ViTError: Error, Sendable, CustomStringConvertible {
         case .unknownScheme(let s): s
         case .conversion(let s): s
         case .input(let s): s
+        case .nonFiniteOutput(let s): s
         }
     }
 }

@@ -31,6 +31,7 @@ struct Inspect: ParsableCommand {
             try ViTCheckpoint(checkpoint: checkpoint, options: options)
         }
         let view = (try? mapped.get()).map(ViTInspection.init)
+        if let view { ConfigNote.print(view.checkpoint) }
         // Why there is no layer view, when the container holds tensors but none maps to a ViT.
         let viewError: String? = if case .failure(let e) = mapped, !checkpoint.source.tensors.isEmpty { e.description } else { nil }
         if json {
@@ -39,6 +40,7 @@ struct Inspect: ParsableCommand {
                 members.append(("scheme", .string(view.checkpoint.scheme.id.rawValue)))
                 members.append(("vit_config", view.checkpoint.config.json))
                 members.append(("config_origin", .string(view.checkpoint.configOrigin)))
+                members.append(("config_inferred", .array(view.checkpoint.inferredConfigKeys.map { JSON.string($0) })))
                 members.append(("graph", view.graph.json))
                 members.append(("mapping", view.checkpoint.report.json))
                 if summary.config == nil { members.append(("config", view.checkpoint.config.huggingFaceJSON(architecture: view.architecture))) }

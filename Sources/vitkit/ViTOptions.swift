@@ -14,9 +14,16 @@ struct ViTOptions: ParsableArguments {
     @Option(help: "Number of attention heads when neither config.json nor the tensors say (default: hidden size / 64).")
     var heads: Int?
 
+    func validate() throws {
+        try NumericOption.positive(heads, "--heads")
+    }
+
+    /// Opens `path` as a ViT and notes on stderr which config values were not read from a config.
     func vit(_ path: String) throws -> ViTCheckpoint {
-        try ViTCheckpoint(path: path, options: .init(
+        let checkpoint = try ViTCheckpoint(path: path, options: .init(
             scheme: scheme, heads: heads,
             checkpoint: .init(bf16FromV2: open.v2AsBF16, configPath: open.config)))
+        ConfigNote.print(checkpoint)
+        return checkpoint
     }
 }
