@@ -31,7 +31,8 @@ struct Inspect: ParsableCommand {
             try ViTCheckpoint(checkpoint: checkpoint, options: options)
         }
         let view = (try? mapped.get()).map(ViTInspection.init)
-        if let view { ConfigNote.print(view.checkpoint) }
+        Notes.print(checkpoint)
+        if let view, let note = Notes.config(view.checkpoint) { printError(note) }
         // Why there is no layer view, when the container holds tensors but none maps to a ViT.
         let viewError: String? = if case .failure(let e) = mapped, !checkpoint.source.tensors.isEmpty { e.description } else { nil }
         if json {

@@ -22,8 +22,8 @@ struct ViTOptions: ParsableArguments {
     func vit(_ path: String) throws -> ViTCheckpoint {
         let checkpoint = try ViTCheckpoint(path: path, options: .init(
             scheme: scheme, heads: heads,
-            checkpoint: .init(bf16FromV2: open.v2AsBF16, configPath: open.config)))
-        ConfigNote.print(checkpoint)
+            checkpoint: open.options))
+        Notes.print(checkpoint)
         return checkpoint
     }
 }
