@@ -9,6 +9,11 @@ import NumPy
 public struct Checkpoint: Sendable {
     /// The path as given by the caller.
     public let path: String
+    /// The weights file read: `path` itself, or the file chosen in the directory `path`.
+    public let weightsPath: String
+    /// Other readable weights files in the directory `path` that were not read (empty when
+    /// `path` is a file). Choose one with `Options.format` or by opening its path.
+    public let otherWeights: [String]
     /// The container holding the tensors.
     public let source: any TensorSource
     /// `config.json` beside the weights (or given explicitly), when present.
@@ -25,16 +30,23 @@ public struct Checkpoint: Sendable {
         public var configPath: String?
         /// The most bytes a compressed (npz) tensor may inflate to.
         public var maxInflatedBytes: Int
+        /// Read this format: in a directory, the weights file of that format; a file must be one.
+        public var format: ContainerFormat?
 
-        public init(bf16FromV2: Bool = false, configPath: String? = nil, maxInflatedBytes: Int = NPZFile.defaultMaxInflatedBytes) {
+        public init(bf16FromV2: Bool = false, configPath: String? = nil, format: ContainerFormat? = nil,
+                    maxInflatedBytes: Int = NPZFile.defaultMaxInflatedBytes) {
             self.bf16FromV2 = bf16FromV2
             self.configPath = configPath
+            self.format = format
             self.maxInflatedBytes = maxInflatedBytes
         }
     }
 
-    public init(path: String, source: any TensorSource, config: JSON?, configPath: String?, preprocessorConfig: JSON?) {
+    public init(path: String, source: any TensorSource, config: JSON?, configPath: String?, preprocessorConfig: JSON?,
+                weightsPath: String? = nil, otherWeights: [String] = []) {
         self.path = path
+        self.weightsPath = weightsPath ?? path
+        self.otherWeights = otherWeights
         self.source = source
         self.config = config
         self.configPath = configPath
@@ -45,13 +57,23 @@ public struct Checkpoint: Sendable {
     ///
     /// - A directory is searched for, in order: `model.safetensors.index.json`,
     ///   `model.safetensors`, `tf_model.h5.index.json`, `tf_model.h5`, then a single
-    ///   `.safetensors`, `.npz`, `.h5` file.
+    ///   `.safetensors`, `.npz`, `.npy`, `.h5` file (only files of `options.format` when set).
+    ///   `weightsPath` says which was read, `otherWeights` what else was there.
     /// - A file is recognised by its magic bytes, not its extension.
-    /// - Throws: `CheckpointError` naming the path when nothing loadable is found or the
-    ///   container is invalid.
+    /// - Throws: `CheckpointError` naming the path when nothing loadable is found, the
+    ///   container is invalid or not of `options.format`.
     public static func open(_ path: String, options: Options = Options()) throws(CheckpointError) -> Checkpoint {
         guard FileSystem.exists(path) else { throw .io(file: path, reason: "no such file or directory") }
-        let weightsPath = FileSystem.isDirectory(path) ? try ContainerDetection.weightsFile(inDirectory: path) : path
+        var weightsPath = path, otherWeights: [String] = []
+        if FileSystem.isDirectory(path) {
+            let choice = try WeightsChoice.pick(inDirectory: path, format: options.format)
+            (weightsPath, otherWeights) = (choice.chosen, choice.others)
+        } else if let format = options.format {
+            let found = ContainerFormat(try ContainerDetection.kind(of: path))
+            guard found == format else {
+                throw .malformed(file: path, reason: "holds \(found?.rawValue ?? "no recognised checkpoint"), not the \(format.rawValue) asked for")
+            }
+        }
         let source = try ContainerDetection.open(weightsPath, options: options)
         let dir = FileSystem.isDirectory(path) ? path : FileSystem.directoryName(of: path)
 
@@ -63,13 +85,21 @@ public struct Checkpoint: Sendable {
         let config = try configPath.map { (p) throws(CheckpointError) in try readJSON(p) }
         let preprocessorPath = FileSystem.join(dir, "preprocessor_config.json")
         let preprocessor = FileSystem.exists(preprocessorPath) ? try readJSON(preprocessorPath) : nil
-        return Checkpoint(path: path, source: source, config: config, configPath: configPath, preprocessorConfig: preprocessor)
+        return Checkpoint(path: path, source: source, config: config, configPath: configPath, preprocessorConfig: preprocessor,
+                          weightsPath: weightsPath, otherWeights: otherWeights)
     }
 
+    /// Reads a config file, which must hold one JSON object.
     static func readJSON(_ path: String) throws(CheckpointError) -> JSON {
         let bytes = try FileSystem.readFile(path, limit: 16 << 20)
-        do { return try JSON.parse(bytes) } catch {
+        let json: JSON
+        do { json = try JSON.parse(bytes) } catch {
             throw .malformed(file: path, reason: "not valid JSON: \(error.description)")
         }
+        guard json.objectValue != nil else {
+            let text = json.compactText
+            throw .malformed(file: path, reason: "expected a JSON object, found \(text.count > 40 ? text.prefix(40) + "..." : text)")
+        }
+        return json
     }
 }

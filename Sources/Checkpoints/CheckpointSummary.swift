@@ -5,6 +5,10 @@ import Tensors
 public struct CheckpointSummary: Sendable {
     public var format: String
     public var path: String
+    /// The weights file read (`path` itself unless it is a directory).
+    public var weightsPath: String
+    /// Other readable weights files in the directory that were not read.
+    public var otherWeights: [String]
     /// Listed tensors in container order (after the filter).
     public var tensors: [TensorInfo]
     /// Elements over the listed tensors.
@@ -21,9 +25,12 @@ public struct CheckpointSummary: Sendable {
     /// Summarises `checkpoint`, keeping tensors whose name matches `filter` (see `NamePattern`).
     public init(_ checkpoint: Checkpoint, filter: String? = nil) {
         let pattern = filter.map(NamePattern.init)
-        let listed = checkpoint.source.tensors.filter { pattern?.matches($0.name) ?? true }
+        let all = checkpoint.source.tensors
+        let listed = pattern.map { p in all.filter { p.matches($0.name) } } ?? all
         format = checkpoint.source.format
         path = checkpoint.path
+        weightsPath = checkpoint.weightsPath
+        otherWeights = checkpoint.otherWeights
         tensors = listed
         parameters = listed.reduce(0) { $0 + $1.elementCount }
         bytes = listed.reduce(0) { $0 + $1.byteCount }
@@ -33,13 +40,15 @@ public struct CheckpointSummary: Sendable {
         self.filter = filter
     }
 
-    /// The `--json` form: `format`, `path`, `tensors` (`name`, `dtype`, `shape`, `parameters`,
-    /// `bytes`), `parameters`, `bytes`, `metadata`, `skipped` (non-numeric objects) when
-    /// there are any, and `config` when known.
+    /// The `--json` form: `format`, `path`, `weights_path`, `other_weights`, `tensors` (`name`,
+    /// `dtype`, `shape`, `parameters`, `bytes`), `parameters`, `bytes`, `metadata`, `skipped`
+    /// (non-numeric objects) when there are any, and `config` when known.
     public var json: JSON {
         var members: [(String, JSON)] = [
             ("format", .string(format)),
             ("path", .string(path)),
+            ("weights_path", .string(weightsPath)),
+            ("other_weights", .array(otherWeights.map { JSON.string($0) })),
             ("tensors", .array(tensors.map { t in
                 .object([
                     ("name", .string(t.name)),

@@ -1,30 +1,13 @@
 import Tensors
 import SafeTensors
 
-/// Recognises containers by magic bytes and finds the weights file in a directory.
+/// Recognises containers by magic bytes (a directory's weights file: `WeightsChoice`).
 enum ContainerDetection {
     enum Kind { case safetensors, safetensorsIndex, npy, npz, hdf5, unknown }
 
     static let directoryCandidates = [
         "model.safetensors.index.json", "model.safetensors", "tf_model.h5.index.json", "tf_model.h5",
     ]
-
-    static func weightsFile(inDirectory dir: String) throws(CheckpointError) -> String {
-        for name in directoryCandidates {
-            let p = FileSystem.join(dir, name)
-            if FileSystem.exists(p) { return p }
-        }
-        let names = try FileSystem.listDirectory(dir)
-        if names.contains("pytorch_model.bin") { throw refusePickle(FileSystem.join(dir, "pytorch_model.bin")) }
-        let weights = names.filter { n in [".safetensors", ".npz", ".npy", ".h5"].contains { n.hasSuffix($0) } }
-        guard weights.count == 1 else {
-            if weights.isEmpty {
-                throw .io(file: dir, reason: "directory holds no checkpoint (looked for model.safetensors, tf_model.h5, *.safetensors, *.npz, *.h5)")
-            }
-            throw .io(file: dir, reason: "directory holds several weight files (\(weights.joined(separator: ", "))); name one")
-        }
-        return FileSystem.join(dir, weights[0])
-    }
 
     /// PyTorch's own checkpoint files are pickles: loading one can run arbitrary code.
     static let pickleSuffixes = [".bin", ".pt", ".pth", ".ckpt", ".pkl"]

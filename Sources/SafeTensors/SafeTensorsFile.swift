@@ -8,6 +8,7 @@ public final class SafeTensorsFile: TensorSource, @unchecked Sendable {
     public let header: SafeTensorsHeader
     let file: MappedFile
     let index: [String: Int]
+    public let tensors: [TensorInfo]
 
     /// Maps and validates `path`.
     ///
@@ -20,9 +21,9 @@ public final class SafeTensorsFile: TensorSource, @unchecked Sendable {
         var index: [String: Int] = [:]
         for (i, e) in header.entries.enumerated() { index[e.info.name] = i }
         self.index = index
+        tensors = header.entries.map(\.info)
     }
 
-    public var tensors: [TensorInfo] { header.entries.map(\.info) }
     public var metadata: [(key: String, value: String)] { header.metadata }
 
     public func tensor(named name: String) throws(CheckpointError) -> Tensor {

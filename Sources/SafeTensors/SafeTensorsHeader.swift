@@ -39,31 +39,38 @@ public struct SafeTensorsHeader: Sendable {
             throw bad("header length \(headerLength) goes beyond the end of the file (\(bytes.count) bytes)")
         }
         let headerBytes = UnsafeRawBufferPointer(rebasing: bytes[8..<(8 + headerLength)])
-        guard String(validating: headerBytes, as: UTF8.self) != nil else { throw bad("header is not valid UTF-8") }
-        let json: JSON
-        do {
-            json = try JSON.parse(headerBytes)
-        } catch {
-            throw bad("header is not valid JSON: \(error.description)")
-        }
-        guard let members = json.objectValue else { throw bad("header is not a JSON object") }
+        guard isValidUTF8(headerBytes) else { throw bad("header is not valid UTF-8") }
         let dataStart = 8 + headerLength
         let bufferSize = bytes.count - dataStart
 
+        // Entries are checked as they are parsed (the header object is never held whole); the
+        // first problem in document order is thrown once the JSON itself is known to be valid.
         var metadata: [(key: String, value: String)] = []
         var parsed: [(info: TensorInfo, begin: Int, end: Int)] = []
-        parsed.reserveCapacity(members.count)
-        for (name, value) in members {
-            if name == "__metadata__" {
-                guard let items = value.objectValue else { throw bad("__metadata__ is not an object of strings") }
-                for (k, v) in items {
-                    guard let s = v.stringValue else { throw bad("__metadata__ value for '\(k)' is not a string") }
-                    metadata.append((k, s))
+        var problem: CheckpointError?
+        let isObject: Bool
+        do {
+            isObject = try JSON.parseMembers(headerBytes) { name, value in
+                guard problem == nil else { return }
+                do throws(CheckpointError) {
+                    if name == "__metadata__" {
+                        guard let items = value.objectValue else { throw bad("__metadata__ is not an object of strings") }
+                        for (k, v) in items {
+                            guard let s = v.stringValue else { throw bad("__metadata__ value for '\(k)' is not a string") }
+                            metadata.append((k, s))
+                        }
+                    } else {
+                        parsed.append(try parseEntry(name: name, value: value, path: path))
+                    }
+                } catch {
+                    problem = error
                 }
-                continue
             }
-            parsed.append(try parseEntry(name: name, value: value, path: path))
+        } catch {
+            throw bad("header is not valid JSON: \(error.description)")
         }
+        guard isObject else { throw bad("header is not a JSON object") }
+        if let problem { throw problem }
 
         parsed.sort { ($0.begin, $0.end) < ($1.begin, $1.end) }
         var expected = 0
@@ -86,6 +93,12 @@ public struct SafeTensorsHeader: Sendable {
         }
         let entries = parsed.map { Entry(info: $0.info, fileRange: (dataStart + $0.begin)..<(dataStart + $0.end)) }
         return SafeTensorsHeader(entries: entries, metadata: metadata, dataStart: dataStart)
+    }
+
+    /// UTF-8 validation without copying: an all-ASCII header (the usual case) is checked byte by byte.
+    static func isValidUTF8(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        if !bytes.contains(where: { $0 >= 0x80 }) { return true }
+        return String(validating: bytes, as: UTF8.self) != nil
     }
 
     static func parseEntry(name: String, value: JSON, path: String) throws(CheckpointError) -> (info: TensorInfo, begin: Int, end: Int) {

@@ -17,6 +17,23 @@ extension JSON {
         return value
     }
 
+    /// Parses `bytes` as one JSON document and, when it is an object, hands each member to
+    /// `body` in document order instead of building the object (for huge objects such as a
+    /// safetensors header with a million entries).
+    ///
+    /// - Returns: false when the document is valid JSON but not an object (`body` is not called).
+    /// - Throws: what `parse` throws, for the same documents.
+    package static func parseMembers(_ bytes: UnsafeRawBufferPointer, maxDepth: Int = 64,
+                                     _ body: (String, JSON) -> Void) throws(ParseError) -> Bool {
+        var p = JSONParser(bytes: bytes, maxDepth: maxDepth)
+        p.skipWhitespace()
+        let isObject = p.i < bytes.count && bytes[p.i] == UInt8(ascii: "{")
+        if isObject { try p.parseMembers(depth: 0, body) } else { _ = try p.parseValue(depth: 0) }
+        p.skipWhitespace()
+        guard p.i == bytes.count else { throw ParseError(offset: p.i, reason: "unexpected data after the value") }
+        return isObject
+    }
+
     /// Parses a UTF-8 byte array.
     public static func parse(_ bytes: [UInt8]) throws(ParseError) -> JSON {
         try bytes.withUnsafeBytes { b in Result { () throws(ParseError) in try parse(b) } }.get()
@@ -41,7 +58,12 @@ struct JSONParser {
     func fail(_ reason: String) -> JSON.ParseError { JSON.ParseError(offset: i, reason: reason) }
 
     mutating func skipWhitespace() {
-        while i < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[i]) { i += 1 }
+        while i < bytes.count {
+            switch bytes[i] {
+            case 0x20, 0x09, 0x0A, 0x0D: i += 1
+            default: return
+            }
+        }
     }
 
     mutating func expect(_ literal: StaticString) throws(JSON.ParseError) {
@@ -68,28 +90,42 @@ struct JSONParser {
     }
 
     mutating func parseObject(depth: Int) throws(JSON.ParseError) -> JSON {
-        i += 1
         var members: [(String, JSON)] = []
-        var seen = Set<String>()
+        try parseMembers(depth: depth) { key, value in members.append((key, value)) }
+        return .object(members)
+    }
+
+    /// Parses an object, handing each member to `body` in document order instead of keeping it.
+    mutating func parseMembers(depth: Int, _ body: (String, JSON) -> Void) throws(JSON.ParseError) {
+        i += 1
+        // Duplicate keys: a linear check while the object is small, a set once it is not.
+        var keys: [String] = []
+        var seen: Set<String>?
         skipWhitespace()
-        if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; return .object(members) }
+        if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; return }
         while true {
             skipWhitespace()
             guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
             let keyOffset = i
             let key = try parseString()
-            guard seen.insert(key).inserted else {
-                throw JSON.ParseError(offset: keyOffset, reason: "duplicate key '\(key)'")
+            let duplicate: Bool
+            if seen != nil {
+                duplicate = !seen!.insert(key).inserted
+            } else {
+                duplicate = keys.contains(key)
+                keys.append(key)
+                if keys.count == 16 { seen = Set(keys); keys = [] }
             }
+            guard !duplicate else { throw JSON.ParseError(offset: keyOffset, reason: "duplicate key '\(key)'") }
             skipWhitespace()
             guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw fail("expected ':'") }
             i += 1
             skipWhitespace()
-            members.append((key, try parseValue(depth: depth + 1)))
+            body(key, try parseValue(depth: depth + 1))
             skipWhitespace()
             guard i < bytes.count else { throw fail("unterminated object") }
             if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
-            if bytes[i] == UInt8(ascii: "}") { i += 1; return .object(members) }
+            if bytes[i] == UInt8(ascii: "}") { i += 1; return }
             throw fail("expected ',' or '}'")
         }
     }
@@ -134,6 +170,15 @@ struct JSONParser {
 
     mutating func parseString() throws(JSON.ParseError) -> String {
         i += 1
+        // Fast path: no escape before the closing quote, so the string is the bytes themselves.
+        var end = i
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 { end += 1 }
+        if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+            let s = String(validating: UnsafeRawBufferPointer(rebasing: bytes[i..<end]), as: UTF8.self)
+            i = end + 1
+            guard let s else { throw fail("invalid UTF-8 in string") }
+            return s
+        }
         var out: [UInt8] = []
         while true {
             guard i < bytes.count else { throw fail("unterminated string") }

@@ -28,10 +28,11 @@ public struct CheckpointDiff: Sendable {
             let x = try ta.floats(), y = try tb.floats()
             var maxDiff: Double = 0
             var bitIdentical = ta.dtype == tb.dtype
-            for i in 0..<x.count {
+            // Equal bits differ by nothing (even NaN); a NaN against anything else differs by infinity.
+            for i in 0..<x.count where x[i].bitPattern != y[i].bitPattern {
+                bitIdentical = false
                 let d = Double(abs(x[i] - y[i]))
-                if d > maxDiff || d.isNaN { maxDiff = d.isNaN ? .infinity : d }
-                if x[i].bitPattern != y[i].bitPattern { bitIdentical = false }
+                maxDiff = d.isNaN ? .infinity : max(maxDiff, d)
             }
             let status: Status = bitIdentical ? .identical : (maxDiff <= atol ? .close : .different)
             entries.append(Entry(name: name, status: status, maxAbsDiff: maxDiff))

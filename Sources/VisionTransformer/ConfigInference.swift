@@ -2,6 +2,12 @@ import Tensors
 
 /// Infers a `ViTConfig` from the canonical shapes a checkpoint provides.
 enum ConfigInference {
+    /// The `config.json` keys the graph is built from (`id2label` only with a classifier).
+    static func neededKeys(classifier: Bool) -> [String] {
+        ["hidden_size", "num_hidden_layers", "num_attention_heads", "intermediate_size", "image_size", "patch_size",
+         "num_channels", "qkv_bias", "layer_norm_eps", "hidden_act"] + (classifier ? ["id2label"] : [])
+    }
+
     /// - Parameters:
     ///   - shapes: canonical name -> canonical shape, for every matched tensor.
     ///   - heads: the head count when known (config, flag or a JAX kernel).

@@ -68,8 +68,13 @@ public struct Expectations: Sendable {
         }
         preprocessing = json["preprocessing"]
         imageSize = json["preprocessing"]?["image_size"]?.intValue
-        atol = json["tolerances"]?["atol"]?.doubleValue ?? 1e-4
-        rtol = json["tolerances"]?["rtol"]?.doubleValue ?? 0
+        func tolerance(_ key: String, _ fallback: Double) throws -> Double {
+            guard let v = json["tolerances"]?[key], v != .null else { return fallback }
+            guard let d = v.doubleValue, d.isFinite, d >= 0 else { throw bad("tolerances.\(key) must be a finite number >= 0, found \(v.compactText)") }
+            return d
+        }
+        atol = try tolerance("atol", 1e-4)
+        rtol = try tolerance("rtol", 0)
         provenance = json["provenance"]
         baseDirectory = FileSystem.directoryName(of: path)
     }

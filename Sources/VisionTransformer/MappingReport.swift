@@ -34,12 +34,17 @@ public struct MappingReport: Sendable {
     /// Human-readable lines naming every problem (empty when there is none).
     public var problemLines: [String] {
         var lines: [String] = []
-        for m in missing { lines.append("missing: \(m.expectedName) (graph \(m.canonical))") }
-        for m in mismatched {
-            lines.append("mismatched: \(m.stored) has shape \(Shape.describe(m.found)), expected \(Shape.describe(m.expected)) (graph \(m.canonical.joined(separator: ", ")))")
-        }
-        for u in unused { lines.append("unused: \(u)") }
+        forEachProblemLine { lines.append($0) }
         return lines
+    }
+
+    /// Hands the lines of `problemLines` to `body` one at a time, without keeping them.
+    public func forEachProblemLine(_ body: (String) -> Void) {
+        for m in missing { body("missing: \(m.expectedName) (graph \(m.canonical))") }
+        for m in mismatched {
+            body("mismatched: \(m.stored) has shape \(Shape.describe(m.found)), expected \(Shape.describe(m.expected)) (graph \(m.canonical.joined(separator: ", ")))")
+        }
+        for u in unused { body("unused: \(u)") }
     }
 
     /// The report as JSON (`scheme`, `mapped`, `unused`, `missing`, `mismatched`).

@@ -1,29 +1,58 @@
 /// Container-specific decorations removed from stored names before rules apply.
 extension NamingScheme {
-    /// The name as the rules see it, or nil if the scheme cannot interpret it.
+    /// The name as the rules see it (the stored name minus this scheme's container decorations).
     public func normalize(_ stored: String) -> String {
-        switch id {
-        case .hf:
-            return stored.hasPrefix("vit.") ? String(stored.dropFirst(4)) : stored
-        case .jax:
-            for prefix in ["opt/target/", "params/"] where stored.hasPrefix(prefix) {
-                return String(stored.dropFirst(prefix.count))
-            }
-            return stored
-        case .tf:
-            var name = stored.hasSuffix(":0") ? String(stored.dropLast(2)) : stored
-            // Drop the Keras model-name component(s) before the first known root.
-            let parts = name.split(separator: "/", omittingEmptySubsequences: false)
-            if let root = parts.firstIndex(where: { $0 == "vit" || $0 == "classifier" }), root > 0 {
-                name = parts[root...].joined(separator: "/")
-            }
-            return name
-        case .timm, .native:
-            return stored
+        var name = stored
+        return name.withUTF8 { bytes in
+            var work = 0
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[normalizedRange(bytes, work: &work)]), as: UTF8.self)
         }
     }
 
+    /// The byte range of `name` (UTF-8) the rules see, in one pass over at most its bytes.
+    ///
+    /// - hf: a leading `vit.` is dropped.
+    /// - jax: a leading `opt/target/` or `params/` is dropped.
+    /// - tf: a trailing `:0` is dropped, then the Keras model-name component(s) before the
+    ///   first `vit` or `classifier` component.
+    ///
+    /// `work` grows by the bytes examined.
+    func normalizedRange(_ name: UnsafeBufferPointer<UInt8>, work: inout Int) -> Range<Int> {
+        switch id {
+        case .hf:
+            work += 4
+            return name.hasBytes(Self.vitDot) ? 4..<name.count : 0..<name.count
+        case .jax:
+            for prefix in Self.jaxPrefixes {
+                work += prefix.count
+                if name.hasBytes(prefix) { return prefix.count..<name.count }
+            }
+            return 0..<name.count
+        case .tf:
+            let end = name.count >= 2 && name[name.count - 2] == UInt8(ascii: ":") && name[name.count - 1] == UInt8(ascii: "0")
+                ? name.count - 2 : name.count
+            work += end
+            var start = 0
+            for i in 0...end where i == end || name[i] == UInt8(ascii: "/") {
+                let component = UnsafeBufferPointer(rebasing: name[start..<i])
+                if Self.tfRoots.contains(where: { component.count == $0.count && component.hasBytes($0) }) {
+                    return start..<end
+                }
+                start = i + 1
+            }
+            return 0..<end
+        case .timm, .native:
+            return 0..<name.count
+        }
+    }
+
+    private static let vitDot = Array("vit.".utf8)
+    private static let jaxPrefixes = [Array("opt/target/".utf8), Array("params/".utf8)]
+    private static let tfRoots = [Array("vit".utf8), Array("classifier".utf8)]
+
     /// A compiled `{i}` pattern: prefix, optional index, suffix.
+    ///
+    /// The index a stored name carries is 1-4 ASCII digits without a leading zero (0-9999).
     struct Pattern: Hashable {
         let prefix: String
         let suffix: String
@@ -40,16 +69,6 @@ extension NamingScheme {
                 suffix = ""
                 indexed = false
             }
-        }
-
-        /// The block index (or -1 for unindexed) when `name` matches.
-        func match(_ name: String) -> Int? {
-            guard indexed else { return name == prefix ? -1 : nil }
-            guard name.count > prefix.count + suffix.count, name.hasPrefix(prefix), name.hasSuffix(suffix) else { return nil }
-            let middle = name.dropFirst(prefix.count).dropLast(suffix.count)
-            guard !middle.isEmpty, middle.count <= 4, middle.allSatisfy(\.isASCII), middle.allSatisfy(\.isNumber),
-                  !(middle.count > 1 && middle.first == "0"), let i = Int(middle) else { return nil }
-            return i
         }
 
         func fill(_ i: Int) -> String { indexed ? prefix + String(i) + suffix : prefix }

@@ -2,38 +2,64 @@ import Checkpoints
 import Tensors
 
 /// Picks the naming scheme that explains the most stored tensors.
+///
+/// Cost is linear in the total length of the names: each scheme looks at a name once (see
+/// `SchemeMatcher`), and a scheme stops as soon as it can no longer beat the best scheme
+/// before it in preference order (ties go to the earlier scheme).
 public enum SchemeDetection {
-    /// Stored tensors each scheme recognises, best first.
+    /// Stored tensors each scheme recognises, best first (every scheme counts every name).
     public static func scores(_ names: [String]) -> [(NamingScheme.ID, Int)] {
         NamingScheme.all.map { scheme in
             let m = SchemeMatcher(scheme)
-            return (scheme.id, names.reduce(0) { $0 + (m.match($1) == nil ? 0 : 1) })
+            var work = 0
+            return (scheme.id, names.reduce(0) { $0 + (m.locate($1, work: &work) == nil ? 0 : 1) })
         }.sorted { $0.1 > $1.1 }
+    }
+
+    /// The outcome of `rank`: the winning scheme and what it cost.
+    struct Ranking {
+        /// The scheme recognising the most names (earliest in preference order on a tie), and its count.
+        var best: (id: NamingScheme.ID, count: Int)?
+        /// Names looked at, over all schemes.
+        var namesExamined = 0
+        /// Bytes examined by the matchers, over all schemes.
+        var work = 0
+    }
+
+    /// Finds the scheme recognising the most `names`, skipping the rest of a scheme's names once
+    /// it cannot win.
+    static func rank(_ names: [String]) -> Ranking {
+        var ranking = Ranking()
+        for scheme in NamingScheme.all {
+            let matcher = SchemeMatcher(scheme)
+            let best = ranking.best?.count ?? 0
+            var count = 0
+            for (k, name) in names.enumerated() {
+                // Even if every remaining name matched, this scheme would not beat (or tie first with) `best`.
+                if ranking.best != nil, count + (names.count - k) <= best { break }
+                ranking.namesExamined += 1
+                if matcher.locate(name, work: &ranking.work) != nil { count += 1 }
+            }
+            if count > best || ranking.best == nil { ranking.best = (scheme.id, count) }
+        }
+        return ranking
     }
 
     static func detect(_ checkpoint: Checkpoint) throws(ViTError) -> NamingScheme {
         if checkpoint.source.metadata.contains(where: { $0.key == NativeFormat.formatKey }) { return .native }
         let names = checkpoint.source.tensors.map(\.name)
-        let ranked = scores(names)
-        guard let best = ranked.first, best.1 > 0 else {
+        guard let best = rank(names).best, best.count > 0 else {
             throw .unknownScheme("\(checkpoint.path): no naming scheme (hf, tf, jax, timm, native) recognises any of its \(names.count) tensors")
         }
-        return .named(best.0)
+        return .named(best.id)
     }
 }
 
 extension NamingScheme {
     /// The stored name this scheme writes for a canonical parameter.
     public func externalName(forCanonical canonical: String, config: ViTConfig) -> String {
-        for rule in rules {
-            for (k, c) in rule.canonical.enumerated() {
-                let p = Pattern(c)
-                guard let i = p.match(canonical) else { continue }
-                _ = k
-                return decorate(Pattern(rule.external[0]).fill(i), config: config)
-            }
-        }
-        return canonical
+        guard let m = SchemeMatcher.writing(id).match(canonical) else { return canonical }
+        return decorate(m.canonical[0], config: config)
     }
 
     /// Adds container decorations (`vit.` prefix, Keras model name, `:0`) for writing.

@@ -17,7 +17,9 @@ public struct Verification: Sendable {
         public var checks: [OutputCheck]
         public var top1Agrees: Bool?
         public var top5Agrees: Bool?
-        public var passed: Bool { !checks.isEmpty && checks.allSatisfy(\.passed) && top1Agrees != false }
+        /// The checked model's outputs holding NaN or infinity (never a pass, whatever the tolerance).
+        public var nonFinite: [String] = []
+        public var passed: Bool { !checks.isEmpty && checks.allSatisfy(\.passed) && top1Agrees != false && nonFinite.isEmpty }
     }
 
     public var results: [ImageResult]
@@ -53,6 +55,7 @@ public struct Verification: Sendable {
         compare("pooler_output", got.poolerOutput, want.poolerOutput)
         compare("cls", got.cls, want.cls)
         var r = ImageResult(image: image, checks: checks)
+        r.nonFinite = got.nonFiniteOutputs
         if let g = got.logits, let w = want.logits, g.count == w.count {
             r.top1Agrees = TopK.indices(g, k: 1) == TopK.indices(w, k: 1)
             r.top5Agrees = TopK.indices(g, k: 5) == TopK.indices(w, k: 5)
@@ -73,6 +76,7 @@ public struct Verification: Sendable {
                 ]
                 if let t = r.top1Agrees { m.append(("top1_agrees", .bool(t))) }
                 if let t = r.top5Agrees { m.append(("top5_agrees", .bool(t))) }
+                if !r.nonFinite.isEmpty { m.append(("not_finite", .array(r.nonFinite.map { JSON.string($0) }))) }
                 return .object(m)
             })),
         ])

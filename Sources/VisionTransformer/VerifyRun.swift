@@ -35,6 +35,8 @@ public enum VerifyRun {
                               atol: Double, rtol: Double, allowUnused: Bool = false) throws -> Expectations {
         let pipeline = try ViTPipeline(checkpoint: checkpoint, imageSize: imageSize, allowUnused: allowUnused)
         let outputs = try pipeline.run(paths: images)
+        // JSON has no NaN: such expectations could never be read back, nor ever pass.
+        try pipeline.requireFinite(outputs, images: images)
         let base = FileSystem.realPath(FileSystem.directoryName(of: outputPath)) ?? FileSystem.directoryName(of: outputPath)
         let entries = zip(images, outputs).map { path, o in
             Expectations.Image(path: RelativePath.make(FileSystem.realPath(path) ?? path, from: base),

@@ -35,8 +35,14 @@ public final class ViTCheckpoint: Sendable {
     public let scheme: NamingScheme
     public let config: ViTConfig
     public let report: MappingReport
-    /// Where the config came from (`config.json`, `vitkit metadata`, `inferred from shapes`).
+    /// Where the config came from (the config file's path, `vitkit metadata`, `inferred from tensor shapes`).
     public let configOrigin: String
+    /// The `config.json` keys the graph needs that no config gave (none was found, or it
+    /// lacks them), so their values come from the tensor shapes, a JAX kernel's head axis or
+    /// the scheme's defaults (`layer_norm_eps`, `hidden_act`); `id2label` here means the labels
+    /// are `LABEL_n`. Empty when a config (or vitkit metadata) gave everything, or `--heads`
+    /// the head count.
+    public let inferredConfigKeys: [String]
     let sources: [String: Source]
 
     /// Opens `path` and maps it. Problems are recorded in `report`; call `requireComplete`
@@ -80,15 +86,21 @@ public final class ViTCheckpoint: Sendable {
         var config = ConfigInference.infer(shapes: shapes, layers: layers, heads: options.heads ?? jaxHeads,
                                            eps: scheme.defaultLayerNormEps)
         var origin = "inferred from tensor shapes"
+        var inferredKeys = ConfigInference.neededKeys(classifier: config.hasClassifier)
         if let v = checkpoint.source.metadata.first(where: { $0.key == NativeFormat.formatKey })?.value, v != NativeFormat.version {
             throw .invalidConfig("\(checkpoint.path): native format version \(v) is not supported (this vitkit reads \(NativeFormat.version))")
         }
         if let meta = checkpoint.source.metadata.first(where: { $0.key == NativeFormat.configKey }) {
             config = try ViTConfig(vitkit: NativeFormat.parseMetadataJSON(meta.value, key: meta.key, file: checkpoint.path))
             origin = "vitkit metadata"
+            inferredKeys = []
         } else if let json = checkpoint.config {
             let inferred = config
-            config = try ViTConfig(huggingFace: json, defaults: inferred)
+            origin = checkpoint.configPath ?? "config.json"
+            do { config = try ViTConfig(huggingFace: json, defaults: inferred) } catch {
+                throw Self.naming(origin, error)
+            }
+            inferredKeys.removeAll { json[$0] != nil && json[$0] != .null }
             config.hasPooler = inferred.hasPooler
             if config.labels.count != inferred.labels.count, inferred.hasClassifier, json["id2label"] == nil {
                 config.labels = inferred.labels
@@ -98,13 +110,19 @@ public final class ViTCheckpoint: Sendable {
                 config.numAttentionHeads = h
                 config.headsAssumed = false
             }
-            origin = checkpoint.configPath ?? "config.json"
         }
-        if let h = options.heads { config.numAttentionHeads = h; config.headsAssumed = false }
-        try config.validate()
+        if let h = options.heads {
+            config.numAttentionHeads = h
+            config.headsAssumed = false
+            inferredKeys.removeAll { $0 == "num_attention_heads" }
+        }
+        do { try config.validate() } catch {
+            throw Self.naming(checkpoint.config == nil ? "\(checkpoint.path) (config \(origin))" : origin, error)
+        }
         try options.limits.check(config, file: checkpoint.path, origin: origin)
         self.config = config
         self.configOrigin = origin
+        self.inferredConfigKeys = inferredKeys
 
         var report = MappingReport(scheme: scheme.id)
         report.unused = unmatched
@@ -129,6 +147,12 @@ public final class ViTCheckpoint: Sendable {
         }
         self.report = report
         self.sources = sources
+    }
+
+    /// `error` with where the config came from in front of its message.
+    static func naming(_ origin: String, _ error: ViTError) -> ViTError {
+        guard case .invalidConfig(let message) = error else { return error }
+        return .invalidConfig("\(origin): \(message)")
     }
 
     /// `preprocessor_config.json` beside the weights, or the copy a native file carries.
@@ -176,6 +200,16 @@ public final class ViTCheckpoint: Sendable {
             throw ViTError.mapping(file: checkpoint.path, report: "missing: graph parameter \(name)")
         }
         return s.stored
+    }
+
+    /// The stored name of the first graph parameter (in forward order) holding NaN or
+    /// infinity, or nil when every one is finite or cannot be read.
+    public func firstNonFiniteParameter() -> String? {
+        for p in config.graphParameters {
+            guard let values = try? floats(p.name), !values.allSatisfy(\.isFinite) else { continue }
+            return (try? storedName(of: p.name)) ?? p.name
+        }
+        return nil
     }
 
     /// The graph parameter `name` as float32 values.

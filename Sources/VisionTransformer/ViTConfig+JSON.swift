@@ -1,13 +1,19 @@
 import Tensors
 
 extension ViTConfig {
-    /// Reads transformers' `config.json` fields (missing fields keep `defaults`).
+    /// Reads transformers' `config.json` fields (missing or `null` fields keep `defaults`).
     ///
     /// `hasPooler` is not in `config.json`; it comes from `defaults`.
+    /// - Throws: `ViTError.invalidConfig` when `json` is not an object or a field the graph
+    ///   uses has the wrong type.
     public init(huggingFace json: JSON, defaults: ViTConfig = ViTConfig()) throws(ViTError) {
+        guard json.objectValue != nil else {
+            throw .invalidConfig("not a JSON object (found \(json.compactText.prefix(40)))")
+        }
         self = defaults
+        func value(_ key: String) -> JSON? { json[key].flatMap { $0 == .null ? nil : $0 } }
         func int(_ key: String) throws(ViTError) -> Int? {
-            guard let v = json[key] else { return nil }
+            guard let v = value(key) else { return nil }
             guard let i = v.intValue else { throw .invalidConfig("\(key) must be an integer, found \(v.compactText)") }
             return i
         }
@@ -18,16 +24,24 @@ extension ViTConfig {
         if let v = try int("image_size") { imageSize = v }
         if let v = try int("patch_size") { patchSize = v }
         if let v = try int("num_channels") { numChannels = v }
-        if let v = json["qkv_bias"]?.boolValue { qkvBias = v }
-        if let v = json["layer_norm_eps"]?.doubleValue { layerNormEps = v }
-        if let act = json["hidden_act"]?.stringValue {
+        if let v = value("qkv_bias") {
+            guard let b = v.boolValue else { throw .invalidConfig("qkv_bias must be true or false, found \(v.compactText)") }
+            qkvBias = b
+        }
+        if let v = value("layer_norm_eps") {
+            guard let d = v.doubleValue else { throw .invalidConfig("layer_norm_eps must be a number, found \(v.compactText)") }
+            layerNormEps = d
+        }
+        if let v = value("hidden_act") {
+            guard let act = v.stringValue else { throw .invalidConfig("hidden_act must be a string, found \(v.compactText)") }
             switch act {
             case "gelu": hiddenAct = .gelu
             case "gelu_new", "gelu_pytorch_tanh", "gelu_fast": hiddenAct = .geluTanh
             default: throw .invalidConfig("hidden_act '\(act)' is not supported (gelu, gelu_new, gelu_pytorch_tanh)")
             }
         }
-        if let map = json["id2label"]?.objectValue {
+        if let v = value("id2label") {
+            guard let map = v.objectValue else { throw .invalidConfig("id2label must be an object of index: label, found \(v.compactText.prefix(40))") }
             var pairs: [(Int, String)] = []
             for (k, v) in map {
                 guard let i = Int(k), i >= 0, let label = v.stringValue else {

@@ -65,6 +65,7 @@ public struct ViTConfig: Sendable, Equatable {
                           ("image_size", imageSize), ("patch_size", patchSize), ("num_channels", numChannels)] where v <= 0 {
             throw bad("\(name) must be positive, found \(v)")
         }
+        guard layerNormEps.isFinite, layerNormEps >= 0 else { throw bad("layer_norm_eps must be a finite number >= 0, found \(layerNormEps)") }
         guard numHiddenLayers <= 10_000 else { throw bad("num_hidden_layers \(numHiddenLayers) is beyond the supported 10000") }
         guard hiddenSize % numAttentionHeads == 0 else {
             throw bad("hidden_size \(hiddenSize) is not divisible by num_attention_heads \(numAttentionHeads)")

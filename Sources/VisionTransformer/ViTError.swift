@@ -12,6 +12,9 @@ public enum ViTError: Error, Sendable, CustomStringConvertible {
     /// The checkpoint's graph is larger than `ViTLimits` allows: `found` parameters or labels
     /// against `limit`, as given by `origin` (the config file, or the tensor shapes).
     case limitExceeded(file: String, kind: ViTLimits.Kind, found: Int, limit: Int, origin: String)
+    /// The model produced NaN or infinity; the message names the image and, when one holds
+    /// them, a weight.
+    case nonFiniteOutput(String)
 
     public var description: String {
         switch self {
@@ -23,6 +26,7 @@ public enum ViTError: Error, Sendable, CustomStringConvertible {
         case .unknownScheme(let s): s
         case .conversion(let s): s
         case .input(let s): s
+        case .nonFiniteOutput(let s): s
         }
     }
 }

@@ -9,3 +9,13 @@ public struct ViTOutputs: Sendable {
     /// Classifier logits when the model has a classifier.
     public var logits: [Float]?
 }
+
+extension ViTOutputs {
+    /// The outputs holding NaN or infinity, by their JSON names (`logits`, `pooler_output`,
+    /// `cls`); empty when every value is finite.
+    public var nonFiniteOutputs: [String] {
+        [("logits", logits), ("pooler_output", poolerOutput), ("cls", cls)].compactMap { name, values in
+            values.map { $0.allSatisfy(\.isFinite) } == false ? name : nil
+        }
+    }
+}

@@ -46,6 +46,19 @@ public final class ViTPipeline: Sendable {
         try run(count: paths.count, batchSize: batchSize) { try preprocessor.pixelValues(path: paths[$0]).floats() }
     }
 
+    /// Throws unless every output for every image is finite.
+    ///
+    /// - Throws: `ViTError.nonFiniteOutput` naming the first such image, its non-finite outputs
+    ///   and the first graph parameter holding NaN or infinity (if none does, the values
+    ///   overflowed inside the model).
+    public func requireFinite(_ outputs: [ViTOutputs], images: [String]) throws(ViTError) {
+        guard let k = outputs.firstIndex(where: { !$0.nonFiniteOutputs.isEmpty }) else { return }
+        let image = k < images.count ? images[k] : "image \(k)"
+        let cause = checkpoint.firstNonFiniteParameter().map { "the weight \($0) holds NaN or infinity" }
+            ?? "every weight is finite, so the values overflowed inside the model"
+        throw .nonFiniteOutput("\(checkpoint.checkpoint.path): outputs for \(image) are not finite (NaN or infinity in \(outputs[k].nonFiniteOutputs.joined(separator: ", "))); \(cause)")
+    }
+
     /// Top-k classes with softmax scores (empty without a classifier).
     public func topK(_ out: ViTOutputs, k: Int) -> [(index: Int, label: String, score: Float)] {
         guard let logits = out.logits else { return [] }

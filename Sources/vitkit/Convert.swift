@@ -30,9 +30,6 @@ struct Convert: ParsableCommand {
 
     func run() throws {
         let src = try vit.vit(source)
-        if src.config.headsAssumed {
-            printError("note: \(source) does not say its head count; assumed hidden_size/64 = \(src.config.numAttentionHeads) (pass --heads or --config)")
-        }
         let result = try Conversion.convert(src, to: to, destination: destination,
                                             options: .init(dtype: dtype, force: force, allowUnused: allowUnused, dropPooler: dropPooler))
         printText("wrote \(result.destination) (\(to.rawValue), \(result.tensors) tensors, \(result.bytes) bytes of data) from \(src.scheme.id.rawValue) scheme")

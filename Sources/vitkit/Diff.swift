@@ -14,6 +14,10 @@ struct Diff: ParsableCommand {
     @Flag(help: "Ignore stored tensors that are not part of the graph.") var allowUnused = false
     @OptionGroup var vit: ViTOptions
 
+    func validate() throws {
+        try NumericOption.tolerance(atol, "--atol")
+    }
+
     func run() throws {
         let ca = try vit.vit(a), cb = try vit.vit(b)
         try ca.requireComplete(allowUnused: allowUnused)

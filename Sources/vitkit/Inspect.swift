@@ -31,6 +31,8 @@ struct Inspect: ParsableCommand {
             try ViTCheckpoint(checkpoint: checkpoint, options: options)
         }
         let view = (try? mapped.get()).map(ViTInspection.init)
+        Notes.print(checkpoint)
+        if let view, let note = Notes.config(view.checkpoint) { printError(note) }
         // Why there is no layer view, when the container holds tensors but none maps to a ViT.
         let viewError: String? = if case .failure(let e) = mapped, !checkpoint.source.tensors.isEmpty { LimitHint(e)?.description ?? e.description } else { nil }
         if json {
@@ -39,6 +41,7 @@ struct Inspect: ParsableCommand {
                 members.append(("scheme", .string(view.checkpoint.scheme.id.rawValue)))
                 members.append(("vit_config", view.checkpoint.config.json))
                 members.append(("config_origin", .string(view.checkpoint.configOrigin)))
+                members.append(("config_inferred", .array(view.checkpoint.inferredConfigKeys.map { JSON.string($0) })))
                 members.append(("graph", view.graph.json))
                 members.append(("mapping", view.checkpoint.report.json))
                 if summary.config == nil { members.append(("config", view.checkpoint.config.huggingFaceJSON(architecture: view.architecture))) }
@@ -48,7 +51,7 @@ struct Inspect: ParsableCommand {
         } else {
             if let view { printText(view.text) ; printText("") }
             if let viewError { printText("no ViT layer view: \(viewError)\n") }
-            printText(SummaryTable.render(summary))
+            SummaryTable.write(summary) { print($0, terminator: "") }  // cells escaped by TextTable
         }
     }
 }

@@ -19,7 +19,8 @@ struct Predict: ParsableCommand {
     @OptionGroup var vit: ViTOptions
 
     func validate() throws {
-        guard topK > 0 else { throw ValidationError("--top-k must be positive") }
+        try NumericOption.positive(topK, "--top-k")
+        try NumericOption.positive(imageSize, "--image-size")
         guard !images.isEmpty else { throw ValidationError("give at least one image") }
     }
 
@@ -30,6 +31,8 @@ struct Predict: ParsableCommand {
             _ = try pipeline.savePixels(images: images, directory: dir, inputs: model.checkpoint.inputFiles + images, replace: force)
         }
         let outputs = try pipeline.run(paths: images)
+        // NaN or infinity would print as "nan%" or null scores: refuse before printing anything.
+        try pipeline.requireFinite(outputs, images: images)
         if json {
             print(JSON.object([("results", .array(zip(images, outputs).map { pipeline.json(image: $0, output: $1, topK: topK) }))]).prettyText)
             return

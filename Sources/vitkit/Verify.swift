@@ -31,6 +31,9 @@ struct Verify: ParsableCommand {
         guard modes == 1 else { throw ValidationError("give exactly one of --expectations, --record, --against") }
         if expectations != nil, !images.isEmpty { throw ValidationError("images come from the expectations file") }
         if expectations == nil, images.isEmpty { throw ValidationError("give images to run") }
+        try NumericOption.tolerance(atol, "--atol")
+        try NumericOption.tolerance(rtol, "--rtol")
+        try NumericOption.positive(imageSize, "--image-size")
     }
 
     func run() throws {
@@ -58,7 +61,8 @@ struct Verify: ParsableCommand {
             for r in result.results {
                 let checks = r.checks.map { "\($0.output) max|diff| \(sci($0.maxAbsDiff))" }.joined(separator: ", ")
                 let top = r.top1Agrees.map { " top1 \($0 ? "same" : "DIFFERS"), top5 \(r.top5Agrees! ? "same" : "differs")" } ?? ""
-                printText("\(r.passed ? "PASS" : "FAIL")  \(r.image): \(checks)\(top)")
+                let nonFinite = r.nonFinite.isEmpty ? "" : " (NOT FINITE: \(r.nonFinite.joined(separator: ", ")) hold NaN or infinity)"
+                printText("\(r.passed ? "PASS" : "FAIL")  \(r.image): \(checks)\(top)\(nonFinite)")
             }
             let worst = result.results.flatMap(\.checks).map(\.maxAbsDiff).max() ?? 0
             printText("\(result.passed ? "PASS" : "FAIL"): \(result.results.filter(\.passed).count)/\(result.results.count) images within atol \(sci(result.atol)), rtol \(sci(result.rtol)) (worst max|diff| \(sci(worst)))")

@@ -25,10 +25,13 @@ struct ViTInspection {
         }
         lines += TextTable.render(header: ["graph part", "shapes", "parameters"], rows: rows, rightAligned: [2])
         lines.append("graph total: \(SummaryTable.grouped(graph.total)) parameters")
-        let problems = checkpoint.report.problemLines
-        lines.append(problems.isEmpty ? "mapping: all \(checkpoint.report.mapped.count) stored tensors mapped, nothing missing" : "mapping problems:")
-        lines += problems.map { "  " + $0 }
-        return lines.map { Terminal.escape($0) }.joined(separator: "\n")
+        let report = checkpoint.report
+        let clean = report.missing.isEmpty && report.mismatched.isEmpty && report.unused.isEmpty
+        lines.append(clean ? "mapping: all \(report.mapped.count) stored tensors mapped, nothing missing" : "mapping problems:")
+        // A crafted file can leave a million tensors unused: append their lines one at a time.
+        var text = lines.map { Terminal.escape($0) }.joined(separator: "\n")
+        report.forEachProblemLine { text += "\n  " + Terminal.escape($0) }
+        return text
     }
 }
 

@@ -21,15 +21,19 @@ struct ViTOptions: ParsableArguments {
     var maxLabels: Int = ViTLimits.defaultMaxLabels
 
     func validate() throws {
+        try NumericOption.positive(heads, "--heads")
         guard maxParameters > 0 else { throw ValidationError("--max-parameters must be positive, found \(maxParameters)") }
         guard maxLabels > 0 else { throw ValidationError("--max-labels must be positive, found \(maxLabels)") }
     }
 
+    /// Opens `path` as a ViT and notes on stderr which config values were not read from a config.
     func vit(_ path: String) throws -> ViTCheckpoint {
-        try ViTCheckpoint(path: path, options: .init(
+        let checkpoint = try ViTCheckpoint(path: path, options: .init(
             scheme: scheme, heads: heads,
-            checkpoint: .init(bf16FromV2: open.v2AsBF16, configPath: open.config),
+            checkpoint: open.options,
             limits: limits))
+        Notes.print(checkpoint)
+        return checkpoint
     }
 
     var limits: ViTLimits { ViTLimits(maxParameters: maxParameters, maxLabels: maxLabels) }

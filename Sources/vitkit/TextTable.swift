@@ -1,0 +1,44 @@
+/// Column-aligned plain-text tables: cells padded to the widest in their column (in
+/// characters), two spaces between columns, no trailing spaces.
+enum TextTable {
+    /// The table as lines, header first.
+    static func render(header: [String], rows: [[String]], rightAligned: Set<Int> = []) -> [String] {
+        var lines: [String] = [String]()
+        lines.reserveCapacity(rows.count + 1)
+        write(header: header, count: rows.count, row: { rows[$0] }, rightAligned: rightAligned) {
+            lines.append(String(decoding: $0, as: UTF8.self))
+        }
+        return lines
+    }
+
+    /// Renders rows made on demand, handing each line's UTF-8 (no newline) to `emit`. Cells
+    /// are escaped for the terminal (`Terminal.escape`): names come from files.
+    ///
+    /// `row` is called twice per row (widths, then text) and nothing is kept between rows, so
+    /// a table of a million tensors needs the memory of one line, not of the whole table.
+    static func write(header: [String], count: Int, row: (Int) -> [String], rightAligned: Set<Int> = [],
+                      emit: ([UInt8]) -> Void) {
+        var widths = header.map(width)
+        func escapedRow(_ k: Int) -> [String] { row(k).map { Terminal.escape($0) } }
+        for k in 0..<count { for (i, c) in escapedRow(k).enumerated() { widths[i] = max(widths[i], width(c)) } }
+        var line: [UInt8] = []
+        func format(_ cells: [String]) {
+            line.removeAll(keepingCapacity: true)
+            for (i, c) in cells.enumerated() {
+                if i > 0 { line.append(contentsOf: [0x20, 0x20]) }
+                let pad = repeatElement(UInt8(0x20), count: widths[i] - width(c))
+                if rightAligned.contains(i) { line.append(contentsOf: pad); line.append(contentsOf: c.utf8) }
+                else { line.append(contentsOf: c.utf8); line.append(contentsOf: pad) }
+            }
+            while line.last == 0x20 { line.removeLast() }
+            emit(line)
+        }
+        format(header)
+        for k in 0..<count { format(escapedRow(k)) }
+    }
+
+    /// Characters in `s` (its byte count when it is ASCII, without walking grapheme clusters).
+    static func width(_ s: String) -> Int {
+        s.utf8.contains(where: { $0 >= 0x80 }) ? s.count : s.utf8.count
+    }
+}
