@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #if defined(__linux__)
@@ -109,10 +110,22 @@ static void remove_flat_directory(const char *path) {
 static void remove_flat_directory(const char *path) { rmdir(path); }
 #endif
 
+/// Removes a temporary directory while other threads may still be writing into it: it is
+/// first renamed (to PATH.x), so a file they create afterwards under the old path fails
+/// instead of appearing in a directory already emptied.
+static void remove_directory(const char *path) {
+    static char moved[PATH_BYTES + 2];
+    size_t n = strlen(path);
+    if (n + 3 > sizeof moved) { remove_flat_directory(path); return; }
+    memcpy(moved, path, n);
+    memcpy(moved + n, ".x", 3);
+    remove_flat_directory(rename(path, moved) == 0 ? moved : path);
+}
+
 void csystem_remove_temporaries(void) {
     for (int i = 0; i < TEMP_SLOTS; i++) {
         if (atomic_load(&temporaries[i].state) != READY) continue;
-        if (temporaries[i].is_directory) remove_flat_directory(temporaries[i].path);
+        if (temporaries[i].is_directory) remove_directory(temporaries[i].path);
         else unlink(temporaries[i].path);
     }
 }
