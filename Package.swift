@@ -6,9 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "vitkit", targets: ["vitkit"]),
-        .library(name: "VisionTransformer", targets: ["VisionTransformer"]),
-        .library(name: "Checkpoints", targets: ["Checkpoints"]),
-        .library(name: "Tensors", targets: ["Tensors"]),
+        .library(name: "VitKit", targets: ["VitKit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -33,21 +31,30 @@ let package = Package(
         .target(name: "SafeTensors", dependencies: ["Tensors"]),
         .target(name: "NumPy", dependencies: ["Tensors", "CDeflate"]),
         .target(name: "HDF5", dependencies: ["Tensors", "CHDF5"]),
-        // Opening any path (file, HF directory, shards) as one checkpoint.
+        // Opening any path (file, HF directory, shards) as one checkpoint; writing one.
         .target(name: "Checkpoints", dependencies: ["Tensors", "SafeTensors", "NumPy", "HDF5"]),
-        // Image decoding and ViTImageProcessor-exact preprocessing.
-        .target(name: "ImageIO", dependencies: ["Tensors", "CPNG", "CJPEG"]),
-        // ViT config, naming schemes, graph, forward pass.
-        .target(name: "VisionTransformer", dependencies: ["Tensors", "Checkpoints", "SafeTensors", "NumPy", "HDF5", "ImageIO", "CBLIS"]),
+        // Image decoding and ViTImageProcessor-exact preprocessing (images -> pixel tensors).
+        .target(name: "Preprocessing", dependencies: ["Tensors", "CPNG", "CJPEG"]),
+        // The ViT model description: config, naming schemes, graph, mapping report.
+        .target(name: "ViTModel", dependencies: ["Tensors", "Checkpoints"]),
+        // Conversion between ecosystems: plans and streaming writers.
+        .target(name: "ViTConversion", dependencies: ["ViTModel", "Checkpoints", "Tensors"]),
+        // The forward pass (BLAS kernels) and the image -> outputs pipeline.
+        .target(name: "ViTInference", dependencies: ["ViTModel", "Preprocessing", "NumPy", "Tensors", "CBLIS"]),
+        // Expectations, verify and diff.
+        .target(name: "ViTVerification", dependencies: ["ViTInference", "ViTModel", "Tensors"]),
+        // One import for library users: every public type and error above.
+        .target(name: "VitKit", dependencies: ["Tensors", "Checkpoints", "Preprocessing", "ViTModel", "ViTConversion",
+                                               "ViTInference", "ViTVerification"]),
         .executableTarget(
             name: "vitkit",
             dependencies: [
-                "VisionTransformer", "Checkpoints", "Tensors", "ImageIO",
+                "VitKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // Benchmarks (run by hand; numbers in docs/BENCHMARKS.md).
-        .executableTarget(name: "vitkit-bench", dependencies: ["VisionTransformer"], path: "Benchmarks/ViTBenchmark"),
+        .executableTarget(name: "vitkit-bench", dependencies: ["ViTInference", "ViTModel", "Tensors"], path: "Benchmarks/ViTBenchmark"),
         .executableTarget(name: "vitkit-container-bench", dependencies: ["Checkpoints", "NumPy", "Tensors"],
                           path: "Benchmarks/ContainerBenchmark"),
 
@@ -56,8 +63,8 @@ let package = Package(
         .testTarget(name: "NumPyTests", dependencies: ["NumPy", "Tensors"]),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "Tensors"]),
         .testTarget(name: "CheckpointsTests", dependencies: ["Checkpoints", "Tensors"]),
-        .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "Tensors"]),
-        .testTarget(name: "VisionTransformerTests", dependencies: ["VisionTransformer", "Checkpoints", "Tensors"]),
+        .testTarget(name: "PreprocessingTests", dependencies: ["Preprocessing", "Tensors"]),
+        .testTarget(name: "VisionTransformerTests", dependencies: ["VitKit", "Tensors"]),
         // HDF5, NumPy, SafeTensors: the CLI tests write hostile and large files with the repo's own writers.
         .testTarget(name: "vitkitTests", dependencies: ["vitkit", "HDF5", "NumPy", "SafeTensors", "Tensors"]),
     ],
@@ -73,7 +80,7 @@ if Context.environment["VITKIT_FUZZ"] != nil {
         ("FuzzJSON", ["Tensors"]),
         ("FuzzNPY", ["NumPy", "Tensors", "FuzzSupport"]),
         ("FuzzNPZ", ["NumPy", "Tensors", "FuzzSupport"]),
-        ("FuzzImage", ["ImageIO"]),
+        ("FuzzImage", ["Preprocessing"]),
         ("FuzzHDF5", ["HDF5", "Tensors", "FuzzSupport"]),
     ]
     package.targets.append(.target(name: "FuzzSupport", dependencies: ["Tensors"], path: "Fuzz/FuzzSupport"))

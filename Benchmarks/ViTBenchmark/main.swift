@@ -1,7 +1,8 @@
 // vitkit-bench: measures the forward pass on a checkpoint (not a test; numbers go to
 // docs/BENCHMARKS.md). Usage: vitkit-bench CHECKPOINT [--runs N] [--batch B] [--size S]
 import Dispatch
-import VisionTransformer
+import ViTInference
+import ViTModel
 
 func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 

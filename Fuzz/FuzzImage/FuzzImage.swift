@@ -1,4 +1,4 @@
-import ImageIO
+import Preprocessing
 
 // libFuzzer entry point: bytes -> ImageDecoder.decode(bytes:) (PNG or JPEG through libpng /
 // libjpeg-turbo); a decoded image must hold exactly width * height * 3 bytes.

@@ -20,26 +20,37 @@ package final class TemporaryOutput {
     /// The open temporary file (write-only), -1 for a directory or once closed.
     private(set) var fd: Int32 = -1
 
-    /// Creates an empty temporary file (mode 0644), or a directory (0755) when `directory`.
+    /// Creates an empty temporary file (mode 0644), or a directory (0700 until committed)
+    /// when `directory`.
+    ///
+    /// The name is remembered for the signal handlers *before* it is created, so a signal
+    /// arriving right after creation still removes it (the pid in the name keeps it ours).
     package init(for destination: String, directory: Bool) throws(CheckpointError) {
         self.destination = destination
         Self.removeStale(for: destination, restoringLostDirectory: false)
         let dir = FileSystem.directoryName(of: destination)
-        var template = SystemPath.bytes(FileSystem.join(dir, Self.prefix(for: destination) + "\(getpid())-XXXXXX")).map { CChar(bitPattern: $0) } + [0]
-        if directory {
-            guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
-                throw .io(file: destination, reason: "cannot create a temporary directory in \(dir): \(FileSystem.errnoText())")
+        let stem = FileSystem.join(dir, Self.prefix(for: destination) + "\(getpid())-")
+        let letters = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<100 {
+            let candidate = stem + String((0..<6).map { _ in letters[Int(generator.next(upperBound: UInt(letters.count)))] })
+            let slot = SystemPath.withCString(candidate) { csystem_remember_temporary($0, directory ? 1 : 0) }
+            let created: Int32 = SystemPath.withCString(candidate) { p in
+                directory ? mkdir(p, 0o700) : open(p, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
             }
-        } else {
-            let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-            guard fd >= 0 else {
-                throw .io(file: destination, reason: "cannot create a temporary file in \(dir): \(FileSystem.errnoText())")
+            if created >= 0 {
+                if !directory { fd = created; _ = fchmod(created, 0o644) }
+                path = candidate
+                self.slot = slot
+                return
             }
-            _ = fchmod(fd, 0o644)
-            self.fd = fd
+            let code = errno
+            csystem_forget_temporary(slot)
+            guard code == EEXIST else {
+                throw .io(file: destination, reason: "cannot create a temporary \(directory ? "directory" : "file") in \(dir): \(FileSystem.errnoText(code))")
+            }
         }
-        path = template.withUnsafeBufferPointer { SystemPath.decode(cString: $0.baseAddress!) }
-        slot = template.withUnsafeBufferPointer { csystem_remember_temporary($0.baseAddress!, directory ? 1 : 0) }
+        throw .io(file: destination, reason: "cannot create a temporary in \(dir): every name tried exists")
     }
 
     /// Stops remembering the temporary: it was renamed into place (or now holds the old

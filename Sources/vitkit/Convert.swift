@@ -1,6 +1,5 @@
 import ArgumentParser
-import Tensors
-import VisionTransformer
+import VitKit
 
 extension DType: ExpressibleByArgument {
     public init?(argument: String) { self.init(rawValue: argument.uppercased()) }

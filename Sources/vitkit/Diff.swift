@@ -1,5 +1,5 @@
 import ArgumentParser
-import VisionTransformer
+import VitKit
 
 struct Diff: ParsableCommand {
     static let configuration = CommandConfiguration(

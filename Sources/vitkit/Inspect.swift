@@ -1,7 +1,5 @@
 import ArgumentParser
-import Checkpoints
-import Tensors
-import VisionTransformer
+import VitKit
 
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,4 @@
-import Checkpoints
-import Tensors
-import VisionTransformer
+import VitKit
 
 /// One-line notes on stderr about what vitkit chose for the user: which weights file of a
 /// directory it read, and which config values it did not read from a config file.

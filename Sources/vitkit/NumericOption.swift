@@ -1,4 +1,5 @@
 import ArgumentParser
+import VitKit
 
 /// Range checks for numeric options: ArgumentParser turns `nan`, `inf` and (after `=`, as in
 /// `--atol=-1`) negative numbers into values, so every command checks its own.

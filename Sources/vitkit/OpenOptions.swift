@@ -1,5 +1,5 @@
 import ArgumentParser
-import Checkpoints
+import VitKit
 
 extension ContainerFormat: ExpressibleByArgument {}
 

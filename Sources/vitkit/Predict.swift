@@ -1,6 +1,5 @@
 import ArgumentParser
-import Tensors
-import VisionTransformer
+import VitKit
 
 struct Predict: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,4 @@
-import Checkpoints
-import Tensors
+import VitKit
 
 /// Text rendering of `CheckpointSummary` for the terminal.
 enum SummaryTable {

@@ -1,4 +1,4 @@
-import Tensors
+import VitKit
 
 /// Text for the terminal: names from files (tensor names, npz members, labels, paths) may
 /// hold control characters or escape sequences that would rewrite the user's screen.

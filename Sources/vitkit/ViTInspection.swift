@@ -1,5 +1,4 @@
-import Tensors
-import VisionTransformer
+import VitKit
 
 /// The text layer view printed by `inspect`.
 struct ViTInspection {

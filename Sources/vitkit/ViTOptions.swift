@@ -1,6 +1,5 @@
 import ArgumentParser
-import Checkpoints
-import VisionTransformer
+import VitKit
 
 extension NamingScheme.ID: ExpressibleByArgument {}
 

@@ -1,7 +1,12 @@
 import Foundation
 import Testing
 import Tensors
-@testable import VisionTransformer
+@testable import ViTModel
+@testable import ViTConversion
+@testable import ViTInference
+@testable import ViTVerification
+import Checkpoints
+import Preprocessing
 
 /// The forward pass against outputs transformers recorded (samples/expected/expectations),
 /// fed with the pixel tensors ViTImageProcessor produced (samples/expected/pixels).

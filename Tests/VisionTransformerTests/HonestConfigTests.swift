@@ -1,7 +1,12 @@
 import Foundation
 import Testing
 import Tensors
-@testable import VisionTransformer
+@testable import ViTModel
+@testable import ViTConversion
+@testable import ViTInference
+@testable import ViTVerification
+import Checkpoints
+import Preprocessing
 
 /// What the library says about configs it could not fully read and outputs that are not numbers.
 @Suite("honest configs and outputs")

@@ -1,8 +1,13 @@
 import Foundation
-import ImageIO
+import Preprocessing
 import Testing
 import Tensors
-@testable import VisionTransformer
+@testable import ViTModel
+@testable import ViTConversion
+@testable import ViTInference
+@testable import ViTVerification
+import Checkpoints
+import Preprocessing
 
 /// The in-memory entry points (decoded images, encoded bytes, pixel tensors) against what
 /// transformers recorded for the same images (samples/expected/expectations).

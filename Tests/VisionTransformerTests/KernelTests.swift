@@ -1,6 +1,11 @@
 import Foundation
 import Testing
-@testable import VisionTransformer
+@testable import ViTModel
+@testable import ViTConversion
+@testable import ViTInference
+@testable import ViTVerification
+import Checkpoints
+import Preprocessing
 
 /// The vectorisable math against libm, and the bicubic weights' partition of unity.
 @Suite("kernels")

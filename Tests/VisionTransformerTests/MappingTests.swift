@@ -2,7 +2,12 @@ import Foundation
 import Testing
 import Tensors
 import SafeTensors
-@testable import VisionTransformer
+@testable import ViTModel
+@testable import ViTConversion
+@testable import ViTInference
+@testable import ViTVerification
+import Checkpoints
+import Preprocessing
 
 /// Missing, extra and mis-shaped tensors fail with a report naming them.
 @Suite("strict mapping")

@@ -1,7 +1,12 @@
 import Foundation
 import Testing
 import Tensors
-@testable import VisionTransformer
+@testable import ViTModel
+@testable import ViTConversion
+@testable import ViTInference
+@testable import ViTVerification
+import Checkpoints
+import Preprocessing
 
 /// Every sample (written by transformers, transformers-TF, numpy in Google's layout, timm)
 /// converted to every scheme and back gives bit-identical tensors.

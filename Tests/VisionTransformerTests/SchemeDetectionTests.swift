@@ -1,7 +1,12 @@
 import Foundation
 import Testing
 import Checkpoints
-@testable import VisionTransformer
+@testable import ViTModel
+@testable import ViTConversion
+@testable import ViTInference
+@testable import ViTVerification
+import Checkpoints
+import Preprocessing
 
 /// Scheme detection stays linear in the names' length and stops a scheme once it cannot win;
 /// matching keeps its rules (block indices 0-9999 without leading zeros, container decorations).

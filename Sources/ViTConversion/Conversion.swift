@@ -1,0 +1,90 @@
+import ViTModel
+import Checkpoints
+import SafeTensors
+import Tensors
+
+/// Converts a mapped checkpoint to any scheme, streaming tensor by tensor.
+public enum Conversion {
+    public struct Options: Sendable {
+        /// Convert floating-point tensors to this dtype (nil keeps each tensor's dtype).
+        public var dtype: DType?
+        /// Replace an existing destination.
+        public var force: Bool
+        /// Accept unused stored tensors (they are dropped).
+        public var allowUnused: Bool
+        /// Leave the pooler out (timm's `VisionTransformer` has none).
+        public var dropPooler: Bool
+
+        public init(dtype: DType? = nil, force: Bool = false, allowUnused: Bool = false, dropPooler: Bool = false) {
+            self.dtype = dtype
+            self.force = force
+            self.allowUnused = allowUnused
+            self.dropPooler = dropPooler
+        }
+    }
+
+    /// What a conversion wrote.
+    public struct Result: Sendable {
+        public var destination: String
+        /// Files written (inside `destination` for directory targets).
+        public var files: [String]
+        public var tensors: Int
+        public var bytes: Int
+        public var droppedUnused: [String]
+    }
+
+    /// Writes `source` to `destination` in `target`'s layout.
+    ///
+    /// `native`, `jax` and `timm` write one file; `hf` and `tf` write a directory with
+    /// `config.json`. The destination is checked by `OutputGuard` (never the source, never
+    /// a device or FIFO, an existing one only with `force`, a directory only if it holds
+    /// nothing but files vitkit writes); everything is written to temporary names and
+    /// moved into place at the end.
+    public static func convert(_ source: ViTCheckpoint, to target: NamingScheme.ID, destination: String,
+                               options: Options = Options()) throws -> Result {
+        try source.requireComplete(allowUnused: options.allowUnused)
+        let output: OutputGuard.Output = target == .hf || target == .tf ? .directory(replaceableEntry: HFOutput.isWrittenByVitkit) : .file
+        try OutputGuard.check(destination, inputs: source.checkpoint.inputFiles, replace: options.force, output: output)
+        if let d = options.dtype, ![.f32, .f16, .bf16].contains(d) {
+            throw ViTError.conversion("--dtype must be f32, f16 or bf16")
+        }
+        var config = source.config
+        if options.dropPooler { config.hasPooler = false }
+        if config.hasPooler, target == .timm {
+            throw ViTError.conversion("\(source.checkpoint.path) has a pooler (in21k ViTModel), which timm's VisionTransformer does not have: pass --drop-pooler to write the backbone without it")
+        }
+        if config.hasPooler, config.hasClassifier, target == .hf {
+            throw ViTError.conversion("\(source.checkpoint.path) has both a pooler and a classifier; transformers' ViTForImageClassification has no pooler: pass --drop-pooler")
+        }
+        let plan = ConversionPlan(scheme: .named(target), config: config)
+        let writer = TensorStreamer(source: source, plan: plan, dtype: options.dtype)
+        var files: [String] = []
+        switch target {
+        case .native, .timm:
+            let meta = target == .native ? try NativeFormat.metadata(config: config, source: source) : [("format", "pt")]
+            try writer.writeSafeTensors(to: destination, metadata: meta)
+            files = [destination]
+        case .hf:
+            files = try AtomicDirectory.write(destination) { dir in
+                try writer.writeSafeTensors(to: FileSystem.join(dir, "model.safetensors"), metadata: [("format", "pt")])
+                try HFOutput.writeConfigs(dir: dir, source: source, config: config, dtype: writer.storedDType)
+                return ["model.safetensors", "config.json"] + (source.preprocessorConfig == nil ? [] : ["preprocessor_config.json"])
+            }
+        case .jax:
+            try writer.writeNPZ(to: destination)
+            files = [destination]
+        case .tf:
+            let sourceHasBF16 = source.checkpoint.source.tensors.contains { $0.dtype == .bf16 }
+            if options.dtype == .bf16 || (options.dtype == nil && sourceHasBF16) {
+                throw ViTError.conversion("HDF5 has no bfloat16 type: convert to tf with --dtype f32 or f16")
+            }
+            files = try AtomicDirectory.write(destination) { dir in
+                try writer.writeKeras(to: FileSystem.join(dir, "tf_model.h5"))
+                try HFOutput.writeConfigs(dir: dir, source: source, config: config, dtype: writer.storedDType)
+                return ["tf_model.h5", "config.json"] + (source.preprocessorConfig == nil ? [] : ["preprocessor_config.json"])
+            }
+        }
+        return Result(destination: destination, files: files, tensors: plan.items.count, bytes: writer.bytesWritten,
+                      droppedUnused: source.report.unused)
+    }
+}

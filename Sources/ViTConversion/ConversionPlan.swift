@@ -1,0 +1,43 @@
+import ViTModel
+import Tensors
+
+/// The tensors a target scheme stores for a graph, in the scheme's rule order, each with
+/// the canonical parameters it is built from.
+public struct ConversionPlan: Sendable {
+    public struct Item: Sendable {
+        /// The stored (decorated) name.
+        public var name: String
+        /// The name before decoration (what the rules use).
+        public var ruleName: String
+        public var canonical: [String]
+        public var layout: Layout
+        public var shape: [Int]
+    }
+
+    public var scheme: NamingScheme
+    public var items: [Item]
+
+    public init(scheme: NamingScheme, config: ViTConfig) {
+        self.scheme = scheme
+        let shapes = Dictionary(config.graphParameters.map { ($0.name, $0.shape) }, uniquingKeysWith: { a, _ in a })
+        var items: [Item] = []
+        var covered = Set<String>()
+        for rule in scheme.rules {
+            let pattern = NamingScheme.Pattern(rule.external[0])
+            let indices = pattern.indexed ? Array(0..<config.numHiddenLayers) : [-1]
+            for i in indices {
+                let canonical = rule.canonical.map { NamingScheme.fill($0, i) }
+                guard canonical.allSatisfy({ shapes[$0] != nil }), !canonical.contains(where: covered.contains) else { continue }
+                covered.formUnion(canonical)
+                let ruleName = pattern.fill(i)
+                items.append(Item(
+                    name: scheme.decorate(ruleName, config: config), ruleName: ruleName, canonical: canonical,
+                    layout: rule.layout,
+                    shape: rule.layout.externalShape(canonical: canonical.map { shapes[$0]! }, heads: config.numAttentionHeads)))
+            }
+        }
+        // Keep graph order (embeddings, blocks in order, head) rather than rule order.
+        let order = Dictionary(config.graphParameters.enumerated().map { ($0.element.name, $0.offset) }, uniquingKeysWith: { a, _ in a })
+        self.items = items.sorted { order[$0.canonical[0]]! < order[$1.canonical[0]]! }
+    }
+}

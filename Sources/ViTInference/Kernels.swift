@@ -1,0 +1,96 @@
+import ViTModel
+#if canImport(Glibc)
+import Glibc
+#endif
+import Dispatch
+
+/// Element-wise and row-wise kernels of the forward pass over contiguous float buffers.
+enum Kernels {
+    /// LayerNorm of each of `rows` rows of width `d` from `x` into `y` (may alias).
+    /// Mean and variance accumulate in Double, like a careful reference.
+    static func layerNorm(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, rows: Int, d: Int,
+                          weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, eps: Double) {
+        for r in 0..<rows {
+            let xr = x + r * d, yr = y + r * d
+            var sum = 0.0
+            for j in 0..<d { sum += Double(xr[j]) }
+            let mean = sum / Double(d)
+            var sq = 0.0
+            for j in 0..<d { let c = Double(xr[j]) - mean; sq += c * c }
+            let inv = 1 / (sq / Double(d) + eps).squareRoot()
+            let m = Float(mean), s = Float(inv)
+            for j in 0..<d { yr[j] = (xr[j] - m) * s * weight[j] + bias[j] }
+        }
+    }
+
+    /// Adds `bias[j]` to every row.
+    static func addBias(_ y: UnsafeMutablePointer<Float>, rows: Int, d: Int, bias: UnsafePointer<Float>) {
+        for r in 0..<rows {
+            let yr = y + r * d
+            for j in 0..<d { yr[j] += bias[j] }
+        }
+    }
+
+    /// `y += x` over `n` elements.
+    static func add(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int) {
+        for i in 0..<n { y[i] += x[i] }
+    }
+
+    /// Exact GELU `0.5 x (1 + erf(x / sqrt 2))` in place (erf as PyTorch's vectorised CPU
+    /// kernel computes it), split across cores.
+    static func geluExact(_ y: UnsafeMutablePointer<Float>, count n: Int) {
+        let p = SharedBuffer(y)
+        parallelChunks(n) { start, end in
+            let y = p.pointer
+            for i in start..<end {
+                let x = y[i]
+                y[i] = 0.5 * x * (1 + VectorMath.erf(x * 0.70710678118654752440))
+            }
+        }
+    }
+
+    /// Tanh GELU `0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))` in place.
+    static func geluTanh(_ y: UnsafeMutablePointer<Float>, count n: Int) {
+        let p = SharedBuffer(y)
+        parallelChunks(n) { start, end in
+            let y = p.pointer
+            for i in start..<end {
+                let x = y[i]
+                y[i] = 0.5 * x * (1 + VectorMath.tanh(0.79788456080286535588 * (x + 0.044715 * x * x * x)))
+            }
+        }
+    }
+
+    /// Runs `body` over `[0, n)` in one chunk per core (a single chunk for small `n`).
+    static func parallelChunks(_ n: Int, _ body: @Sendable (Int, Int) -> Void) {
+        let workers = n >= 1 << 15 ? cores : 1
+        if workers == 1 { body(0, n); return }
+        let step = (n / workers + 15) / 16 * 16
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            let start = min(w * step, n), end = min(start + step, n)
+            if start < end { body(start, end) }
+        }
+    }
+
+    static let cores = max(Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), 1)
+
+    /// Softmax of each row (width `d`) in place.
+    static func softmaxRows(_ y: UnsafeMutablePointer<Float>, rows: Int, d: Int) {
+        for r in 0..<rows {
+            let yr = y + r * d
+            var m = -Float.infinity
+            for j in 0..<d { m = max(m, yr[j]) }
+            for j in 0..<d { yr[j] = VectorMath.exp(yr[j] - m) }
+            var sum: Float = 0
+            for j in 0..<d { sum += yr[j] }
+            let inv = 1 / sum
+            for j in 0..<d { yr[j] *= inv }
+        }
+    }
+}
+
+/// A buffer that parallel workers write in disjoint ranges.
+struct SharedBuffer: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<Float>
+    init(_ p: UnsafeMutablePointer<Float>) { pointer = p }
+}

@@ -1,0 +1,89 @@
+import ViTModel
+import Tensors
+
+/// The ViT forward pass on CPU in float32 (DESIGN.md §1), matrix products through BLAS.
+///
+/// Weights are loaded once (f16/bf16 upcast; f32 mapped views used in place). Buffers are
+/// allocated per call for the batch and reused across layers.
+public final class ViTForward: Sendable {
+    public let config: ViTConfig
+    let patchW, patchB, cls, positions, normW, normB: FloatWeight
+    let blocks: [BlockWeights]
+    let poolerW, poolerB, headW, headB: FloatWeight?
+
+    /// Loads every graph parameter of a complete checkpoint.
+    ///
+    /// - Throws: `ViTError.mapping` when the checkpoint has missing or mismatched tensors
+    ///   (unused tensors are allowed only with `allowUnused`).
+    public init(_ checkpoint: ViTCheckpoint, allowUnused: Bool = false) throws {
+        try checkpoint.requireComplete(allowUnused: allowUnused)
+        config = checkpoint.config
+        func w(_ name: String) throws -> FloatWeight { try FloatWeight(checkpoint.parameter(name)) }
+        patchW = try w(CanonicalName.patchWeight)
+        patchB = try w(CanonicalName.patchBias)
+        cls = try w(CanonicalName.cls)
+        positions = try w(CanonicalName.positions)
+        normW = try w(CanonicalName.finalNormWeight)
+        normB = try w(CanonicalName.finalNormBias)
+        var blocks: [BlockWeights] = []
+        for i in 0..<config.numHiddenLayers {
+            func b(_ s: String) throws -> FloatWeight { try w(CanonicalName.block(i, s)) }
+            let bias = config.qkvBias
+            blocks.append(BlockWeights(
+                ln1w: try b("ln1.weight"), ln1b: try b("ln1.bias"), qw: try b("q.weight"), kw: try b("k.weight"),
+                vw: try b("v.weight"), ow: try b("o.weight"), ob: try b("o.bias"), ln2w: try b("ln2.weight"),
+                ln2b: try b("ln2.bias"), fc1w: try b("fc1.weight"), fc1b: try b("fc1.bias"), fc2w: try b("fc2.weight"),
+                fc2b: try b("fc2.bias"), qb: bias ? try b("q.bias") : nil, kb: bias ? try b("k.bias") : nil,
+                vb: bias ? try b("v.bias") : nil))
+        }
+        self.blocks = blocks
+        poolerW = config.hasPooler ? try w(CanonicalName.poolerWeight) : nil
+        poolerB = config.hasPooler ? try w(CanonicalName.poolerBias) : nil
+        headW = config.hasClassifier ? try w(CanonicalName.classifierWeight) : nil
+        headB = config.hasClassifier ? try w(CanonicalName.classifierBias) : nil
+    }
+
+    /// Runs a batch of images.
+    ///
+    /// - Parameter pixels: `batch` images, each `[channels, size, size]` row-major float32,
+    ///   concatenated. `size` must be a multiple of the patch size; other sizes than
+    ///   `config.imageSize` interpolate the position embeddings.
+    public func run(pixels: [Float], batch: Int, size: Int) throws(ViTError) -> [ViTOutputs] {
+        let c = config
+        guard batch > 0, size > 0, size % c.patchSize == 0 else {
+            throw .input("image size \(size) must be a positive multiple of the patch size \(c.patchSize)")
+        }
+        guard size / c.patchSize <= Self.maxGrid else {
+            throw .input("image size \(size) gives a \(size / c.patchSize)x\(size / c.patchSize) patch grid; at most \(Self.maxGrid)x\(Self.maxGrid) is supported (attention memory grows with its fourth power)")
+        }
+        guard pixels.count == batch * c.numChannels * size * size else {
+            throw .input("pixel buffer has \(pixels.count) values, expected \(batch)x\(c.numChannels)x\(size)x\(size)")
+        }
+        let pos = positionTable(size: size)
+        let grid = size / c.patchSize, n = grid * grid, t = n + 1, d = c.hiddenSize
+        var ws = Workspace(rows: batch * t, d: d, m: c.intermediateSize, t: t,
+                           patchValues: n * c.numChannels * c.patchSize * c.patchSize)
+        pixels.withUnsafeBufferPointer { px in
+            pos.withUnsafeBufferPointer { pos in
+                for b in 0..<batch {
+                    embed(px.baseAddress! + b * c.numChannels * size * size, size: size, positions: pos.baseAddress!,
+                          into: ws.h + b * t * d, patches: ws.big)
+                }
+            }
+        }
+        for block in blocks { runBlock(block, &ws, batch: batch, t: t) }
+        return heads(ws, batch: batch, t: t)
+    }
+
+    /// Largest patch grid side `run` accepts: 128x128 patches (2048 px at patch 16) keeps the
+    /// attention scores of one head under 1 GB.
+    public static let maxGrid = 128
+
+    /// Position embeddings for `size`, interpolated when it differs from the stored grid.
+    func positionTable(size: Int) -> [Float] {
+        let grid = size / config.patchSize, stored = (positions.count / config.hiddenSize) - 1
+        let storedGrid = Int(Double(stored).squareRoot().rounded())
+        if grid * grid == stored { return Array(positions.buffer) }
+        return PositionInterpolation.interpolate(positions.buffer, grid: storedGrid, newGrid: grid, d: config.hiddenSize)
+    }
+}

@@ -1,0 +1,39 @@
+import ViTModel
+import Preprocessing
+import NumPy
+import Tensors
+
+extension ViTPipeline {
+    /// Where `savePixels` puts each image's tensor: `directory/<image file name>.npy`.
+    ///
+    /// - Throws: `ViTError.input` when two images share a file name (one would overwrite
+    ///   the other); `CheckpointError.io` from `OutputGuard` for a destination that is an
+    ///   input, a device or FIFO, or exists without `replace`.
+    public static func pixelPaths(images: [String], directory: String, inputs: [String], replace: Bool) throws -> [String] {
+        var seen: [String: String] = [:]
+        var paths: [String] = []
+        for image in images {
+            let path = FileSystem.join(directory, FileSystem.baseName(of: image) + ".npy")
+            if let other = seen[path] {
+                throw ViTError.input("\(other) and \(image) would both be saved as \(path): give images distinct file names")
+            }
+            seen[path] = image
+            try OutputGuard.check(path, inputs: inputs, replace: replace, output: .file)
+            paths.append(path)
+        }
+        return paths
+    }
+
+    /// Writes each image's pixel tensor `[3, S, S]` as a float32 `.npy` laid out as
+    /// `np.save` does (see `pixelPaths`).
+    ///
+    /// - Returns: the files written, in image order.
+    public func savePixels(images: [String], directory: String, inputs: [String], replace: Bool) throws -> [String] {
+        try FileSystem.makeDirectory(directory)
+        let paths = try Self.pixelPaths(images: images, directory: directory, inputs: inputs, replace: replace)
+        for (image, path) in zip(images, paths) {
+            try NPYWriter.write(pixels(path: image), to: path)
+        }
+        return paths
+    }
+}

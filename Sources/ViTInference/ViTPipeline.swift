@@ -1,0 +1,85 @@
+import ViTModel
+import Preprocessing
+import Tensors
+
+/// Images in, outputs out: `ViTImageProcessor`-exact preprocessing followed by the forward
+/// pass. This is what `predict` and `verify` run.
+public final class ViTPipeline: Sendable {
+    public let checkpoint: ViTCheckpoint
+    public let forward: ViTForward
+    public let preprocessor: ImagePreprocessor
+    /// The square input size in pixels.
+    public let imageSize: Int
+
+    /// - Parameters:
+    ///   - imageSize: run at this resolution (position embeddings interpolated like
+    ///     transformers' `interpolate_pos_encoding=True`); default: the model's.
+    ///   - preprocessing: a processor config overriding the checkpoint's
+    ///     `preprocessor_config.json` (an expectations file's `preprocessing`).
+    public init(checkpoint: ViTCheckpoint, imageSize: Int? = nil, preprocessing: JSON? = nil, allowUnused: Bool = false) throws {
+        self.checkpoint = checkpoint
+        forward = try ViTForward(checkpoint, allowUnused: allowUnused)
+        let size = imageSize ?? checkpoint.config.imageSize
+        guard size > 0, size % checkpoint.config.patchSize == 0 else {
+            throw ViTError.input("--image-size \(size) must be a positive multiple of the patch size \(checkpoint.config.patchSize)")
+        }
+        guard size / checkpoint.config.patchSize <= ViTForward.maxGrid else {
+            throw ViTError.input("--image-size \(size) is too large: at most \(ViTForward.maxGrid * checkpoint.config.patchSize) px for patch size \(checkpoint.config.patchSize)")
+        }
+        self.imageSize = size
+        var preprocessor = try ImagePreprocessor(preprocessorConfig: preprocessing ?? checkpoint.preprocessorConfig, imageSize: size)
+        // The run size wins over the processor config's `size` (that is what --image-size asks).
+        preprocessor.height = size
+        preprocessor.width = size
+        self.preprocessor = preprocessor
+    }
+
+    /// The pixel tensor `[3, S, S]` for an image file.
+    public func pixels(path: String) throws -> Tensor {
+        try preprocessor.pixelValues(path: path)
+    }
+
+    /// Outputs for each image file, in order, run in batches of `batchSize`.
+    ///
+    /// - Throws: `ImageError` naming a file that cannot be read or decoded; `ViTError` from
+    ///   the forward pass.
+    public func run(paths: [String], batchSize: Int = 8) throws -> [ViTOutputs] {
+        try run(count: paths.count, batchSize: batchSize) { try preprocessor.pixelValues(path: paths[$0]).floats() }
+    }
+
+    /// Throws unless every output for every image is finite.
+    ///
+    /// - Throws: `ViTError.nonFiniteOutput` naming the first such image, its non-finite outputs
+    ///   and the first graph parameter holding NaN or infinity (if none does, the values
+    ///   overflowed inside the model).
+    public func requireFinite(_ outputs: [ViTOutputs], images: [String]) throws(ViTError) {
+        guard let k = outputs.firstIndex(where: { !$0.nonFiniteOutputs.isEmpty }) else { return }
+        let image = k < images.count ? images[k] : "image \(k)"
+        let cause = checkpoint.firstNonFiniteParameter().map { "the weight \($0) holds NaN or infinity" }
+            ?? "every weight is finite, so the values overflowed inside the model"
+        throw .nonFiniteOutput("\(checkpoint.checkpoint.path): outputs for \(image) are not finite (NaN or infinity in \(outputs[k].nonFiniteOutputs.joined(separator: ", "))); \(cause)")
+    }
+
+    /// Top-k classes with softmax scores (empty without a classifier).
+    public func topK(_ out: ViTOutputs, k: Int) -> [(index: Int, label: String, score: Float)] {
+        guard let logits = out.logits else { return [] }
+        let probs = TopK.softmax(logits)
+        let labels = checkpoint.config.labels
+        return TopK.indices(logits, k: k).map { ($0, $0 < labels.count ? labels[$0] : "LABEL_\($0)", probs[$0]) }
+    }
+
+    /// One `predict --json` result entry.
+    public func json(image: String, output o: ViTOutputs, topK k: Int) -> JSON {
+        func arr(_ v: [Float]) -> JSON { .array(v.map { JSON.float($0) }) }
+        var m: [(String, JSON)] = [("image", .string(image))]
+        if let l = o.logits { m.append(("logits", arr(l))) }
+        if let p = o.poolerOutput { m.append(("pooler_output", arr(p))) }
+        m.append(("cls", arr(o.cls)))
+        if o.logits != nil {
+            m.append(("top_k", .array(topK(o, k: k).map {
+                .object([("index", .int($0.index)), ("label", .string($0.label)), ("score", .float($0.score))])
+            })))
+        }
+        return .object(m)
+    }
+}

@@ -1,0 +1,38 @@
+import Checkpoints
+import Tensors
+
+/// vitkit's native format: one safetensors file with canonical graph names in the layouts
+/// the forward pass uses (dense `[out, in]`, conv OIHW, separate q/k/v), and metadata:
+///
+/// - `vitkit.format_version`: `"1"`
+/// - `vitkit.config`: the full `ViTConfig` as JSON (labels included)
+/// - `vitkit.source_scheme`, `vitkit.source_file`, `vitkit.source_sha256`: provenance
+///
+/// Loading needs no remapping: every tensor is a view into the mapped file.
+public enum NativeFormat {
+    public static let formatKey = "vitkit.format_version"
+    public static let configKey = "vitkit.config"
+    public static let version = "1"
+    public static let preprocessorKey = "vitkit.preprocessor_config"
+
+    static func parseMetadataJSON(_ text: String, key: String, file: String) throws(ViTError) -> JSON {
+        do { return try JSON.parse(text) } catch {
+            throw .invalidConfig("\(file): metadata '\(key)' is not valid JSON: \(error.description)")
+        }
+    }
+
+    /// The metadata vitkit writes for a converted checkpoint.
+    package static func metadata(config: ViTConfig, source: ViTCheckpoint) throws -> [(key: String, value: String)] {
+        // The weights file (for a sharded checkpoint, its index).
+        let weights = source.checkpoint.source.path
+        var meta: [(key: String, value: String)] = [
+            (formatKey, version),
+            (configKey, config.json.compactText),
+            ("vitkit.source_scheme", source.scheme.id.rawValue),
+            ("vitkit.source_file", weights),
+            ("vitkit.source_sha256", try SHA256.hex(file: weights)),
+        ]
+        if let pre = source.preprocessorConfig { meta.append((preprocessorKey, pre.compactText)) }
+        return meta
+    }
+}

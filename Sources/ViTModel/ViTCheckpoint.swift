@@ -1,0 +1,219 @@
+import Checkpoints
+import Tensors
+
+/// A checkpoint mapped onto the ViT graph: its scheme, its config and where each graph
+/// parameter comes from. Reading a parameter applies the scheme's layout transform.
+public final class ViTCheckpoint: Sendable {
+    /// How to open a checkpoint as a ViT.
+    public struct Options: Sendable {
+        /// Force a naming scheme instead of detecting it.
+        public var scheme: NamingScheme.ID?
+        /// The head count when neither config nor tensors give it.
+        public var heads: Int?
+        public var checkpoint: Checkpoint.Options
+        /// The largest graph (parameters, labels) the checkpoint may ask for.
+        public var limits: ViTLimits
+
+        public init(scheme: NamingScheme.ID? = nil, heads: Int? = nil, checkpoint: Checkpoint.Options = .init(),
+                    limits: ViTLimits = .init()) {
+            self.scheme = scheme
+            self.heads = heads
+            self.checkpoint = checkpoint
+            self.limits = limits
+        }
+    }
+
+    package struct Source: Sendable {
+        package var stored: String
+        package var layout: Layout
+        /// Position of this parameter among the rule's canonical names.
+        package var part: Int
+        package var parts: Int
+    }
+
+    public let checkpoint: Checkpoint
+    public let scheme: NamingScheme
+    public let config: ViTConfig
+    public let report: MappingReport
+    /// Where the config came from (the config file's path, `vitkit metadata`, `inferred from tensor shapes`).
+    public let configOrigin: String
+    /// The `config.json` keys the graph needs that no config gave (none was found, or it
+    /// lacks them), so their values come from the tensor shapes, a JAX kernel's head axis or
+    /// the scheme's defaults (`layer_norm_eps`, `hidden_act`); `id2label` here means the labels
+    /// are `LABEL_n`. Empty when a config (or vitkit metadata) gave everything, or `--heads`
+    /// the head count.
+    public let inferredConfigKeys: [String]
+    package let sources: [String: Source]
+
+    /// Opens `path` and maps it. Problems are recorded in `report`; call `requireComplete`
+    /// before using the weights.
+    public convenience init(path: String, options: Options = Options()) throws {
+        let checkpoint = try Checkpoint.open(path, options: options.checkpoint)
+        try self.init(checkpoint: checkpoint, options: options)
+    }
+
+    public init(checkpoint: Checkpoint, options: Options = Options()) throws(ViTError) {
+        self.checkpoint = checkpoint
+        let stored = checkpoint.source.tensors
+        let scheme: NamingScheme
+        if let forced = options.scheme { scheme = .named(forced) } else { scheme = try SchemeDetection.detect(checkpoint) }
+        self.scheme = scheme
+        let matcher = SchemeMatcher(scheme)
+
+        var matches: [(TensorInfo, SchemeMatcher.Match)] = []
+        var unmatched: [String] = []
+        var shapes: [String: [Int]] = [:]
+        var layers = 0
+        var jaxHeads: Int?
+        for info in stored {
+            guard let m = matcher.match(info.name) else {
+                unmatched.append(info.name)
+                continue
+            }
+            matches.append((info, m))
+            // A tensor of the wrong rank is still this parameter: it is reported as mismatched
+            // below, but says nothing about the config.
+            let cs = m.rule.layout.canonicalShapes(external: info.shape, parts: m.canonical.count) ?? []
+            for (name, s) in zip(m.canonical, cs) where shapes[name] == nil { shapes[name] = s }
+            if m.index >= 0 { layers = max(layers, m.index + 1) }
+            if m.rule.layout == .jaxHeadsIn, info.shape.count == 3 { jaxHeads = info.shape[1] }
+        }
+
+        // Shapes alone can ask for millions of labels (ConfigInference names each one).
+        if let rows = shapes[CanonicalName.classifierWeight]?.first {
+            try options.limits.check(labels: rows, file: checkpoint.path, origin: "the classifier's shape")
+        }
+        var config = ConfigInference.infer(shapes: shapes, layers: layers, heads: options.heads ?? jaxHeads,
+                                           eps: scheme.defaultLayerNormEps)
+        var origin = "inferred from tensor shapes"
+        var inferredKeys = ConfigInference.neededKeys(classifier: config.hasClassifier)
+        if let v = checkpoint.source.metadata.first(where: { $0.key == NativeFormat.formatKey })?.value, v != NativeFormat.version {
+            throw .invalidConfig("\(checkpoint.path): native format version \(v) is not supported (this vitkit reads \(NativeFormat.version))")
+        }
+        if let meta = checkpoint.source.metadata.first(where: { $0.key == NativeFormat.configKey }) {
+            config = try ViTConfig(vitkit: NativeFormat.parseMetadataJSON(meta.value, key: meta.key, file: checkpoint.path))
+            origin = "vitkit metadata"
+            inferredKeys = []
+        } else if let json = checkpoint.config {
+            let inferred = config
+            origin = checkpoint.configPath ?? "config.json"
+            do { config = try ViTConfig(huggingFace: json, defaults: inferred) } catch {
+                throw Self.naming(origin, error)
+            }
+            inferredKeys.removeAll { json[$0] != nil && json[$0] != .null }
+            config.hasPooler = inferred.hasPooler
+            if config.labels.count != inferred.labels.count, inferred.hasClassifier, json["id2label"] == nil {
+                config.labels = inferred.labels
+            }
+            if !inferred.hasClassifier { config.labels = [] }
+            if json["num_attention_heads"] == nil, let h = options.heads ?? jaxHeads {
+                config.numAttentionHeads = h
+                config.headsAssumed = false
+            }
+        }
+        if let h = options.heads {
+            config.numAttentionHeads = h
+            config.headsAssumed = false
+            inferredKeys.removeAll { $0 == "num_attention_heads" }
+        }
+        do { try config.validate() } catch {
+            throw Self.naming(checkpoint.config == nil ? "\(checkpoint.path) (config \(origin))" : origin, error)
+        }
+        try options.limits.check(config, file: checkpoint.path, origin: origin)
+        self.config = config
+        self.configOrigin = origin
+        self.inferredConfigKeys = inferredKeys
+
+        var report = MappingReport(scheme: scheme.id)
+        report.unused = unmatched
+        var sources: [String: Source] = [:]
+        let expected = Dictionary(config.graphParameters.map { ($0.name, $0.shape) }, uniquingKeysWith: { a, _ in a })
+        for (info, m) in matches {
+            guard m.canonical.allSatisfy({ expected[$0] != nil }), m.canonical.allSatisfy({ sources[$0] == nil }) else {
+                report.unused.append(info.name)
+                continue
+            }
+            let want = m.rule.layout.externalShape(canonical: m.canonical.map { expected[$0]! }, heads: config.numAttentionHeads)
+            if want != info.shape {
+                report.mismatched.append(.init(stored: info.name, canonical: m.canonical, expected: want, found: info.shape))
+            }
+            for (k, name) in m.canonical.enumerated() {
+                sources[name] = Source(stored: info.name, layout: m.rule.layout, part: k, parts: m.canonical.count)
+            }
+            report.mapped.append(.init(stored: info.name, canonical: m.canonical, layout: m.rule.layout))
+        }
+        for p in config.graphParameters where sources[p.name] == nil {
+            report.missing.append(.init(canonical: p.name, expectedName: scheme.externalName(forCanonical: p.name, config: config)))
+        }
+        self.report = report
+        self.sources = sources
+    }
+
+    /// `error` with where the config came from in front of its message.
+    static func naming(_ origin: String, _ error: ViTError) -> ViTError {
+        guard case .invalidConfig(let message) = error else { return error }
+        return .invalidConfig("\(origin): \(message)")
+    }
+
+    /// `preprocessor_config.json` beside the weights, or the copy a native file carries.
+    public var preprocessorConfig: JSON? {
+        if let p = checkpoint.preprocessorConfig { return p }
+        guard let text = checkpoint.source.metadata.first(where: { $0.key == NativeFormat.preprocessorKey })?.value else { return nil }
+        return try? JSON.parse(text)
+    }
+
+    /// Throws unless every graph parameter was found with the right shape, and (unless
+    /// `allowUnused`) every stored tensor was used.
+    public func requireComplete(allowUnused: Bool = false) throws(ViTError) {
+        var problems = report.missing.isEmpty && report.mismatched.isEmpty ? [] : report.problemLines.filter { !$0.hasPrefix("unused") }
+        if !allowUnused, !report.unused.isEmpty {
+            problems += report.unused.map { "unused: \($0) (pass --allow-unused to ignore)" }
+        }
+        guard problems.isEmpty else {
+            throw .mapping(file: checkpoint.path + " (scheme \(scheme.id.rawValue))", report: "  " + problems.joined(separator: "\n  "))
+        }
+    }
+
+    /// The graph parameter `name` in canonical layout, in the stored dtype.
+    public func parameter(_ name: String) throws -> Tensor {
+        try parameter(name, from: [:])
+    }
+
+    /// The graph parameter `name`, taking its stored tensor from `preloaded` when present.
+    package func parameter(_ name: String, from preloaded: [String: Tensor]) throws -> Tensor {
+        guard let s = sources[name] else {
+            throw ViTError.mapping(file: checkpoint.path, report: "missing: graph parameter \(name)")
+        }
+        if let m = report.mismatched.first(where: { $0.stored == s.stored }) {
+            throw ViTError.mapping(file: checkpoint.path, report: "  mismatched: \(m.stored) has shape \(Shape.describe(m.found)), expected \(Shape.describe(m.expected))")
+        }
+        let stored = try preloaded[s.stored] ?? checkpoint.source.tensor(named: s.stored)
+        let canonical = s.layout.toCanonical(stored, parts: s.parts)[s.part]
+        // The stored bytes were copied: their mapped pages need not stay resident.
+        if s.layout.copiesElements { stored.data.releaseResidentPages() }
+        return canonical
+    }
+
+    /// The stored tensor a graph parameter comes from.
+    public func storedName(of name: String) throws -> String {
+        guard let s = sources[name] else {
+            throw ViTError.mapping(file: checkpoint.path, report: "missing: graph parameter \(name)")
+        }
+        return s.stored
+    }
+
+    /// The stored name of the first graph parameter (in forward order) holding NaN or
+    /// infinity, or nil when every one is finite or cannot be read.
+    public func firstNonFiniteParameter() -> String? {
+        for p in config.graphParameters {
+            guard let values = try? floats(p.name), !values.allSatisfy(\.isFinite) else { continue }
+            return (try? storedName(of: p.name)) ?? p.name
+        }
+        return nil
+    }
+
+    /// The graph parameter `name` as float32 values.
+    public func floats(_ name: String) throws -> [Float] {
+        try parameter(name).floats()
+    }
+}

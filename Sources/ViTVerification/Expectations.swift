@@ -1,0 +1,118 @@
+import ViTInference
+import ViTModel
+import Tensors
+
+/// A stored-expectations file (format `vitkit-expectations`, version 1): images relative to
+/// the file, the preprocessing used, expected outputs per image, default tolerances and
+/// provenance. `samples/expectations.py` writes it with transformers; `verify --record`
+/// writes it from vitkit's own outputs. Documented in docs/EXPECTATIONS.md.
+public struct Expectations: Sendable {
+    public struct Image: Sendable {
+        /// As written in the file (relative to the file's directory unless absolute).
+        public var path: String
+        public var logits: [Float]?
+        public var poolerOutput: [Float]?
+        public var cls: [Float]?
+    }
+
+    public static let formatName = "vitkit-expectations"
+    public static let version = 1
+
+    public var images: [Image]
+    /// `preprocessing.image_size` (nil: the model's own size).
+    public var imageSize: Int?
+    public var atol: Double
+    public var rtol: Double
+    /// The whole `preprocessing` object, kept for reporting.
+    public var preprocessing: JSON?
+    public var provenance: JSON?
+    /// The directory image paths are relative to.
+    public var baseDirectory: String
+
+    public init(images: [Image], imageSize: Int?, atol: Double, rtol: Double, preprocessing: JSON?, provenance: JSON?, baseDirectory: String) {
+        self.images = images
+        self.imageSize = imageSize
+        self.atol = atol
+        self.rtol = rtol
+        self.preprocessing = preprocessing
+        self.provenance = provenance
+        self.baseDirectory = baseDirectory
+    }
+
+    /// Reads and validates an expectations file.
+    public init(path: String) throws {
+        let bytes = try FileSystem.readFile(path)
+        let json: JSON
+        do { json = try JSON.parse(bytes) } catch {
+            throw ViTError.input("\(path): not valid JSON: \(error.description)")
+        }
+        func bad(_ s: String) -> ViTError { .input("\(path): \(s)") }
+        guard json["format"]?.stringValue == Self.formatName else { throw bad("not a vitkit-expectations file (format field)") }
+        guard let v = json["version"]?.intValue, v == Self.version else {
+            throw bad("unsupported expectations version \(json["version"]?.compactText ?? "missing") (this vitkit reads version \(Self.version))")
+        }
+        guard let items = json["images"]?.arrayValue, !items.isEmpty else { throw bad("no images") }
+        func floats(_ j: JSON?, _ what: String) throws -> [Float]? {
+            guard let j else { return nil }
+            guard let a = j.arrayValue else { throw bad("\(what) is not an array") }
+            return try a.map { x throws in
+                guard let d = x.doubleValue else { throw bad("\(what) holds a non-number") }
+                return Float(d)
+            }
+        }
+        images = try items.enumerated().map { k, item in
+            guard let p = item["path"]?.stringValue else { throw bad("image \(k) has no path") }
+            let img = Image(path: p, logits: try floats(item["logits"], "\(p) logits"),
+                            poolerOutput: try floats(item["pooler_output"], "\(p) pooler_output"),
+                            cls: try floats(item["cls"], "\(p) cls"))
+            guard img.logits != nil || img.poolerOutput != nil || img.cls != nil else { throw bad("image \(p) has no expected outputs") }
+            return img
+        }
+        preprocessing = json["preprocessing"]
+        imageSize = json["preprocessing"]?["image_size"]?.intValue
+        func tolerance(_ key: String, _ fallback: Double) throws -> Double {
+            guard let v = json["tolerances"]?[key], v != .null else { return fallback }
+            guard let d = v.doubleValue, d.isFinite, d >= 0 else { throw bad("tolerances.\(key) must be a finite number >= 0, found \(v.compactText)") }
+            return d
+        }
+        atol = try tolerance("atol", 1e-4)
+        rtol = try tolerance("rtol", 0)
+        provenance = json["provenance"]
+        baseDirectory = FileSystem.directoryName(of: path)
+    }
+
+    /// `preprocessing` translated to `preprocessor_config.json` keys for `ImagePreprocessor`.
+    public var processorConfig: JSON? {
+        guard let p = preprocessing?.objectValue else { return nil }
+        var m: [(String, JSON)] = []
+        for key in ["rescale_factor", "image_mean", "image_std", "do_resize", "do_rescale", "do_normalize"] {
+            if let v = p.first(where: { $0.0 == key })?.1 { m.append((key, v)) }
+        }
+        if let s = imageSize { m.append(("size", .object([("height", .int(s)), ("width", .int(s))]))) }
+        return .object(m)
+    }
+
+    /// The absolute or caller-relative path of an image.
+    public func resolve(_ image: Image) -> String {
+        image.path.hasPrefix("/") ? image.path : FileSystem.join(baseDirectory, image.path)
+    }
+
+    /// The file's JSON form.
+    public var json: JSON {
+        func arr(_ v: [Float]) -> JSON { .array(v.map { JSON.float($0) }) }
+        return .object([
+            ("format", .string(Self.formatName)),
+            ("version", .int(Self.version)),
+            ("provenance", provenance ?? .object([])),
+            ("preprocessing", preprocessing ?? .object(imageSize.map { [("image_size", JSON.int($0))] } ?? [])),
+            ("tolerances", .object([("atol", .double(atol)), ("rtol", .double(rtol))])),
+            ("images", .array(images.map { img in
+                var m: [(String, JSON)] = [("path", .string(img.path))]
+                if let l = img.logits { m.append(("logits", arr(l))) }
+                if let p = img.poolerOutput { m.append(("pooler_output", arr(p))) }
+                if let c = img.cls { m.append(("cls", arr(c))) }
+                return .object(m)
+            })),
+        ])
+    }
+}

@@ -1,0 +1,74 @@
+import ViTInference
+import ViTModel
+import Tensors
+
+/// `verify`: run a checkpoint on an expectations file's images and compare.
+public enum VerifyRun {
+    /// Verifies `checkpoint` against `expectations`; tolerances default to the file's.
+    public static func run(_ checkpoint: ViTCheckpoint, expectations: Expectations,
+                           atol: Double? = nil, rtol: Double? = nil, allowUnused: Bool = false) throws -> Verification {
+        let pipeline = try ViTPipeline(checkpoint: checkpoint, imageSize: expectations.imageSize,
+                                       preprocessing: expectations.processorConfig, allowUnused: allowUnused)
+        let a = atol ?? expectations.atol, r = rtol ?? expectations.rtol
+        let outputs = try pipeline.run(paths: expectations.images.map(expectations.resolve))
+        let results = zip(expectations.images, outputs).map { want, got in
+            Verification.check(image: want.path, got: got, want: want, atol: a, rtol: r)
+        }
+        return Verification(results: results, atol: a, rtol: r)
+    }
+
+    /// Compares two checkpoints' outputs on `images` (`verify A --against B`).
+    public static func compare(_ a: ViTCheckpoint, against b: ViTCheckpoint, images: [String], imageSize: Int?,
+                               atol: Double, rtol: Double, allowUnused: Bool = false) throws -> Verification {
+        let pa = try ViTPipeline(checkpoint: a, imageSize: imageSize, allowUnused: allowUnused)
+        let pb = try ViTPipeline(checkpoint: b, imageSize: imageSize, preprocessing: a.preprocessorConfig, allowUnused: allowUnused)
+        let oa = try pa.run(paths: images), ob = try pb.run(paths: images)
+        let results = zip(images, zip(oa, ob)).map { path, pair in
+            Verification.check(image: path, got: pair.0,
+                               want: .init(path: path, logits: pair.1.logits, poolerOutput: pair.1.poolerOutput, cls: pair.1.cls),
+                               atol: atol, rtol: rtol)
+        }
+        return Verification(results: results, atol: atol, rtol: rtol)
+    }
+
+    /// An expectations file from vitkit's own outputs (`verify --record`); image paths are
+    /// stored relative to `outputPath`'s directory when possible.
+    public static func record(_ checkpoint: ViTCheckpoint, images: [String], imageSize: Int?, outputPath: String,
+                              atol: Double, rtol: Double, allowUnused: Bool = false) throws -> Expectations {
+        let pipeline = try ViTPipeline(checkpoint: checkpoint, imageSize: imageSize, allowUnused: allowUnused)
+        let outputs = try pipeline.run(paths: images)
+        // JSON has no NaN: such expectations could never be read back, nor ever pass.
+        try pipeline.requireFinite(outputs, images: images)
+        let base = FileSystem.realPath(FileSystem.directoryName(of: outputPath)) ?? FileSystem.directoryName(of: outputPath)
+        let entries = zip(images, outputs).map { path, o in
+            Expectations.Image(path: RelativePath.make(FileSystem.realPath(path) ?? path, from: base),
+                               logits: o.logits, poolerOutput: o.poolerOutput, cls: o.cls)
+        }
+        let p = pipeline.preprocessor
+        let preprocessing: JSON = .object([
+            ("image_size", .int(pipeline.imageSize)), ("resample", .string("bilinear")),
+            ("rescale_factor", .double(p.rescaleFactor)),
+            ("image_mean", .array(p.mean.map { JSON.float($0) })), ("image_std", .array(p.std.map { JSON.float($0) })),
+            ("do_resize", .bool(p.doResize)), ("do_rescale", .bool(p.doRescale)), ("do_normalize", .bool(p.doNormalize)),
+        ])
+        let provenance: JSON = .object([
+            ("library", .string("vitkit")), ("version", .string(VitKitVersion.current)),
+            ("model", .string(checkpoint.checkpoint.path)),
+            ("scheme", .string(checkpoint.scheme.id.rawValue)),
+        ])
+        return Expectations(images: entries, imageSize: pipeline.imageSize, atol: atol, rtol: rtol,
+                            preprocessing: preprocessing, provenance: provenance, baseDirectory: base)
+    }
+}
+
+/// Relative paths between absolute paths.
+enum RelativePath {
+    static func make(_ target: String, from base: String) -> String {
+        guard target.hasPrefix("/"), base.hasPrefix("/") else { return target }
+        let t = target.split(separator: "/"), b = base.split(separator: "/")
+        var common = 0
+        while common < min(t.count, b.count), t[common] == b[common] { common += 1 }
+        let ups = Array(repeating: "..", count: b.count - common)
+        return (ups + t[common...].map(String.init)).joined(separator: "/")
+    }
+}
