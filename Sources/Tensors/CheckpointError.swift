@@ -13,6 +13,8 @@ public enum CheckpointError: Error, Sendable, CustomStringConvertible, Equatable
     /// A tensor's declared data would overflow or does not fit in the file.
     case invalidTensor(file: String, tensor: String, reason: String)
     case unsupported(file: String, reason: String)
+    /// A writer's destination exists and the caller did not ask to replace it.
+    case destinationExists(file: String)
 
     public var description: String {
         switch self {
@@ -27,6 +29,7 @@ public enum CheckpointError: Error, Sendable, CustomStringConvertible, Equatable
             "\(f): tensor '\(t)' has shape \(Shape.describe(found)), expected \(Shape.describe(e))"
         case .invalidTensor(let f, let t, let r): "\(f): tensor '\(t)': \(r)"
         case .unsupported(let f, let r): "\(f): \(r)"
+        case .destinationExists(let f): "\(f) already exists"
         }
     }
 }
@@ -37,7 +40,7 @@ extension CheckpointError {
         switch self {
         case .io(let f, _), .malformed(let f, _), .unknownTensor(let f, _), .unsupportedDType(let f, _, _),
              .sizeMismatch(let f, _, _, _), .shapeMismatch(let f, _, _, _), .invalidTensor(let f, _, _),
-             .unsupported(let f, _):
+             .unsupported(let f, _), .destinationExists(let f):
             f
         }
     }
@@ -64,6 +67,7 @@ extension CheckpointError {
         case .shapeMismatch(_, let t, let e, let x): return .shapeMismatch(file: moved, tensor: t, expected: e, found: x)
         case .invalidTensor(_, let t, let r): return .invalidTensor(file: moved, tensor: t, reason: r)
         case .unsupported(_, let r): return .unsupported(file: moved, reason: r)
+        case .destinationExists: return .destinationExists(file: moved)
         }
     }
 }

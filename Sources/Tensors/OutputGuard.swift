@@ -39,7 +39,7 @@ public enum OutputGuard {
             throw .io(file: destination, reason: "expected a regular file or nothing at the destination, found \(kind.description): refusing to replace it")
         default: break
         }
-        guard replace else { throw .io(file: destination, reason: "already exists (pass --force to replace it)") }
+        guard replace else { throw .destinationExists(file: destination) }
         switch (output, kind) {
         case (.file, .directory):
             throw .io(file: destination, reason: "is a directory; the output is a single file")

@@ -46,15 +46,15 @@ public enum Conversion {
         let output: OutputGuard.Output = target == .hf || target == .tf ? .directory(replaceableEntry: HFOutput.isWrittenByVitkit) : .file
         try OutputGuard.check(destination, inputs: source.checkpoint.inputFiles, replace: options.force, output: output)
         if let d = options.dtype, ![.f32, .f16, .bf16].contains(d) {
-            throw ViTError.conversion("--dtype must be f32, f16 or bf16")
+            throw ViTError.conversionRefused(file: source.checkpoint.path, reason: .unsupportedDType(d))
         }
         var config = source.config
         if options.dropPooler { config.hasPooler = false }
         if config.hasPooler, target == .timm {
-            throw ViTError.conversion("\(source.checkpoint.path) has a pooler (in21k ViTModel), which timm's VisionTransformer does not have: pass --drop-pooler to write the backbone without it")
+            throw ViTError.conversionRefused(file: source.checkpoint.path, reason: .poolerInTimm)
         }
         if config.hasPooler, config.hasClassifier, target == .hf {
-            throw ViTError.conversion("\(source.checkpoint.path) has both a pooler and a classifier; transformers' ViTForImageClassification has no pooler: pass --drop-pooler")
+            throw ViTError.conversionRefused(file: source.checkpoint.path, reason: .poolerWithClassifier)
         }
         let plan = ConversionPlan(scheme: .named(target), config: config)
         let writer = TensorStreamer(source: source, plan: plan, dtype: options.dtype)
@@ -76,7 +76,7 @@ public enum Conversion {
         case .tf:
             let sourceHasBF16 = source.checkpoint.source.tensors.contains { $0.dtype == .bf16 }
             if options.dtype == .bf16 || (options.dtype == nil && sourceHasBF16) {
-                throw ViTError.conversion("HDF5 has no bfloat16 type: convert to tf with --dtype f32 or f16")
+                throw ViTError.conversionRefused(file: source.checkpoint.path, reason: .bfloat16InHDF5)
             }
             files = try AtomicDirectory.write(destination) { dir in
                 try writer.writeKeras(to: FileSystem.join(dir, "tf_model.h5"))

@@ -50,12 +50,10 @@ public final class ViTForward: Sendable {
     ///   `config.imageSize` interpolate the position embeddings.
     public func run(pixels: [Float], batch: Int, size: Int) throws(ViTError) -> [ViTOutputs] {
         let c = config
-        guard batch > 0, size > 0, size % c.patchSize == 0 else {
-            throw .input("image size \(size) must be a positive multiple of the patch size \(c.patchSize)")
+        guard size > 0, size % c.patchSize == 0, size / c.patchSize <= Self.maxGrid else {
+            throw .invalidImageSize(size: size, patchSize: c.patchSize, maximum: Self.maxGrid * c.patchSize)
         }
-        guard size / c.patchSize <= Self.maxGrid else {
-            throw .input("image size \(size) gives a \(size / c.patchSize)x\(size / c.patchSize) patch grid; at most \(Self.maxGrid)x\(Self.maxGrid) is supported (attention memory grows with its fourth power)")
-        }
+        guard batch > 0 else { throw .input("a batch needs at least one image") }
         guard pixels.count == batch * c.numChannels * size * size else {
             throw .input("pixel buffer has \(pixels.count) values, expected \(batch)x\(c.numChannels)x\(size)x\(size)")
         }

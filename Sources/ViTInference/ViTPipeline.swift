@@ -20,11 +20,9 @@ public final class ViTPipeline: Sendable {
         self.checkpoint = checkpoint
         forward = try ViTForward(checkpoint, allowUnused: allowUnused)
         let size = imageSize ?? checkpoint.config.imageSize
-        guard size > 0, size % checkpoint.config.patchSize == 0 else {
-            throw ViTError.input("--image-size \(size) must be a positive multiple of the patch size \(checkpoint.config.patchSize)")
-        }
-        guard size / checkpoint.config.patchSize <= ViTForward.maxGrid else {
-            throw ViTError.input("--image-size \(size) is too large: at most \(ViTForward.maxGrid * checkpoint.config.patchSize) px for patch size \(checkpoint.config.patchSize)")
+        let patch = checkpoint.config.patchSize
+        guard size > 0, size % patch == 0, size / patch <= ViTForward.maxGrid else {
+            throw ViTError.invalidImageSize(size: size, patchSize: patch, maximum: ViTForward.maxGrid * patch)
         }
         self.imageSize = size
         var preprocessor = try ImagePreprocessor(preprocessorConfig: preprocessing ?? checkpoint.preprocessorConfig, imageSize: size)
@@ -54,10 +52,8 @@ public final class ViTPipeline: Sendable {
     ///   overflowed inside the model).
     public func requireFinite(_ outputs: [ViTOutputs], images: [String]) throws(ViTError) {
         guard let k = outputs.firstIndex(where: { !$0.nonFiniteOutputs.isEmpty }) else { return }
-        let image = k < images.count ? images[k] : "image \(k)"
-        let cause = checkpoint.firstNonFiniteParameter().map { "the weight \($0) holds NaN or infinity" }
-            ?? "every weight is finite, so the values overflowed inside the model"
-        throw .nonFiniteOutput("\(checkpoint.checkpoint.path): outputs for \(image) are not finite (NaN or infinity in \(outputs[k].nonFiniteOutputs.joined(separator: ", "))); \(cause)")
+        throw .nonFiniteOutput(file: checkpoint.checkpoint.path, image: k < images.count ? images[k] : "image \(k)",
+                               outputs: outputs[k].nonFiniteOutputs, weight: checkpoint.firstNonFiniteParameter())
     }
 
     /// Top-k classes with softmax scores (empty without a classifier).

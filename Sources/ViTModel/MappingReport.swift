@@ -38,13 +38,20 @@ public struct MappingReport: Sendable {
         return lines
     }
 
+    /// Every problem, in report order: missing, mismatched, unused.
+    public var problems: [MappingProblem] {
+        missing.map { .missing(parameter: $0.canonical, expectedName: $0.expectedName) }
+            + mismatched.map { .mismatched(stored: $0.stored, expected: $0.expected, found: $0.found, graph: $0.canonical) }
+            + unused.map { .unused(stored: $0) }
+    }
+
     /// Hands the lines of `problemLines` to `body` one at a time, without keeping them.
     public func forEachProblemLine(_ body: (String) -> Void) {
-        for m in missing { body("missing: \(m.expectedName) (graph \(m.canonical))") }
+        for m in missing { body(MappingProblem.missing(parameter: m.canonical, expectedName: m.expectedName).description) }
         for m in mismatched {
-            body("mismatched: \(m.stored) has shape \(Shape.describe(m.found)), expected \(Shape.describe(m.expected)) (graph \(m.canonical.joined(separator: ", ")))")
+            body(MappingProblem.mismatched(stored: m.stored, expected: m.expected, found: m.found, graph: m.canonical).description)
         }
-        for u in unused { body("unused: \(u)") }
+        for u in unused { body(MappingProblem.unused(stored: u).description) }
     }
 
     /// The report as JSON (`scheme`, `mapped`, `unused`, `missing`, `mismatched`).

@@ -49,7 +49,7 @@ public enum SchemeDetection {
         if checkpoint.source.metadata.contains(where: { $0.key == NativeFormat.formatKey }) { return .native }
         let names = checkpoint.source.tensors.map(\.name)
         guard let best = rank(names).best, best.count > 0 else {
-            throw .unknownScheme("\(checkpoint.path): no naming scheme (hf, tf, jax, timm, native) recognises any of its \(names.count) tensors")
+            throw .unknownScheme(file: checkpoint.path, tensorCount: names.count)
         }
         return .named(best.id)
     }

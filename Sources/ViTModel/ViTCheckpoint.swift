@@ -165,13 +165,11 @@ public final class ViTCheckpoint: Sendable {
     /// Throws unless every graph parameter was found with the right shape, and (unless
     /// `allowUnused`) every stored tensor was used.
     public func requireComplete(allowUnused: Bool = false) throws(ViTError) {
-        var problems = report.missing.isEmpty && report.mismatched.isEmpty ? [] : report.problemLines.filter { !$0.hasPrefix("unused") }
-        if !allowUnused, !report.unused.isEmpty {
-            problems += report.unused.map { "unused: \($0) (pass --allow-unused to ignore)" }
+        var problems = report.missing.isEmpty && report.mismatched.isEmpty ? [] : report.problems.filter {
+            if case .unused = $0 { false } else { true }
         }
-        guard problems.isEmpty else {
-            throw .mapping(file: checkpoint.path + " (scheme \(scheme.id.rawValue))", report: "  " + problems.joined(separator: "\n  "))
-        }
+        if !allowUnused { problems += report.unused.map { .unused(stored: $0) } }
+        guard problems.isEmpty else { throw .mapping(file: checkpoint.path, scheme: scheme.id, problems: problems) }
     }
 
     /// The graph parameter `name` in canonical layout, in the stored dtype.
@@ -182,10 +180,10 @@ public final class ViTCheckpoint: Sendable {
     /// The graph parameter `name`, taking its stored tensor from `preloaded` when present.
     package func parameter(_ name: String, from preloaded: [String: Tensor]) throws -> Tensor {
         guard let s = sources[name] else {
-            throw ViTError.mapping(file: checkpoint.path, report: "missing: graph parameter \(name)")
+            throw ViTError.mapping(file: checkpoint.path, scheme: scheme.id, problems: [.missing(parameter: name, expectedName: name)])
         }
         if let m = report.mismatched.first(where: { $0.stored == s.stored }) {
-            throw ViTError.mapping(file: checkpoint.path, report: "  mismatched: \(m.stored) has shape \(Shape.describe(m.found)), expected \(Shape.describe(m.expected))")
+            throw ViTError.mapping(file: checkpoint.path, scheme: scheme.id, problems: [.mismatched(stored: m.stored, expected: m.expected, found: m.found, graph: m.canonical)])
         }
         let stored = try preloaded[s.stored] ?? checkpoint.source.tensor(named: s.stored)
         let canonical = s.layout.toCanonical(stored, parts: s.parts)[s.part]
@@ -197,7 +195,7 @@ public final class ViTCheckpoint: Sendable {
     /// The stored tensor a graph parameter comes from.
     public func storedName(of name: String) throws -> String {
         guard let s = sources[name] else {
-            throw ViTError.mapping(file: checkpoint.path, report: "missing: graph parameter \(name)")
+            throw ViTError.mapping(file: checkpoint.path, scheme: scheme.id, problems: [.missing(parameter: name, expectedName: name)])
         }
         return s.stored
     }

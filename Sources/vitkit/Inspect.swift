@@ -32,7 +32,7 @@ struct Inspect: ParsableCommand {
         Notes.print(checkpoint)
         if let view, let note = Notes.config(view.checkpoint) { printError(note) }
         // Why there is no layer view, when the container holds tensors but none maps to a ViT.
-        let viewError: String? = if case .failure(let e) = mapped, !checkpoint.source.tensors.isEmpty { LimitHint(e)?.description ?? e.description } else { nil }
+        let viewError: String? = if case .failure(let e) = mapped, !checkpoint.source.tensors.isEmpty { HintedError(e)?.description ?? e.description } else { nil }
         if json {
             guard case .object(var members) = summary.json else { return }
             if let view {

@@ -21,7 +21,7 @@ struct VitKitCommand: ParsableCommand {
             try command.run()
             try finishStandardOutput()
         } catch {
-            let error = LimitHint(error) ?? error
+            let error = HintedError(error) ?? error
             let code = exitCode(for: error)
             let message = fullMessage(for: error)
             if code == .success {
@@ -52,15 +52,4 @@ struct VitKitCommand: ParsableCommand {
 struct CLIError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
-}
-
-/// A library limit error with the flag that raises the limit (the library never names flags).
-struct LimitHint: Error, CustomStringConvertible {
-    let description: String
-
-    init?(_ error: any Error) {
-        guard case .limitExceeded(_, let kind, _, _, _)? = error as? ViTError else { return nil }
-        let flag = kind == .labels ? "--max-labels" : "--max-parameters"
-        description = "\(error) (pass \(flag) N to allow more)"
-    }
 }

@@ -1,0 +1,31 @@
+import VitKit
+
+/// The library's errors name no flags; the CLI adds the flag that changes the outcome.
+struct HintedError: Error, CustomStringConvertible {
+    let description: String
+
+    /// `error` with the flag hint that applies to it, or nil when none does.
+    init?(_ error: any Error) {
+        guard let hint = Self.hint(for: error) else { return nil }
+        description = "\(error)\(hint)"
+    }
+
+    static func hint(for error: any Error) -> String? {
+        switch error {
+        case ViTError.limitExceeded(_, let kind, _, _, _):
+            return " (pass \(kind == .labels ? "--max-labels" : "--max-parameters") N to allow more)"
+        case ViTError.mapping(_, _, let problems) where problems.contains(where: { if case .unused = $0 { true } else { false } }):
+            return "\n(pass --allow-unused to leave the unused tensors out)"
+        case ViTError.conversionRefused(_, let reason):
+            switch reason {
+            case .poolerInTimm: return ": pass --drop-pooler to write the backbone without it"
+            case .poolerWithClassifier: return ": pass --drop-pooler"
+            case .bfloat16InHDF5: return ": convert to tf with --dtype f32 or f16"
+            case .unsupportedDType: return " (--dtype)"
+            }
+        case ViTError.invalidImageSize: return " (--image-size)"
+        case CheckpointError.destinationExists: return " (pass --force to replace it)"
+        default: return nil
+        }
+    }
+}
