@@ -5,6 +5,7 @@ import Tensors
 
 /// Converts a mapped checkpoint to any scheme, streaming tensor by tensor.
 public enum Conversion {
+    /// How to convert.
     public struct Options: Sendable {
         /// Convert floating-point tensors to this dtype (nil keeps each tensor's dtype).
         public var dtype: DType?
@@ -15,6 +16,7 @@ public enum Conversion {
         /// Leave the pooler out (timm's `VisionTransformer` has none).
         public var dropPooler: Bool
 
+        /// Options; the defaults keep dtypes, refuse an existing destination and unused tensors.
         public init(dtype: DType? = nil, force: Bool = false, allowUnused: Bool = false, dropPooler: Bool = false) {
             self.dtype = dtype
             self.force = force
@@ -25,11 +27,15 @@ public enum Conversion {
 
     /// What a conversion wrote.
     public struct Result: Sendable {
+        /// The path written.
         public var destination: String
         /// Files written (inside `destination` for directory targets).
         public var files: [String]
+        /// Tensors written.
         public var tensors: Int
+        /// Bytes of tensor data written (headers excluded).
         public var bytes: Int
+        /// Stored tensors left out because they are not part of the graph (with `allowUnused`).
         public var droppedUnused: [String]
     }
 

@@ -3,21 +3,21 @@ import Tensors
 
 /// The tensors a target scheme stores for a graph, in the scheme's rule order, each with
 /// the canonical parameters it is built from.
-public struct ConversionPlan: Sendable {
-    public struct Item: Sendable {
+package struct ConversionPlan: Sendable {
+    package struct Item: Sendable {
         /// The stored (decorated) name.
-        public var name: String
+        package var name: String
         /// The name before decoration (what the rules use).
-        public var ruleName: String
-        public var canonical: [String]
-        public var layout: Layout
-        public var shape: [Int]
+        package var ruleName: String
+        package var canonical: [String]
+        package var layout: Layout
+        package var shape: [Int]
     }
 
-    public var scheme: NamingScheme
-    public var items: [Item]
+    package var scheme: NamingScheme
+    package var items: [Item]
 
-    public init(scheme: NamingScheme, config: ViTConfig) {
+    package init(scheme: NamingScheme, config: ViTConfig) {
         self.scheme = scheme
         let shapes = Dictionary(config.graphParameters.map { ($0.name, $0.shape) }, uniquingKeysWith: { a, _ in a })
         var items: [Item] = []

@@ -6,6 +6,7 @@ import Tensors
 /// Weights are loaded once (f16/bf16 upcast; f32 mapped views used in place). Buffers are
 /// allocated per call for the batch and reused across layers.
 public final class ViTForward: Sendable {
+    /// The configuration of the graph being run.
     public let config: ViTConfig
     let patchW, patchB, cls, positions, normW, normB: FloatWeight
     let blocks: [BlockWeights]

@@ -5,8 +5,11 @@ import Tensors
 /// Images in, outputs out: `ViTImageProcessor`-exact preprocessing followed by the forward
 /// pass. This is what `predict` and `verify` run.
 public final class ViTPipeline: Sendable {
+    /// The checkpoint whose weights run.
     public let checkpoint: ViTCheckpoint
+    /// The forward pass (weights loaded as float32).
     public let forward: ViTForward
+    /// The image preprocessing, `ViTImageProcessor`-exact, at `imageSize`.
     public let preprocessor: ImagePreprocessor
     /// The square input size in pixels.
     public let imageSize: Int

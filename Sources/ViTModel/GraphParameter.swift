@@ -6,6 +6,7 @@ public struct GraphParameter: Sendable, Hashable {
     /// The part of the graph it belongs to, for the layer view.
     public enum Part: Sendable, Hashable, CustomStringConvertible {
         case embeddings, block(Int), finalNorm, pooler, classifier
+        /// The part's name as `inspect` shows it.
         public var description: String {
             switch self {
             case .embeddings: "embeddings"
@@ -17,22 +18,35 @@ public struct GraphParameter: Sendable, Hashable {
         }
     }
 
+    /// The canonical name, e.g. `layers.0.attn.q.weight` (see `CanonicalName`).
     public var name: String
+    /// The shape in canonical (PyTorch) layout: `[out, in]` for dense weights, OIHW for the patch conv.
     public var shape: [Int]
+    /// Which part of the graph holds it.
     public var part: Part
 }
 
 /// The canonical parameter names (vitkit's native naming). `{i}` is the block index.
 public enum CanonicalName {
+    /// Patch embedding conv weight `[hidden, channels, patch, patch]` (OIHW).
     public static let patchWeight = "patch.weight"
+    /// Patch embedding conv bias `[hidden]`.
     public static let patchBias = "patch.bias"
+    /// The class token `[1, 1, hidden]`.
     public static let cls = "cls"
+    /// Position embeddings `[1, patches + 1, hidden]`.
     public static let positions = "pos"
+    /// Final LayerNorm scale `[hidden]`.
     public static let finalNormWeight = "ln.weight"
+    /// Final LayerNorm shift `[hidden]`.
     public static let finalNormBias = "ln.bias"
+    /// Pooler dense weight `[hidden, hidden]` (in21k `ViTModel` only).
     public static let poolerWeight = "pooler.weight"
+    /// Pooler dense bias `[hidden]`.
     public static let poolerBias = "pooler.bias"
+    /// Classifier weight `[labels, hidden]`.
     public static let classifierWeight = "classifier.weight"
+    /// Classifier bias `[labels]`.
     public static let classifierBias = "classifier.bias"
     /// Per-block parameter suffixes, in forward order.
     public static let blockSuffixes = [
@@ -40,6 +54,7 @@ public enum CanonicalName {
         "o.weight", "o.bias", "ln2.weight", "ln2.bias", "fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias",
     ]
 
+    /// The canonical name of `suffix` (e.g. `attn.q.weight`) in block `i`: `layers.i.suffix`.
     public static func block(_ i: Int, _ suffix: String) -> String { "layers.\(i).\(suffix)" }
 }
 

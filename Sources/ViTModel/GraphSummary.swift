@@ -2,17 +2,17 @@ import Tensors
 
 /// The layer view of a mapped checkpoint: each graph part with its parameters' shapes and
 /// parameter counts.
-public struct GraphSummary: Sendable {
-    public struct Part: Sendable {
-        public var name: String
-        public var parameters: [(name: String, shape: [Int])]
-        public var count: Int
+package struct GraphSummary: Sendable {
+    package struct Part: Sendable {
+        package var name: String
+        package var parameters: [(name: String, shape: [Int])]
+        package var count: Int
     }
 
-    public var parts: [Part]
-    public var total: Int
+    package var parts: [Part]
+    package var total: Int
 
-    public init(config: ViTConfig) {
+    package init(config: ViTConfig) {
         var parts: [Part] = []
         for p in config.graphParameters {
             let label = p.part.description
@@ -24,7 +24,7 @@ public struct GraphSummary: Sendable {
         total = parts.reduce(0) { $0 + $1.count }
     }
 
-    public var json: JSON {
+    package var json: JSON {
         .object([
             ("parts", .array(parts.map { part in
                 .object([

@@ -3,29 +3,45 @@ import Tensors
 /// The result of mapping a checkpoint onto the graph: every stored tensor is mapped or
 /// unused; every graph parameter is found, missing, or found with the wrong shape.
 public struct MappingReport: Sendable {
+    /// A stored tensor that provides graph parameters.
     public struct Mapped: Sendable {
+        /// The stored tensor's name.
         public var stored: String
+        /// The graph parameters it provides (several for a fused qkv).
         public var canonical: [String]
+        /// How its elements are laid out relative to the canonical parameters.
         public var layout: Layout
     }
 
+    /// A graph parameter no stored tensor provides.
     public struct Missing: Sendable {
+        /// The graph parameter.
         public var canonical: String
         /// The stored name the scheme expects.
         public var expectedName: String
     }
 
+    /// A stored tensor with the right name and the wrong shape.
     public struct Mismatch: Sendable {
+        /// The stored tensor's name.
         public var stored: String
+        /// The graph parameters it provides (several for a fused qkv).
         public var canonical: [String]
+        /// The shape the graph needs.
         public var expected: [Int]
+        /// The stored shape.
         public var found: [Int]
     }
 
+    /// The naming scheme the names were read in.
     public var scheme: NamingScheme.ID
+    /// Stored tensors that map onto the graph.
     public var mapped: [Mapped] = []
+    /// Stored tensors that are not part of the graph (optimizer state, extra heads...).
     public var unused: [String] = []
+    /// Graph parameters with no stored tensor.
     public var missing: [Missing] = []
+    /// Stored tensors whose shape does not fit the graph.
     public var mismatched: [Mismatch] = []
 
     /// No missing or mismatched tensor.
@@ -55,7 +71,7 @@ public struct MappingReport: Sendable {
     }
 
     /// The report as JSON (`scheme`, `mapped`, `unused`, `missing`, `mismatched`).
-    public var json: JSON {
+    package var json: JSON {
         .object([
             ("scheme", .string(scheme.rawValue)),
             ("mapped", .int(mapped.count)),

@@ -4,26 +4,30 @@
 /// Rules are data; `{i}` in a pattern stands for the block index. The first external
 /// pattern of a rule is the one written on conversion; the others are accepted variants.
 public struct NamingScheme: Sendable {
+    /// The schemes vitkit reads and writes: `hf` (transformers PyTorch), `tf` (transformers TF h5),
+    /// `jax` (Google's npz), `timm`, `native` (vitkit's graph names).
     public enum ID: String, Sendable, CaseIterable {
         case hf, tf, jax, timm, native
     }
 
-    public struct Rule: Sendable {
+    package struct Rule: Sendable {
         /// Accepted stored names (after prefix normalisation); the first is written.
         public var external: [String]
         /// Canonical names it holds (three for a fused qkv).
         public var canonical: [String]
-        public var layout: Layout
+        package var layout: Layout
     }
 
+    /// Which scheme this is.
     public var id: ID
-    public var rules: [Rule]
+    package var rules: [Rule]
     /// Default LayerNorm epsilon when no config says otherwise.
     public var defaultLayerNormEps: Double
 
     /// Every scheme, in detection-preference order.
     public static let all: [NamingScheme] = [.native, .hf, .timm, .tf, .jax]
 
+    /// The scheme for `id`, with its rule table.
     public static func named(_ id: ID) -> NamingScheme {
         all.first { $0.id == id }!
     }

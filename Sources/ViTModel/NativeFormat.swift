@@ -9,11 +9,11 @@ import Tensors
 /// - `vitkit.source_scheme`, `vitkit.source_file`, `vitkit.source_sha256`: provenance
 ///
 /// Loading needs no remapping: every tensor is a view into the mapped file.
-public enum NativeFormat {
-    public static let formatKey = "vitkit.format_version"
-    public static let configKey = "vitkit.config"
-    public static let version = "1"
-    public static let preprocessorKey = "vitkit.preprocessor_config"
+package enum NativeFormat {
+    package static let formatKey = "vitkit.format_version"
+    package static let configKey = "vitkit.config"
+    package static let version = "1"
+    package static let preprocessorKey = "vitkit.preprocessor_config"
 
     static func parseMetadataJSON(_ text: String, key: String, file: String) throws(ViTError) -> JSON {
         do { return try JSON.parse(text) } catch {

@@ -10,10 +10,12 @@ public final class ViTCheckpoint: Sendable {
         public var scheme: NamingScheme.ID?
         /// The head count when neither config nor tensors give it.
         public var heads: Int?
+        /// How the container is opened (config path, `--format`, bf16 from `<V2`, inflation bound).
         public var checkpoint: Checkpoint.Options
         /// The largest graph (parameters, labels) the checkpoint may ask for.
         public var limits: ViTLimits
 
+        /// Options; every default reads the checkpoint as found.
         public init(scheme: NamingScheme.ID? = nil, heads: Int? = nil, checkpoint: Checkpoint.Options = .init(),
                     limits: ViTLimits = .init()) {
             self.scheme = scheme
@@ -31,9 +33,13 @@ public final class ViTCheckpoint: Sendable {
         package var parts: Int
     }
 
+    /// The opened container and its configs.
     public let checkpoint: Checkpoint
+    /// The naming scheme the tensors were read in (detected or given).
     public let scheme: NamingScheme
+    /// The graph's configuration (from config.json, vitkit metadata or the tensor shapes).
     public let config: ViTConfig
+    /// How every stored tensor mapped onto the graph.
     public let report: MappingReport
     /// Where the config came from (the config file's path, `vitkit metadata`, `inferred from tensor shapes`).
     public let configOrigin: String
@@ -52,6 +58,11 @@ public final class ViTCheckpoint: Sendable {
         try self.init(checkpoint: checkpoint, options: options)
     }
 
+    /// Maps an opened checkpoint onto the graph. Problems are recorded in `report`; call
+    /// `requireComplete` before using the weights.
+    ///
+    /// - Throws: `ViTError.unknownScheme` when no scheme recognises the tensors,
+    ///   `.invalidConfig` for a config the graph cannot use, `.limitExceeded` past `options.limits`.
     public init(checkpoint: Checkpoint, options: Options = Options()) throws(ViTError) {
         self.checkpoint = checkpoint
         let stored = checkpoint.source.tensors

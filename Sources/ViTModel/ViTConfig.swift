@@ -10,15 +10,25 @@ public struct ViTConfig: Sendable, Equatable {
         case geluTanh = "gelu_pytorch_tanh"
     }
 
+    /// Width of the token embeddings (768 for ViT-B).
     public var hiddenSize: Int
+    /// Number of transformer blocks.
     public var numHiddenLayers: Int
+    /// Attention heads per block; `hiddenSize` must be a multiple.
     public var numAttentionHeads: Int
+    /// Width of the MLP's hidden layer (3072 for ViT-B).
     public var intermediateSize: Int
+    /// The square input size in pixels the position embeddings were trained for.
     public var imageSize: Int
+    /// Side of the square patches in pixels.
     public var patchSize: Int
+    /// Input channels (3).
     public var numChannels: Int
+    /// Whether the query, key and value projections have biases.
     public var qkvBias: Bool
+    /// LayerNorm epsilon (transformers configs: 1e-12; timm, Flax, Keras: 1e-6).
     public var layerNormEps: Double
+    /// The MLP activation.
     public var hiddenAct: Activation
     /// The in21k `ViTModel` pooler (`tanh(dense(cls))`) is present.
     public var hasPooler: Bool
@@ -27,6 +37,7 @@ public struct ViTConfig: Sendable, Equatable {
     /// True when the head count was not known and `hiddenSize / 64` was assumed.
     public var headsAssumed: Bool
 
+    /// A configuration; the defaults are google/vit-base-patch16-224-in21k's.
     public init(
         hiddenSize: Int = 768, numHiddenLayers: Int = 12, numAttentionHeads: Int = 12,
         intermediateSize: Int = 3072, imageSize: Int = 224, patchSize: Int = 16, numChannels: Int = 3,
@@ -50,7 +61,9 @@ public struct ViTConfig: Sendable, Equatable {
 
     /// Number of classifier outputs (0 without a classifier).
     public var numLabels: Int { labels.count }
+    /// Whether the graph ends in a classifier (it has labels).
     public var hasClassifier: Bool { !labels.isEmpty }
+    /// Features per attention head: `hiddenSize / numAttentionHeads`.
     public var headDim: Int { hiddenSize / max(numAttentionHeads, 1) }
     /// Patches per side at `imageSize`.
     public var gridSize: Int { imageSize / max(patchSize, 1) }

@@ -28,6 +28,7 @@ public enum ViTError: Error, Sendable, CustomStringConvertible {
     /// `weight` is the first graph parameter holding NaN or infinity, if any.
     case nonFiniteOutput(file: String, image: String, outputs: [String], weight: String?)
 
+    /// One sentence for a person (a mapping report adds one line per problem).
     public var description: String {
         switch self {
         case .limitExceeded(let f, let kind, let found, let limit, let origin):
@@ -61,6 +62,7 @@ public enum MappingProblem: Sendable, Equatable, CustomStringConvertible {
     /// Stored tensor `stored` is not part of the graph.
     case unused(stored: String)
 
+    /// One sentence for a person (a mapping report adds one line per problem).
     public var description: String {
         switch self {
         case .missing(let p, let name): name == p ? "missing: graph parameter \(p)" : "missing: \(name) (graph \(p))"
@@ -82,6 +84,7 @@ public enum ConversionRefusal: Sendable, Equatable, CustomStringConvertible {
     /// Tensors can only be stored as f32, f16 or bf16.
     case unsupportedDType(DType)
 
+    /// One sentence for a person (a mapping report adds one line per problem).
     public var description: String {
         switch self {
         case .poolerInTimm: "has a pooler (in21k ViTModel), which timm's VisionTransformer does not have"

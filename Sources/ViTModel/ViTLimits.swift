@@ -11,9 +11,12 @@ public struct ViTLimits: Sendable, Equatable {
     /// At most this many classifier labels.
     public var maxLabels: Int
 
+    /// 2.5 G parameters: a few times the largest public ViT.
     public static let defaultMaxParameters = 2_500_000_000
+    /// One million classifier labels.
     public static let defaultMaxLabels = 1_000_000
 
+    /// Limits; both must be positive.
     public init(maxParameters: Int = defaultMaxParameters, maxLabels: Int = defaultMaxLabels) {
         self.maxParameters = maxParameters
         self.maxLabels = maxLabels

@@ -4,20 +4,32 @@ import Tensors
 
 /// Compares two checkpoints parameter by parameter through the graph, across formats.
 public struct CheckpointDiff: Sendable {
+    /// How one graph parameter compares: bit-identical, within `atol`, different, or present
+    /// in only one checkpoint.
     public enum Status: String, Sendable { case identical, close, different, onlyInA = "only_in_a", onlyInB = "only_in_b", shapeMismatch = "shape_mismatch" }
 
+    /// One graph parameter's comparison.
     public struct Entry: Sendable {
+        /// The canonical graph parameter name.
         public var name: String
+        /// How it compares.
         public var status: Status
+        /// The largest absolute difference (nil when it is in only one checkpoint).
         public var maxAbsDiff: Double?
     }
 
+    /// Every graph parameter of either checkpoint, in graph order.
     public var entries: [Entry]
+    /// The absolute tolerance used.
     public var atol: Double
 
     /// True when every parameter is in both and within `atol`.
     public var agrees: Bool { entries.allSatisfy { $0.status == .identical || $0.status == .close } }
 
+    /// Compares `a` and `b` parameter by parameter in canonical layout (across formats and
+    /// dtypes, values as float64).
+    ///
+    /// - Throws: `CheckpointError` when a tensor cannot be read; `ViTError` from the mapping.
     public init(_ a: ViTCheckpoint, _ b: ViTCheckpoint, atol: Double) throws {
         self.atol = atol
         let namesA = a.config.graphParameters.map(\.name).filter { a.sources[$0] != nil }
@@ -46,7 +58,7 @@ public struct CheckpointDiff: Sendable {
         self.entries = entries
     }
 
-    public var json: JSON {
+    package var json: JSON {
         .object([
             ("agree", .bool(agrees)),
             ("atol", .double(atol)),

@@ -7,28 +7,39 @@ import Tensors
 /// provenance. `samples/expectations.py` writes it with transformers; `verify --record`
 /// writes it from vitkit's own outputs. Documented in docs/EXPECTATIONS.md.
 public struct Expectations: Sendable {
+    /// One image's expected outputs (any may be absent).
     public struct Image: Sendable {
         /// As written in the file (relative to the file's directory unless absolute).
         public var path: String
+        /// Classifier logits `[labels]`.
         public var logits: [Float]?
+        /// Pooler output `[hidden]` (in21k models).
         public var poolerOutput: [Float]?
+        /// The final hidden state of the class token `[hidden]`.
         public var cls: [Float]?
     }
 
+    /// The `format` field of an expectations file.
     public static let formatName = "vitkit-expectations"
+    /// The format version this vitkit reads and writes.
     public static let version = 1
 
+    /// Expected outputs per image, in file order.
     public var images: [Image]
     /// `preprocessing.image_size` (nil: the model's own size).
     public var imageSize: Int?
+    /// Absolute tolerance recorded with the file.
     public var atol: Double
+    /// Relative tolerance recorded with the file.
     public var rtol: Double
     /// The whole `preprocessing` object, kept for reporting.
     public var preprocessing: JSON?
+    /// Who recorded the file (library, version, model, scheme).
     public var provenance: JSON?
     /// The directory image paths are relative to.
     public var baseDirectory: String
 
+    /// Expectations in memory; image paths are relative to `baseDirectory`.
     public init(images: [Image], imageSize: Int?, atol: Double, rtol: Double, preprocessing: JSON?, provenance: JSON?, baseDirectory: String) {
         self.images = images
         self.imageSize = imageSize

@@ -8,27 +8,42 @@ import Tensors
 /// Compares outputs of one image with expected ones: per output, max abs diff and
 /// PASS/FAIL under `|got - want| <= atol + rtol * |want|`, plus top-1/top-5 agreement.
 public struct Verification: Sendable {
+    /// One output of one image against its expectation.
     public struct OutputCheck: Sendable {
+        /// `logits`, `pooler_output` or `cls`.
         public var output: String
+        /// The largest absolute difference.
         public var maxAbsDiff: Double
+        /// Within `atol + rtol * |expected|` for every element.
         public var passed: Bool
     }
 
+    /// Every check of one image.
     public struct ImageResult: Sendable {
+        /// The image as named in the expectations (or given).
         public var image: String
+        /// One check per output both sides have.
         public var checks: [OutputCheck]
+        /// Whether the top-1 class is the same (nil without logits).
         public var top1Agrees: Bool?
+        /// Whether the top-5 classes are the same set (nil without logits).
         public var top5Agrees: Bool?
         /// The checked model's outputs holding NaN or infinity (never a pass, whatever the tolerance).
         public var nonFinite: [String] = []
+        /// Every check passed, the top-1 class agrees and every output is finite.
         public var passed: Bool { !checks.isEmpty && checks.allSatisfy(\.passed) && top1Agrees != false && nonFinite.isEmpty }
     }
 
+    /// Per-image results, in order.
     public var results: [ImageResult]
+    /// The absolute tolerance used.
     public var atol: Double
+    /// The relative tolerance used.
     public var rtol: Double
+    /// Every image passed (and there was at least one).
     public var passed: Bool { !results.isEmpty && results.allSatisfy(\.passed) }
 
+    /// A verification from per-image results.
     public init(results: [ImageResult], atol: Double, rtol: Double) {
         self.results = results
         self.atol = atol
@@ -65,7 +80,7 @@ public struct Verification: Sendable {
         return r
     }
 
-    public var json: JSON {
+    package var json: JSON {
         .object([
             ("passed", .bool(passed)),
             ("atol", .double(atol)),
