@@ -1,6 +1,6 @@
 # vitkit: two commands do all set-up on a fresh Debian machine.
 #   make demo   install what is missing, build (release), run the main job on samples/
-#   make test   install what is missing, run the test suite
+#   make test   install what is missing, run the test suite and the consumer-package layering check
 SHELL := /bin/bash
 APT_PACKAGES := pkg-config libhdf5-dev zlib1g-dev libblis-dev libpng-dev libjpeg62-turbo-dev
 PKG_CONFIG_NAMES := hdf5 zlib libpng libjpeg
@@ -27,6 +27,7 @@ demo: build
 
 test: deps
 	swift test
+	@bash scripts/check-consumer.sh
 
 # Forward-pass benchmark on a checkpoint: make bench CHECKPOINT=path [ARGS="--batch 8"]
 bench: deps

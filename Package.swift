@@ -1,12 +1,18 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// Linux only (Glibc, /proc, renameat2, glibc mallopt): see the README.
 let package = Package(
     name: "vitkit",
-    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "vitkit", targets: ["vitkit"]),
+        // Everything (`import VitKit`), or one job's library alone: a converter that never runs
+        // the model takes `ViTConversion` and builds no BLAS, libpng or libjpeg code.
         .library(name: "VitKit", targets: ["VitKit"]),
+        .library(name: "ViTConversion", targets: ["ViTConversion"]),
+        .library(name: "ViTInference", targets: ["ViTInference"]),
+        .library(name: "ViTVerification", targets: ["ViTVerification"]),
+        .library(name: "Checkpoints", targets: ["Checkpoints"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -55,6 +61,8 @@ let package = Package(
         ),
         // Benchmarks (run by hand; numbers in docs/BENCHMARKS.md).
         .executableTarget(name: "vitkit-bench", dependencies: ["ViTInference", "ViTModel", "Tensors"], path: "Benchmarks/ViTBenchmark"),
+        // The README's library snippet, compiled (and run by LibraryExampleTests) so it cannot rot.
+        .executableTarget(name: "vitkit-library-tour", dependencies: ["VitKit"], path: "Examples/LibraryTour"),
         .executableTarget(name: "vitkit-container-bench", dependencies: ["Checkpoints", "NumPy", "Tensors"],
                           path: "Benchmarks/ContainerBenchmark"),
 
@@ -66,7 +74,7 @@ let package = Package(
         .testTarget(name: "PreprocessingTests", dependencies: ["Preprocessing", "Tensors"]),
         .testTarget(name: "VisionTransformerTests", dependencies: ["VitKit", "Tensors"]),
         // HDF5, NumPy, SafeTensors: the CLI tests write hostile and large files with the repo's own writers.
-        .testTarget(name: "vitkitTests", dependencies: ["vitkit", "HDF5", "NumPy", "SafeTensors", "Tensors"]),
+        .testTarget(name: "vitkitTests", dependencies: ["vitkit", "vitkit-library-tour", "HDF5", "NumPy", "SafeTensors", "Tensors"]),
     ],
     swiftLanguageModes: [.v6]
 )
