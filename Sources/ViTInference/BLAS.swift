@@ -1,4 +1,5 @@
 internal import CBLIS
+import Tensors
 import ViTModel
 import Synchronization
 #if canImport(Glibc)
@@ -22,7 +23,7 @@ enum BLAS {
         return true
     }()
 
-    static let threads = max(sysconf(Int32(_SC_NPROCESSORS_ONLN)), 1)
+    static let threads = Processors.online
 
     /// Products below this many multiply-adds run on one thread: splitting them costs more
     /// than it saves (attention's per-head products, every product of a small model).

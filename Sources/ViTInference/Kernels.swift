@@ -1,3 +1,4 @@
+import Tensors
 import ViTModel
 #if canImport(Glibc)
 import Glibc
@@ -72,7 +73,7 @@ enum Kernels {
         }
     }
 
-    static let cores = max(Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), 1)
+    static let cores = Processors.online
 
     /// Softmax of each row (width `d`) in place.
     static func softmaxRows(_ y: UnsafeMutablePointer<Float>, rows: Int, d: Int) {
