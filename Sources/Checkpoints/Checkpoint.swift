@@ -5,7 +5,8 @@ import NumPy
 /// A checkpoint opened from a path: a single file in any supported container, or a
 /// Hugging Face-style directory (weights + `config.json` + `preprocessor_config.json`).
 ///
-/// Opening lists tensors and validates the container without reading tensor data.
+/// Opening lists tensors and validates the container without reading tensor data. A
+/// checkpoint is an immutable value: read tensors through `source`, from any thread.
 public struct Checkpoint: Sendable {
     /// The path as given by the caller.
     public let path: String
@@ -18,6 +19,7 @@ public struct Checkpoint: Sendable {
     public let source: any TensorSource
     /// `config.json` beside the weights (or given explicitly), when present.
     public let config: JSON?
+    /// The file `config` was read from, nil when there is no config.
     public let configPath: String?
     /// `preprocessor_config.json` beside the weights, when present.
     public let preprocessorConfig: JSON?
@@ -33,6 +35,8 @@ public struct Checkpoint: Sendable {
         /// Read this format: in a directory, the weights file of that format; a file must be one.
         public var format: ContainerFormat?
 
+        /// Options with the defaults: no bf16 from `<V2`, the config beside the weights,
+        /// any format, `NPZFile.defaultMaxInflatedBytes` (16 GiB).
         public init(bf16FromV2: Bool = false, configPath: String? = nil, format: ContainerFormat? = nil,
                     maxInflatedBytes: Int = NPZFile.defaultMaxInflatedBytes) {
             self.bf16FromV2 = bf16FromV2
@@ -42,6 +46,10 @@ public struct Checkpoint: Sendable {
         }
     }
 
+    /// A checkpoint over a source that is already open (e.g. an in-memory `TensorSource` of
+    /// your own), with configs already parsed; nothing is read or validated.
+    ///
+    /// `weightsPath` defaults to `path`.
     public init(path: String, source: any TensorSource, config: JSON?, configPath: String?, preprocessorConfig: JSON?,
                 weightsPath: String? = nil, otherWeights: [String] = []) {
         self.path = path
@@ -59,9 +67,14 @@ public struct Checkpoint: Sendable {
     ///   `model.safetensors`, `tf_model.h5.index.json`, `tf_model.h5`, then a single
     ///   `.safetensors`, `.npz`, `.npy`, `.h5` file (only files of `options.format` when set).
     ///   `weightsPath` says which was read, `otherWeights` what else was there.
-    /// - A file is recognised by its magic bytes, not its extension.
+    /// - A file is recognised by its magic bytes, not its extension. PyTorch pickles
+    ///   (`.bin`, `.pt`, ...) are refused: loading one can run code.
+    /// - `config.json` (or `options.configPath`) and `preprocessor_config.json` beside the
+    ///   weights are read when present; each must hold a JSON object.
+    ///
     /// - Throws: `CheckpointError` naming the path when nothing loadable is found, the
-    ///   container is invalid or not of `options.format`.
+    ///   container is invalid or not of `options.format`; `.unsupported` for a pickle;
+    ///   `.malformed` naming a config file that is not a JSON object.
     public static func open(_ path: String, options: Options = Options()) throws(CheckpointError) -> Checkpoint {
         guard FileSystem.exists(path) else { throw .io(file: path, reason: "no such file or directory") }
         var weightsPath = path, otherWeights: [String] = []

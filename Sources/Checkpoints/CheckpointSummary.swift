@@ -2,28 +2,28 @@ import Tensors
 
 /// What `vitkit inspect` reports about a checkpoint: tensors (optionally filtered), totals,
 /// container metadata and config. Built without reading tensor data.
-public struct CheckpointSummary: Sendable {
-    public var format: String
-    public var path: String
+package struct CheckpointSummary: Sendable {
+    package var format: String
+    package var path: String
     /// The weights file read (`path` itself unless it is a directory).
-    public var weightsPath: String
+    package var weightsPath: String
     /// Other readable weights files in the directory that were not read.
-    public var otherWeights: [String]
+    package var otherWeights: [String]
     /// Listed tensors in container order (after the filter).
-    public var tensors: [TensorInfo]
+    package var tensors: [TensorInfo]
     /// Elements over the listed tensors.
-    public var parameters: Int
+    package var parameters: Int
     /// Bytes over the listed tensors.
-    public var bytes: Int
-    public var metadata: [(key: String, value: String)]
-    public var config: JSON?
+    package var bytes: Int
+    package var metadata: [(key: String, value: String)]
+    package var config: JSON?
     /// Objects the container holds that are not numeric tensors, with the reason.
-    public var skipped: [(name: String, reason: String)]
+    package var skipped: [(name: String, reason: String)]
     /// The filter pattern that narrowed `tensors`, if any.
-    public var filter: String?
+    package var filter: String?
 
     /// Summarises `checkpoint`, keeping tensors whose name matches `filter` (see `NamePattern`).
-    public init(_ checkpoint: Checkpoint, filter: String? = nil) {
+    package init(_ checkpoint: Checkpoint, filter: String? = nil) {
         let pattern = filter.map(NamePattern.init)
         let all = checkpoint.source.tensors
         let listed = pattern.map { p in all.filter { p.matches($0.name) } } ?? all
@@ -43,7 +43,7 @@ public struct CheckpointSummary: Sendable {
     /// The `--json` form: `format`, `path`, `weights_path`, `other_weights`, `tensors` (`name`,
     /// `dtype`, `shape`, `parameters`, `bytes`), `parameters`, `bytes`, `metadata`, `skipped`
     /// (non-numeric objects) when there are any, and `config` when known.
-    public var json: JSON {
+    package var json: JSON {
         var members: [(String, JSON)] = [
             ("format", .string(format)),
             ("path", .string(path)),

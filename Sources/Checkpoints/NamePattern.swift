@@ -1,17 +1,19 @@
 /// A tensor-name filter: a shell-style glob (`*`, `?`) when the pattern contains one,
 /// otherwise a plain substring match.
-public struct NamePattern: Sendable {
+package struct NamePattern: Sendable {
     let pattern: [Character]
     let isGlob: Bool
     let text: String
 
-    public init(_ text: String) {
+    /// A filter for `text`: a glob when it contains `*` or `?`, else a substring.
+    package init(_ text: String) {
         self.text = text
         pattern = Array(text)
         isGlob = text.contains("*") || text.contains("?")
     }
 
-    public func matches(_ name: String) -> Bool {
+    /// Whether `name` matches: the whole name for a glob, any part of it for a substring.
+    package func matches(_ name: String) -> Bool {
         isGlob ? Self.glob(pattern[...], Array(name)[...]) : name.contains(text)
     }
 

@@ -7,7 +7,9 @@ public enum ContainerFormat: String, Sendable, CaseIterable {
     case safetensors
     /// `tf_model.h5.index.json`, `tf_model.h5`, or any `.h5` file.
     case h5
+    /// Any `.npz` file.
     case npz
+    /// Any `.npy` file.
     case npy
 
     /// Whether a file named `name` holds this format, going by its name.

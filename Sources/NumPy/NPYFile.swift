@@ -5,10 +5,16 @@ import Tensors
 /// Opening maps the file and reads only its header. Little-endian row-major data is
 /// returned as a view into the mapping (no copy); big-endian and Fortran-order arrays are
 /// converted into owned memory when read.
+///
+/// Immutable after `init`, so it may be read from several threads at once.
 public final class NPYFile: TensorSource {
+    /// The path that was opened.
     public let path: String
+    /// `npy`.
     public var format: String { "npy" }
+    /// The one array, named `name`.
     public let tensors: [TensorInfo]
+    /// None: the format carries no metadata.
     public var metadata: [(key: String, value: String)] { [] }
     /// The tensor's name: the file's base name without `.npy`.
     public let name: String

@@ -21,6 +21,9 @@ public enum NPYWriter {
     }
 
     /// The complete `.npy` bytes for `tensor` (header and data), for callers that embed them.
+    ///
+    /// - Throws: `CheckpointError.sizeMismatch` when the tensor's data is not exactly its
+    ///   shape's size; `.unsupportedDType` for F8.
     public static func encode(_ tensor: Tensor) throws(CheckpointError) -> [UInt8] {
         var bytes = try NPYHeader.encode(tensor, file: "<memory>", name: "")
         tensor.data.withUnsafeBytes { bytes.append(contentsOf: $0) }

@@ -12,17 +12,24 @@ import Tensors
 /// GB/s). A deflated member is inflated in one pass into memory of exactly its declared size,
 /// stopping there, and CRC-checked. Big-endian and Fortran-order members are converted into
 /// owned little-endian row-major memory.
+///
+/// Immutable after `init`, so it may be read from several threads at once.
 public final class NPZFile: TensorSource {
+    /// The path that was opened.
     public let path: String
+    /// `npz`.
     public var format: String { "npz" }
+    /// Every member array, in central-directory order.
     public let tensors: [TensorInfo]
+    /// None: the format carries no metadata.
     public var metadata: [(key: String, value: String)] { [] }
     let file: MappedFile
     let members: [Member]
     let index: [String: Int]
-    /// The most bytes one deflated member may inflate to.
+    /// The most bytes one deflated member may inflate to (checked against its declared size
+    /// before anything is allocated).
     public let maxInflatedBytes: Int
-    /// 16 GiB, as HDF5's per-dataset limit.
+    /// The default `maxInflatedBytes`: 16 GiB, as HDF5's per-dataset limit.
     public static let defaultMaxInflatedBytes = 1 << 34
 
     struct Member: Sendable {
@@ -68,9 +75,10 @@ public final class NPZFile: TensorSource {
 
     /// Reads one array (see the type's documentation for when it is a mapped view).
     ///
-    /// - Throws: `CheckpointError.unknownTensor` for a name not in the archive; `.invalidTensor`
-    ///   when the CRC-32 does not match or a deflated member is over `maxInflatedBytes`; `.malformed` when a deflate stream is corrupt or
-    ///   inflates to more or fewer bytes than declared.
+    /// - Throws: `CheckpointError.unknownTensor` for a name not in the archive;
+    ///   `.invalidTensor` when the CRC-32 does not match or a deflated member is over
+    ///   `maxInflatedBytes`; `.malformed` when a deflate stream is corrupt or inflates to more
+    ///   or fewer bytes than declared.
     public func tensor(named name: String) throws(CheckpointError) -> Tensor {
         guard let i = index[name] else { throw .unknownTensor(file: path, tensor: name) }
         let member = members[i]

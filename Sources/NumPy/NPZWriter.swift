@@ -17,6 +17,8 @@ import Tensors
 /// for name in names { try writer.append(name: name, tensor: try load(name)) }
 /// try writer.commit()
 /// ```
+///
+/// A writer is not thread-safe: append from one thread (or task) at a time.
 public final class NPZWriter {
     /// The destination path.
     public let path: String
@@ -37,9 +39,11 @@ public final class NPZWriter {
 
     /// Adds `tensor` as the member `name.npy`.
     ///
-    /// - Throws: `.malformed` for an empty, duplicate or over-long name or one containing NUL;
-    ///   `.sizeMismatch` when the tensor's data is not exactly its shape's size;
-    ///   `.unsupportedDType` for F8; `.io` when writing fails.
+    /// Traps when called after `commit()`.
+    ///
+    /// - Throws: `CheckpointError.malformed` for an empty, duplicate or over-long name or one
+    ///   containing NUL; `.sizeMismatch` when the tensor's data is not exactly its shape's
+    ///   size; `.unsupportedDType` for F8; `.io` when writing fails.
     public func append(name: String, tensor: Tensor) throws(CheckpointError) {
         precondition(!committed, "NPZWriter.append after commit")
         let member = name + ".npy"
@@ -65,6 +69,11 @@ public final class NPZWriter {
     }
 
     /// Writes the central directory, fsyncs, and renames the file into place.
+    ///
+    /// Call it once, after the last `append` (a second call traps).
+    ///
+    /// - Throws: `CheckpointError.io` when writing, fsync or the rename fails; the
+    ///   destination is then untouched.
     public func commit() throws(CheckpointError) {
         precondition(!committed, "NPZWriter.commit called twice")
         try zip.finish()
@@ -72,6 +81,9 @@ public final class NPZWriter {
     }
 
     /// Writes `tensors` in order to `path`.
+    ///
+    /// - Throws: `CheckpointError` as `append(name:tensor:)` and `commit()`; the destination
+    ///   is then untouched.
     public static func write(
         _ tensors: [(name: String, tensor: Tensor)], to path: String, compressed: Bool = false
     ) throws(CheckpointError) {
@@ -82,6 +94,9 @@ public final class NPZWriter {
 
     /// Writes one tensor per name, asking `produce` for each in turn, so that only one tensor
     /// need be in memory at a time.
+    ///
+    /// - Throws: `CheckpointError` as `append(name:tensor:)` and `commit()`, or what `produce`
+    ///   throws; the destination is then untouched.
     public static func write(
         names: [String], to path: String, compressed: Bool = false,
         produce: (String) throws(CheckpointError) -> Tensor

@@ -15,7 +15,7 @@ public enum ImageDecoder {
     /// per pixel, plus libjpeg's coefficient buffer for progressive JPEGs (capped at 1 GiB).
     public static let maxPixels = 89_478_485
 
-    /// Decodes the image at `path`.
+    /// Decodes the image at `path` (memory-mapped while it is decoded).
     ///
     /// - Throws: `ImageError` naming `path`: `.io` when it cannot be read, `.notAnImage`,
     ///   `.truncated`, `.malformed`, `.emptyImage`, `.tooLarge` or `.unsupported`.
@@ -31,6 +31,11 @@ public enum ImageDecoder {
     }
 
     /// Decodes an image held in memory; `name` is used in error messages.
+    ///
+    /// `bytes` are only read during the call; the result owns its pixels.
+    ///
+    /// - Throws: `ImageError` naming `name`: `.notAnImage`, `.truncated`, `.malformed`,
+    ///   `.emptyImage`, `.tooLarge` or `.unsupported`.
     public static func decode(bytes: UnsafeRawBufferPointer, name: String = "<memory>") throws(ImageError) -> RGBImage {
         switch format(of: bytes) {
         case .png: return try PNGDecoder.decode(bytes, name: name)
@@ -40,6 +45,8 @@ public enum ImageDecoder {
     }
 
     /// Decodes an image held in memory; `name` is used in error messages.
+    ///
+    /// - Throws: `ImageError` naming `name`, as `decode(bytes:name:)`.
     public static func decode(data: [UInt8], name: String = "<memory>") throws(ImageError) -> RGBImage {
         try data.withUnsafeBytes { b in Result { () throws(ImageError) in try decode(bytes: b, name: name) } }.get()
     }

@@ -20,6 +20,7 @@ public enum ImageError: Error, Sendable, Equatable, CustomStringConvertible {
     /// `preprocessor_config.json` asks for something this preprocessor cannot do.
     case invalidConfig(reason: String)
 
+    /// One sentence naming the file, for stderr.
     public var description: String {
         switch self {
         case .io(let f, let r): "\(f): \(r)"

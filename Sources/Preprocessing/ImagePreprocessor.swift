@@ -9,18 +9,26 @@ import Tensors
 /// is set, every image is first converted as `Image.convert("RGB")` does (see
 /// `ImageDecoder`). EXIF orientation is not applied (the processor does not apply it; the
 /// pipeline's `load_image` does).
+///
+/// A plain value: set its properties before use, then share it between threads freely.
 public struct ImagePreprocessor: Sendable, Equatable {
-    /// Output height and width in pixels.
+    /// Output height in pixels (used when `doResize`).
     public var height: Int
+    /// Output width in pixels (used when `doResize`).
     public var width: Int
     /// When false the image keeps its own size.
     public var doResize: Bool
+    /// When false bytes enter normalisation as they are (0...255), not multiplied by
+    /// `rescaleFactor`.
     public var doRescale: Bool
     /// Multiplier applied in float64 before the cast to float32 (default 1/255).
     public var rescaleFactor: Double
+    /// When false `mean` and `std` are not applied.
     public var doNormalize: Bool
-    /// Per-channel mean and standard deviation (R, G, B).
+    /// Per-channel mean (R, G, B), subtracted after rescaling; 3 values.
     public var mean: [Float]
+    /// Per-channel standard deviation (R, G, B), divided by after subtracting `mean`; 3
+    /// non-zero values.
     public var std: [Float]
 
     /// A preprocessor producing `size` x `size` images normalised with `mean` and `std`.
@@ -57,15 +65,17 @@ public struct ImagePreprocessor: Sendable, Equatable {
         try apply(config)
     }
 
-    /// Pixel values for the image at `path`: a float32 tensor `[3, height, width]`.
+    /// Pixel values for the image at `path`: a float32 tensor `[3, height, width]`
+    /// (row-major, channels R, G, B first), in owned memory.
     ///
-    /// - Throws: `ImageError` from decoding.
+    /// - Throws: `ImageError` from `ImageDecoder.decode(path:)`, naming `path`.
     public func pixelValues(path: String) throws(ImageError) -> Tensor {
         let image = try ImageDecoder.decode(path: path)
         return pixelTensor(image: image)
     }
 
-    /// Pixel values for a decoded image as a float32 tensor `[3, height, width]`.
+    /// Pixel values for a decoded image as a float32 tensor `[3, height, width]` (row-major,
+    /// channels first), in owned memory. Without `doResize`, height and width are the image's.
     public func pixelTensor(image: RGBImage) -> Tensor {
         let resized = doResize ? PillowResize.bilinear(image, width: width, height: height) : image
         let count = 3 * resized.width * resized.height
@@ -75,7 +85,8 @@ public struct ImagePreprocessor: Sendable, Equatable {
         return Tensor(dtype: .f32, shape: [3, resized.height, resized.width], data: .owned(buffer))
     }
 
-    /// Pixel values for a decoded image, channels first (`[3, height, width]` row-major).
+    /// Pixel values for a decoded image, channels first (`[3, height, width]` row-major), as
+    /// `pixelTensor(image:)` computes them.
     public func pixelValues(image: RGBImage) -> [Float] {
         let resized = doResize ? PillowResize.bilinear(image, width: width, height: height) : image
         let count = 3 * resized.width * resized.height
@@ -86,7 +97,7 @@ public struct ImagePreprocessor: Sendable, Equatable {
     }
 
     /// The float value of byte `v` in channel `c`.
-    public func value(_ v: UInt8, channel c: Int) -> Float {
+    package func value(_ v: UInt8, channel c: Int) -> Float {
         var x: Float = doRescale ? Float(Double(v) * rescaleFactor) : Float(v)
         if doNormalize { x = (x - mean[c]) / std[c] }
         return x

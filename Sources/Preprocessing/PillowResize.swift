@@ -11,11 +11,11 @@
 /// first when `inHeight - height > 0 && inHeight - height > 2 * (inWidth - width)`,
 /// otherwise horizontal first (over only the rows the vertical pass reads). Pillow 12 and
 /// earlier always go horizontal first; the two orders can differ by 1 in some pixels.
-public enum PillowResize {
+package enum PillowResize {
     /// `image` resized to `width` x `height` with Pillow's BILINEAR filter.
     ///
     /// `width` and `height` must be positive; `image` must not be empty.
-    public static func bilinear(_ image: RGBImage, width: Int, height: Int) -> RGBImage {
+    package static func bilinear(_ image: RGBImage, width: Int, height: Int) -> RGBImage {
         precondition(width > 0 && height > 0 && image.width > 0 && image.height > 0, "empty image or size")
         if width == image.width && height == image.height { return image }
         let (inWidth, inHeight) = (image.width, image.height)

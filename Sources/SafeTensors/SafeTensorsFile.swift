@@ -2,12 +2,19 @@ import Tensors
 
 /// A memory-mapped safetensors file. Opening validates the whole header against the file
 /// size and reads no tensor data; `tensor(named:)` returns a view into the mapping.
+///
+/// Immutable after `init`, so it may be read from several threads at once; the mapping
+/// lives as long as this object or any tensor read from it.
 public final class SafeTensorsFile: TensorSource, @unchecked Sendable {
+    /// The path that was opened.
     public let path: String
+    /// `safetensors`.
     public var format: String { "safetensors" }
-    public let header: SafeTensorsHeader
+    /// The validated header: entries with their byte ranges in the file.
+    package let header: SafeTensorsHeader
     let file: MappedFile
     let index: [String: Int]
+    /// Every tensor, in data order (ascending file offsets).
     public let tensors: [TensorInfo]
 
     /// Maps and validates `path`.
@@ -24,8 +31,12 @@ public final class SafeTensorsFile: TensorSource, @unchecked Sendable {
         tensors = header.entries.map(\.info)
     }
 
+    /// The header's `__metadata__` string pairs, in document order.
     public var metadata: [(key: String, value: String)] { header.metadata }
 
+    /// The tensor `name`, as a view into the mapped file (no copy, possibly unaligned).
+    ///
+    /// - Throws: `CheckpointError.unknownTensor` when the header has no such tensor.
     public func tensor(named name: String) throws(CheckpointError) -> Tensor {
         guard let i = index[name] else { throw .unknownTensor(file: path, tensor: name) }
         let e = header.entries[i]
@@ -34,7 +45,7 @@ public final class SafeTensorsFile: TensorSource, @unchecked Sendable {
 
     /// True when the file starts like a safetensors file (plausible header length and `{`),
     /// without validating it.
-    public static func looksLikeSafeTensors(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    package static func looksLikeSafeTensors(_ bytes: UnsafeRawBufferPointer) -> Bool {
         guard bytes.count >= 9 else { return false }
         let n = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self))
         guard n <= UInt64(SafeTensorsHeader.maxHeaderLength) else { return false }

@@ -6,26 +6,26 @@ import Tensors
 /// 100,000,000 bytes and inside the file, valid UTF-8 JSON object, known dtypes, shapes whose
 /// byte size does not overflow and equals `end - begin`, data offsets contiguous from 0 with
 /// no gap or overlap, and a data buffer with no missing or trailing bytes.
-public struct SafeTensorsHeader: Sendable {
+package struct SafeTensorsHeader: Sendable {
     /// One tensor entry, with its data range relative to the start of the file.
-    public struct Entry: Sendable {
-        public var info: TensorInfo
+    package struct Entry: Sendable {
+        package var info: TensorInfo
         /// Byte range inside the whole file (header included).
-        public var fileRange: Range<Int>
+        package var fileRange: Range<Int>
     }
 
     /// Largest header the reference parser accepts.
-    public static let maxHeaderLength = 100_000_000
+    package static let maxHeaderLength = 100_000_000
 
     /// Entries in data order (ascending offsets).
-    public var entries: [Entry]
+    package var entries: [Entry]
     /// `__metadata__`, in document order.
-    public var metadata: [(key: String, value: String)]
+    package var metadata: [(key: String, value: String)]
     /// Offset of the data buffer in the file (8 + header length).
-    public var dataStart: Int
+    package var dataStart: Int
 
     /// Parses the header of a file whose bytes are `bytes`; `path` is only used in messages.
-    public static func parse(_ bytes: UnsafeRawBufferPointer, path: String) throws(CheckpointError) -> SafeTensorsHeader {
+    package static func parse(_ bytes: UnsafeRawBufferPointer, path: String) throws(CheckpointError) -> SafeTensorsHeader {
         func bad(_ reason: String) -> CheckpointError { .malformed(file: path, reason: reason) }
         guard bytes.count >= 8 else {
             throw bad("file is \(bytes.count) bytes, too short for a safetensors header (8-byte length + JSON)")

@@ -13,8 +13,9 @@ public enum SafeTensorsWriter {
     ///   - entries: name, dtype and shape of every tensor (names must be unique).
     ///   - metadata: written as `__metadata__` when not empty.
     ///   - tensorFor: returns the tensor for an entry; its dtype and shape must match.
-    /// - Throws: `CheckpointError` on a duplicate name, a tensor that does not match its
-    ///   entry, or an I/O failure (the destination is then left untouched).
+    /// - Throws: `CheckpointError` on a duplicate or reserved (`__metadata__`) name, a shape
+    ///   that overflows, a tensor that does not match its entry, an I/O failure, or whatever
+    ///   `tensorFor` throws; the destination is then left untouched.
     public static func write(
         to path: String,
         entries: [TensorInfo],
@@ -65,7 +66,9 @@ public enum SafeTensorsWriter {
         try writer.commit()
     }
 
-    /// Writes in-memory tensors.
+    /// Writes in-memory tensors (names must be unique), laid out as `write(to:entries:...)`.
+    ///
+    /// - Throws: `CheckpointError` as `write(to:entries:metadata:tensorFor:)`.
     public static func write(
         to path: String,
         tensors: [(name: String, tensor: Tensor)],

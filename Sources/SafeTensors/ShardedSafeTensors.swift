@@ -7,12 +7,18 @@ import Tensors
 /// shard named by the map exists, every tensor of a shard is mapped to that shard, no
 /// tensor appears in two shards, every mapped tensor is present where the map says, and
 /// `metadata.total_size` (when given) equals the shards' tensor bytes.
+///
+/// Immutable after `init`, so it may be read from several threads at once.
 public final class ShardedSafeTensors: TensorSource, @unchecked Sendable {
+    /// The index file that was opened.
     public let path: String
+    /// `safetensors-sharded`.
     public var format: String { "safetensors-sharded" }
     /// Shard files in the order they are first named by the index.
     public let shards: [SafeTensorsFile]
+    /// Every tensor: shard by shard, each in its data order.
     public let tensors: [TensorInfo]
+    /// The index's `metadata` object; values that are not strings as compact JSON text.
     public let metadata: [(key: String, value: String)]
     let location: [String: Int]
 
@@ -20,6 +26,10 @@ public final class ShardedSafeTensors: TensorSource, @unchecked Sendable {
     public static let indexName = "model.safetensors.index.json"
 
     /// Opens the index file at `indexPath`; shard paths are relative to its directory.
+    ///
+    /// - Throws: `CheckpointError` naming the index for invalid JSON, a shard name that is
+    ///   not a plain file name, a missing shard, or any disagreement between the index and
+    ///   the shards (see the type's description); naming a shard for an invalid shard.
     public init(indexPath: String) throws(CheckpointError) {
         path = indexPath
         let dir = FileSystem.directoryName(of: indexPath)
@@ -92,8 +102,12 @@ public final class ShardedSafeTensors: TensorSource, @unchecked Sendable {
         self.location = location
     }
 
+    /// The index followed by every shard.
     public var files: [String] { [path] + shards.map(\.path) }
 
+    /// The tensor `name`, as a view into its shard's mapping (no copy).
+    ///
+    /// - Throws: `CheckpointError.unknownTensor` naming the index when no shard holds `name`.
     public func tensor(named name: String) throws(CheckpointError) -> Tensor {
         guard let i = location[name] else { throw .unknownTensor(file: path, tensor: name) }
         return try shards[i].tensor(named: name)

@@ -15,7 +15,13 @@ public enum AtomicDirectory {
     /// Fills a new temporary directory with `body`, then moves it to `destination`,
     /// replacing what is there (check it first with `OutputGuard`).
     ///
-    /// - Throws: what `body` throws (nothing is left behind), or `CheckpointError.io`.
+    /// `body` receives the temporary directory's path and writes its files there; the
+    /// directory becomes mode 0755 when it is moved into place.
+    ///
+    /// - Returns: what `body` returns.
+    /// - Throws: what `body` throws (nothing is left behind; a `CheckpointError` naming a
+    ///   file in the temporary directory is rewritten to name it under `destination`), or
+    ///   `CheckpointError.io` when the temporary cannot be created or moved into place.
     public static func write<R>(_ destination: String, body: (String) throws -> R) throws -> R {
         let temporary = try TemporaryOutput(for: destination, directory: true)
         let result: R

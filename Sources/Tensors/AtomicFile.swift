@@ -12,17 +12,22 @@ import Darwin
 /// The rename replaces the destination's directory entry: a symbolic link there is
 /// replaced, never followed. Check the destination first with `OutputGuard`.
 ///
-/// Writes are buffered; `write` may be called with pieces of any size.
+/// Writes are buffered (1 MiB); `write` may be called with pieces of any size. A writer is
+/// not thread-safe: use it from one thread (or task) at a time.
 public final class AtomicFileWriter {
+    /// The path the file takes when `commit()` succeeds.
     public let destination: String
     let temporary: TemporaryOutput
     var buffer: [UInt8] = []
     var committed = false
-    /// Bytes written so far.
+    /// Bytes written so far (buffered or not): the offset the next `write` starts at.
     public private(set) var offset: Int = 0
     static let bufferSize = 1 << 20
 
     /// Creates the temporary file next to `destination`.
+    ///
+    /// Nothing is written at `destination` until `commit()`; dropping the writer before
+    /// that removes the temporary file.
     ///
     /// - Throws: `CheckpointError.io` when the directory is not writable.
     public init(destination: String) throws(CheckpointError) {
@@ -31,7 +36,10 @@ public final class AtomicFileWriter {
         buffer.reserveCapacity(Self.bufferSize)
     }
 
-    /// Appends bytes.
+    /// Appends `bytes`, which are copied (or written) before the call returns.
+    ///
+    /// - Throws: `CheckpointError.io` naming the destination when writing fails (e.g. a full
+    ///   disk); the writer should then be dropped.
     public func write(_ bytes: UnsafeRawBufferPointer) throws(CheckpointError) {
         if buffer.count + bytes.count > Self.bufferSize { try flush() }
         if bytes.count >= Self.bufferSize {
@@ -42,12 +50,16 @@ public final class AtomicFileWriter {
         offset += bytes.count
     }
 
-    /// Appends bytes.
+    /// Appends `bytes`.
+    ///
+    /// - Throws: `CheckpointError.io` naming the destination when writing fails.
     public func write(_ bytes: [UInt8]) throws(CheckpointError) {
         try bytes.withUnsafeBytes { b in Result { () throws(CheckpointError) in try write(b) } }.get()
     }
 
-    /// Appends `count` zero bytes.
+    /// Appends `count` zero bytes (padding).
+    ///
+    /// - Throws: `CheckpointError.io` naming the destination when writing fails.
     public func writeZeros(_ count: Int) throws(CheckpointError) {
         try write([UInt8](repeating: 0, count: count))
     }
@@ -71,6 +83,12 @@ public final class AtomicFileWriter {
     }
 
     /// Flushes, fsyncs and renames the temporary file to the destination.
+    ///
+    /// Call it once, after the last `write`; the writer must not be written to afterwards.
+    ///
+    /// - Throws: `CheckpointError.io` naming the destination when flushing, fsync or the
+    ///   rename fails, or when something other than a regular file or a link has appeared at
+    ///   the destination; the destination is then untouched.
     public func commit() throws(CheckpointError) {
         try flush()
         try temporary.commitFile()

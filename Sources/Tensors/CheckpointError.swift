@@ -3,19 +3,28 @@
 ///
 /// `description` is one sentence suitable for stderr.
 public enum CheckpointError: Error, Sendable, CustomStringConvertible, Equatable {
+    /// A file or directory could not be opened, read, created or written; `reason` says why
+    /// (the system's message, or what was found at the path).
     case io(file: String, reason: String)
     /// The container structure is invalid (bad magic, header, JSON, offsets...).
     case malformed(file: String, reason: String)
+    /// The container has no tensor of that name.
     case unknownTensor(file: String, tensor: String)
+    /// An element type vitkit cannot read or convert (`dtype` as the file spells it); an
+    /// empty `tensor` means the file as a whole.
     case unsupportedDType(file: String, tensor: String, dtype: String)
+    /// A tensor's data is not the size its dtype and shape call for; sizes in bytes.
     case sizeMismatch(file: String, tensor: String, expected: Int, found: Int)
+    /// A tensor has another shape than the one required (dimensions, outermost first).
     case shapeMismatch(file: String, tensor: String, expected: [Int], found: [Int])
     /// A tensor's declared data would overflow or does not fit in the file.
     case invalidTensor(file: String, tensor: String, reason: String)
+    /// A valid file using a feature vitkit does not support (or refuses, like pickles).
     case unsupported(file: String, reason: String)
     /// A writer's destination exists and the caller did not ask to replace it.
     case destinationExists(file: String)
 
+    /// One sentence naming the file (and tensor), for stderr.
     public var description: String {
         switch self {
         case .io(let f, let r): "\(f): \(r)"
@@ -48,7 +57,7 @@ extension CheckpointError {
     /// The same error naming `replacement` instead of `prefix` when its file is `prefix` or
     /// lies under it (`prefix/...`): a writer working in a temporary directory reports the
     /// destination the user asked for.
-    public func relocated(from prefix: String, to replacement: String) -> CheckpointError {
+    package func relocated(from prefix: String, to replacement: String) -> CheckpointError {
         let f = file
         let moved: String
         if f == prefix {

@@ -3,20 +3,35 @@
 /// `byteSize` is the storage size of one element. The F8 kinds are listed so that files
 /// holding them can be inspected; vitkit does not compute with them.
 public enum DType: String, Sendable, CaseIterable, Hashable {
+    /// IEEE binary64.
     case f64 = "F64"
+    /// IEEE binary32.
     case f32 = "F32"
+    /// IEEE binary16 (half precision).
     case f16 = "F16"
+    /// bfloat16: the top 16 bits of a binary32.
     case bf16 = "BF16"
+    /// Signed 64-bit integer.
     case i64 = "I64"
+    /// Signed 32-bit integer.
     case i32 = "I32"
+    /// Signed 16-bit integer.
     case i16 = "I16"
+    /// Signed 8-bit integer.
     case i8 = "I8"
+    /// Unsigned 64-bit integer.
     case u64 = "U64"
+    /// Unsigned 32-bit integer.
     case u32 = "U32"
+    /// Unsigned 16-bit integer.
     case u16 = "U16"
+    /// Unsigned 8-bit integer.
     case u8 = "U8"
+    /// One byte per element, 0 or 1.
     case bool = "BOOL"
+    /// 8-bit float, 5 exponent and 2 mantissa bits (listed only; not converted).
     case f8e5m2 = "F8_E5M2"
+    /// 8-bit float, 4 exponent and 3 mantissa bits (listed only; not converted).
     case f8e4m3 = "F8_E4M3"
 
     /// Bytes per element.

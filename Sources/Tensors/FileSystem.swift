@@ -6,9 +6,9 @@ import Darwin
 
 /// The file-system calls vitkit makes, each taking paths through `SystemPath` (so names
 /// that are not UTF-8 work) and turning failures into `CheckpointError` naming the path.
-public enum FileSystem {
+package enum FileSystem {
     /// What a path names. `lstat` is used where links matter (`kind(of:followingLinks: false)`).
-    public enum Kind: Sendable, Equatable {
+    package enum Kind: Sendable, Equatable {
         case regular, directory, symbolicLink, fifo, socket, characterDevice, blockDevice, other
 
         init(mode: mode_t) {
@@ -25,7 +25,7 @@ public enum FileSystem {
         }
 
         /// "a FIFO", "a character device"... for messages.
-        public var description: String {
+        package var description: String {
             switch self {
             case .regular: "a regular file"
             case .directory: "a directory"
@@ -40,7 +40,7 @@ public enum FileSystem {
     }
 
     /// A file's identity (device and inode): equal for two paths naming the same file.
-    public struct Identity: Hashable, Sendable {
+    package struct Identity: Hashable, Sendable {
         let device: UInt64
         let inode: UInt64
     }
@@ -52,52 +52,53 @@ public enum FileSystem {
     }
 
     /// What `path` is, or nil when it does not exist.
-    public static func kind(of path: String, followingLinks: Bool = true) -> Kind? {
+    package static func kind(of path: String, followingLinks: Bool = true) -> Kind? {
         status(path, followingLinks: followingLinks).map { Kind(mode: $0.st_mode) }
     }
 
     /// The identity of the file `path` names (links followed), or nil when it does not exist.
-    public static func identity(of path: String) -> Identity? {
+    package static func identity(of path: String) -> Identity? {
         status(path, followingLinks: true).map { Identity(device: UInt64($0.st_dev), inode: UInt64($0.st_ino)) }
     }
 
-    public static func isDirectory(_ path: String) -> Bool { kind(of: path) == .directory }
+    /// True when `path` names a directory (links followed).
+    package static func isDirectory(_ path: String) -> Bool { kind(of: path) == .directory }
 
     /// True when something exists at `path` (a dangling link counts).
-    public static func exists(_ path: String) -> Bool { kind(of: path, followingLinks: false) != nil }
+    package static func exists(_ path: String) -> Bool { kind(of: path, followingLinks: false) != nil }
 
     /// The canonical absolute path, or nil if it does not exist.
-    public static func realPath(_ path: String) -> String? {
+    package static func realPath(_ path: String) -> String? {
         guard let p = SystemPath.withCString(path, { realpath($0, nil) }) else { return nil }
         defer { free(p) }
         return SystemPath.decode(cString: p)
     }
 
     /// Joins a directory and a relative name.
-    public static func join(_ dir: String, _ name: String) -> String {
+    package static func join(_ dir: String, _ name: String) -> String {
         dir.hasSuffix("/") ? dir + name : dir + "/" + name
     }
 
     /// The directory part of `path` (`.` when there is none).
-    public static func directoryName(of path: String) -> String {
+    package static func directoryName(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }
         return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 
     /// The last component of `path`.
-    public static func baseName(of path: String) -> String {
+    package static func baseName(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return path }
         return String(path[path.index(after: slash)...])
     }
 
     /// The text of the current `errno`.
-    public static func errnoText(_ code: Int32 = errno) -> String { String(cString: strerror(code)) }
+    package static func errnoText(_ code: Int32 = errno) -> String { String(cString: strerror(code)) }
 
     /// Opens a regular file for reading without blocking on a FIFO or device: the file is
     /// opened non-blocking and its type checked on the open descriptor.
     ///
     /// - Throws: `.io` when it cannot be opened or is not a regular file (says what it is).
-    public static func openRegularFile(_ path: String) throws(CheckpointError) -> (fd: Int32, size: Int) {
+    package static func openRegularFile(_ path: String) throws(CheckpointError) -> (fd: Int32, size: Int) {
         let fd = SystemPath.withCString(path) { open($0, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY) }
         guard fd >= 0 else { throw .io(file: path, reason: errnoText()) }
         var st = stat()
@@ -115,7 +116,7 @@ public enum FileSystem {
     }
 
     /// Reads a whole (small) file.
-    public static func readFile(_ path: String, limit: Int = 64 << 20) throws(CheckpointError) -> [UInt8] {
+    package static func readFile(_ path: String, limit: Int = 64 << 20) throws(CheckpointError) -> [UInt8] {
         let file = try MappedFile(path: path)
         guard file.count <= limit else { throw .malformed(file: path, reason: "file is larger than \(limit) bytes") }
         return Array(file.bytes)
@@ -123,7 +124,7 @@ public enum FileSystem {
 
     /// Reads a file with `read(2)` up to `limit` bytes: for kernel files like `/proc/cpuinfo`,
     /// which report size 0 and cannot be memory-mapped.
-    public static func readStream(_ path: String, limit: Int = 4 << 20) throws(CheckpointError) -> [UInt8] {
+    package static func readStream(_ path: String, limit: Int = 4 << 20) throws(CheckpointError) -> [UInt8] {
         let (fd, _) = try openRegularFile(path)
         defer { close(fd) }
         var out: [UInt8] = []
@@ -141,7 +142,7 @@ public enum FileSystem {
     }
 
     /// Creates a directory (and parents); succeeds if it exists.
-    public static func makeDirectory(_ path: String) throws(CheckpointError) {
+    package static func makeDirectory(_ path: String) throws(CheckpointError) {
         if isDirectory(path) { return }
         let parent = directoryName(of: path)
         if parent != path, !parent.isEmpty, !exists(parent) { try makeDirectory(parent) }
@@ -152,7 +153,7 @@ public enum FileSystem {
     }
 
     /// Names in a directory (no `.`/`..`), sorted.
-    public static func listDirectory(_ path: String) throws(CheckpointError) -> [String] {
+    package static func listDirectory(_ path: String) throws(CheckpointError) -> [String] {
         guard let d = SystemPath.withCString(path, { opendir($0) }) else { throw .io(file: path, reason: errnoText()) }
         defer { closedir(d) }
         var names: [String] = []
@@ -167,7 +168,7 @@ public enum FileSystem {
 
     /// Removes `path`: a file or link is unlinked (a link is never followed), a directory is
     /// emptied the same way and removed. Errors are ignored (best effort, for temporaries).
-    public static func removeTree(_ path: String) {
+    package static func removeTree(_ path: String) {
         if kind(of: path, followingLinks: false) == .directory {
             for name in (try? listDirectory(path)) ?? [] { removeTree(join(path, name)) }
             _ = SystemPath.withCString(path) { rmdir($0) }

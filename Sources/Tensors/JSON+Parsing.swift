@@ -1,13 +1,23 @@
 /// Strict JSON parsing (RFC 8259): no comments, no trailing commas, no duplicate keys,
 /// nesting depth bounded, input must be valid UTF-8. Leading/trailing whitespace is allowed.
 extension JSON {
+    /// Why a document is not valid JSON, and where.
     public struct ParseError: Error, Sendable, CustomStringConvertible {
+        /// Byte offset (from 0) in the parsed input where the problem was found.
         public var offset: Int
+        /// What is wrong there, e.g. `duplicate key 'a'`.
         public var reason: String
+        /// `invalid JSON at byte OFFSET: REASON`.
         public var description: String { "invalid JSON at byte \(offset): \(reason)" }
     }
 
     /// Parses `bytes` as one JSON document.
+    ///
+    /// `bytes` are only read during the call; strings and numbers in the result are copies.
+    /// Objects and arrays may nest at most `maxDepth` levels.
+    ///
+    /// - Throws: `JSON.ParseError` for anything RFC 8259 does not allow, invalid UTF-8,
+    ///   duplicate keys, nesting deeper than `maxDepth`, or data after the value.
     public static func parse(_ bytes: UnsafeRawBufferPointer, maxDepth: Int = 64) throws(ParseError) -> JSON {
         var p = JSONParser(bytes: bytes, maxDepth: maxDepth)
         p.skipWhitespace()
@@ -35,11 +45,16 @@ extension JSON {
     }
 
     /// Parses a UTF-8 byte array.
+    ///
+    /// - Throws: `JSON.ParseError`, as `parse(_:maxDepth:)` with the default depth.
     public static func parse(_ bytes: [UInt8]) throws(ParseError) -> JSON {
         try bytes.withUnsafeBytes { b in Result { () throws(ParseError) in try parse(b) } }.get()
     }
 
     /// Parses a string.
+    ///
+    /// - Throws: `JSON.ParseError`, as `parse(_:maxDepth:)` with the default depth; offsets
+    ///   count UTF-8 bytes.
     public static func parse(_ text: String) throws(ParseError) -> JSON {
         try parse(Array(text.utf8))
     }

@@ -10,11 +10,11 @@ internal import CSystem
 /// The mapping lives as long as this object; tensor views keep it alive. Each mapping is
 /// remembered for the SIGBUS handler (`Interruption.installHandlers`): a file truncated or
 /// replaced while it is read ends the process with a message naming it, not a crash.
-public final class MappedFile: @unchecked Sendable {
+package final class MappedFile: @unchecked Sendable {
     /// The path that was mapped, for messages.
-    public let path: String
+    package let path: String
     /// The file's bytes. Empty for an empty file.
-    public let bytes: UnsafeRawBufferPointer
+    package let bytes: UnsafeRawBufferPointer
     /// This mapping's entry in the SIGBUS handler's table.
     private let faultSlot: Int32
 
@@ -22,7 +22,7 @@ public final class MappedFile: @unchecked Sendable {
     ///
     /// - Throws: `CheckpointError.io` when the file cannot be opened, is not a regular file,
     ///   or cannot be mapped.
-    public init(path: String) throws(CheckpointError) {
+    package init(path: String) throws(CheckpointError) {
         self.path = path
         let (fd, size) = try FileSystem.openRegularFile(path)
         defer { close(fd) }
@@ -38,10 +38,10 @@ public final class MappedFile: @unchecked Sendable {
     }
 
     /// The file size in bytes.
-    public var count: Int { bytes.count }
+    package var count: Int { bytes.count }
 
     /// Advises the kernel that `range` will be read sequentially soon.
-    public func adviseSequential(_ range: Range<Int>) {
+    package func adviseSequential(_ range: Range<Int>) {
         guard let base = bytes.baseAddress, !range.isEmpty else { return }
         let page = Int(sysconf(Int32(_SC_PAGESIZE)))
         let start = range.lowerBound / page * page
@@ -60,7 +60,7 @@ public final class MappedFile: @unchecked Sendable {
 extension MappedFile {
     /// Drops the resident pages wholly inside `range` (they are re-read from the file if
     /// touched again). Keeps resident memory near one tensor while streaming a large file.
-    public func release(_ range: Range<Int>) {
+    package func release(_ range: Range<Int>) {
         guard let base = bytes.baseAddress, !range.isEmpty else { return }
         let page = Int(sysconf(Int32(_SC_PAGESIZE)))
         let start = (range.lowerBound + page - 1) / page * page

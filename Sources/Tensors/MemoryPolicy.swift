@@ -3,13 +3,13 @@ import Glibc
 #endif
 
 /// Process-wide allocation policy for streaming large checkpoints.
-public enum MemoryPolicy {
+package enum MemoryPolicy {
     /// Makes glibc serve allocations of `threshold` bytes and more from their own memory maps,
     /// returned to the system on free. glibc otherwise raises its mmap threshold after the
     /// first large free, and buffers that libraries (libhdf5, zlib) allocate and free per
     /// tensor then pile up in a fragmented heap: converting a 346 MB model to tf_model.h5 peaked
     /// at 254 MB resident without this, 46 MB with it (docs/BENCHMARKS.md).
-    public static func returnLargeBuffersToTheSystem(threshold: Int = 1 << 20) {
+    package static func returnLargeBuffersToTheSystem(threshold: Int = 1 << 20) {
         #if canImport(Glibc)
         _ = glibcMallopt(glibcMmapThreshold, Int32(clamping: threshold))
         #endif

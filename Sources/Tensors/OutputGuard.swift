@@ -13,6 +13,7 @@
 public enum OutputGuard {
     /// What the writer will put at the destination.
     public enum Output: Sendable {
+        /// A single file; an existing directory at the destination is refused.
         case file
         /// A directory; an existing one may be replaced only if every entry passes `replaceableEntry`.
         case directory(replaceableEntry: @Sendable (String) -> Bool)
@@ -23,6 +24,7 @@ public enum OutputGuard {
     /// - Parameters:
     ///   - inputs: every file the run reads (weights, configs, images...).
     ///   - replace: whether an existing destination may be replaced.
+    ///   - output: whether a file or a directory will be written there.
     /// - Throws: `CheckpointError.io` naming the destination and what was found there.
     public static func check(_ destination: String, inputs: [String], replace: Bool, output: Output) throws(CheckpointError) {
         let parent = FileSystem.directoryName(of: destination)

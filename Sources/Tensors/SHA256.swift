@@ -1,5 +1,5 @@
 /// SHA-256 (FIPS 180-4), for provenance hashes of source files.
-public struct SHA256: Sendable {
+package struct SHA256: Sendable {
     static let k: [UInt32] = [
         0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
         0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
@@ -12,7 +12,7 @@ public struct SHA256: Sendable {
     ]
 
     /// The hex digest of `bytes`.
-    public static func hex(_ bytes: UnsafeRawBufferPointer) -> String {
+    package static func hex(_ bytes: UnsafeRawBufferPointer) -> String {
         var state = SHA256()
         state.update(bytes)
         return state.finalize()
@@ -23,10 +23,10 @@ public struct SHA256: Sendable {
     var pending: [UInt8] = []
     var length: UInt64 = 0
 
-    public init() {}
+    package init() {}
 
     /// Hashes more bytes.
-    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
+    package mutating func update(_ bytes: UnsafeRawBufferPointer) {
         length &+= UInt64(bytes.count)
         var offset = 0
         if !pending.isEmpty {
@@ -47,7 +47,7 @@ public struct SHA256: Sendable {
     }
 
     /// The hex digest of everything hashed so far.
-    public mutating func finalize() -> String {
+    package mutating func finalize() -> String {
         let bits = length &* 8
         var tail = pending
         tail.append(0x80)
@@ -90,7 +90,7 @@ public struct SHA256: Sendable {
     }
 
     /// The hex digest of a file's contents (memory-mapped).
-    public static func hex(file path: String) throws(CheckpointError) -> String {
+    package static func hex(file path: String) throws(CheckpointError) -> String {
         let f = try MappedFile(path: path)
         var state = SHA256()
         let chunk = 8 << 20

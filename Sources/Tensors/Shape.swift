@@ -23,7 +23,7 @@ public enum Shape {
     }
 
     /// `[2, 3, 4]` as `"[2, 3, 4]"`.
-    public static func describe(_ dims: [Int]) -> String {
+    package static func describe(_ dims: [Int]) -> String {
         "[" + dims.map(String.init).joined(separator: ", ") + "]"
     }
 }

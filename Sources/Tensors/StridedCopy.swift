@@ -1,11 +1,11 @@
 /// Dtype-agnostic strided gathers: the one odometer behind axis permutations (Fortran to C
 /// order, HWIO to OIHW, ...).
-public enum StridedCopy {
+package enum StridedCopy {
     /// Fills `dst` in row-major order over `shape`, reading element `(i0, ..., ik)` from
     /// `src` at element offset `sum(i_j * sourceStrides[j])`.
     ///
     /// `src` may be unaligned. The innermost axis is copied as one strided run per row.
-    public static func gather(
+    package static func gather(
         _ src: UnsafeRawBufferPointer, into dst: UnsafeMutableRawBufferPointer,
         shape: [Int], sourceStrides stride: [Int], elementSize: Int
     ) {

@@ -5,11 +5,11 @@
 /// `decode` keeps each such byte as the private-use scalar U+10FF00 + byte, and every
 /// system call in vitkit turns paths back into bytes through `withCString`, which undoes
 /// it. Valid UTF-8 names are unchanged.
-public enum SystemPath {
+package enum SystemPath {
     static let escapeBase: UInt32 = 0x10FF00
 
     /// Decodes a path's bytes, escaping bytes that are not valid UTF-8.
-    public static func decode<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> String {
+    package static func decode<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> String {
         if let plain = String(validating: bytes, as: UTF8.self), !plain.unicodeScalars.contains(where: isEscape) {
             return plain
         }
@@ -43,12 +43,12 @@ public enum SystemPath {
     static func isEscape(_ s: Unicode.Scalar) -> Bool { s.value >= escapeBase + 0x80 && s.value <= escapeBase + 0xFF }
 
     /// The raw byte a scalar of a decoded path stands for, if it is an escape.
-    public static func rawByte(_ s: Unicode.Scalar) -> UInt8? {
+    package static func rawByte(_ s: Unicode.Scalar) -> UInt8? {
         isEscape(s) ? UInt8(s.value - escapeBase) : nil
     }
 
     /// Decodes a NUL-terminated path from the system.
-    public static func decode(cString: UnsafePointer<CChar>) -> String {
+    package static func decode(cString: UnsafePointer<CChar>) -> String {
         let count = strlenSwift(cString)
         return cString.withMemoryRebound(to: UInt8.self, capacity: count) { decode(UnsafeBufferPointer(start: $0, count: count)) }
     }
@@ -60,7 +60,7 @@ public enum SystemPath {
     }
 
     /// The bytes the system knows `path` by.
-    public static func bytes(_ path: String) -> [UInt8] {
+    package static func bytes(_ path: String) -> [UInt8] {
         guard path.unicodeScalars.contains(where: isEscape) else { return Array(path.utf8) }
         var out: [UInt8] = []
         for s in path.unicodeScalars {
@@ -70,7 +70,7 @@ public enum SystemPath {
     }
 
     /// Calls `body` with `path` as the NUL-terminated bytes to pass to a system call.
-    public static func withCString<R, E: Error>(_ path: String, _ body: (UnsafePointer<CChar>) throws(E) -> R) throws(E) -> R {
+    package static func withCString<R, E: Error>(_ path: String, _ body: (UnsafePointer<CChar>) throws(E) -> R) throws(E) -> R {
         var raw = bytes(path).map { CChar(bitPattern: $0) }
         raw.append(0)
         return try raw.withUnsafeBufferPointer { (b) throws(E) -> R in try body(b.baseAddress!) }

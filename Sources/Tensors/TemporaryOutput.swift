@@ -120,11 +120,18 @@ package final class TemporaryOutput {
 }
 
 /// What the process does when it is interrupted or a mapped input shrinks.
+///
+/// These are process-wide settings for an application (the vitkit CLI installs them at
+/// startup); a library caller decides whether it wants them.
 public enum Interruption {
     /// Installs handlers for SIGINT, SIGTERM and SIGHUP that remove vitkit's temporary
     /// outputs before the process dies of the signal, and for SIGBUS that turns a read of a
     /// mapped file that shrank (truncated or replaced while being read) into one line on
-    /// stderr naming the file, `prefix` first, and exit status 1, temporaries removed.
+    /// stderr naming the file, `messagePrefix` first (at most 63 bytes are kept), and exit
+    /// status 1, temporaries removed.
+    ///
+    /// Call it once, at startup; it replaces handlers already installed for those signals,
+    /// except that a signal set to be ignored (e.g. SIGHUP under `nohup`) stays ignored.
     ///
     /// A library user who installs their own handlers may skip this; without it, a file
     /// truncated while mapped ends the process with SIGBUS, as with any mmap reader.

@@ -1,8 +1,10 @@
 extension Tensor {
     /// The values as `Float`, converting F64/F16/BF16 and integer types exactly where
-    /// representable (F64 and large integers round to nearest).
+    /// representable (F64 and large integers round to nearest). Row-major, `elementCount`
+    /// values.
     ///
-    /// - Throws: `CheckpointError.unsupportedDType` for F8 types.
+    /// - Throws: `CheckpointError.unsupportedDType` for F8 types;
+    ///   `CheckpointError.sizeMismatch` when `data` is shorter than the shape calls for.
     public func floats() throws(CheckpointError) -> [Float] {
         let n = elementCount
         var out = [Float](repeating: 0, count: n)
@@ -12,7 +14,12 @@ extension Tensor {
         return out
     }
 
-    /// Writes the values as `Float` into `dst` (`dst.count == elementCount`).
+    /// Writes the values as `Float` into `dst`, row-major, converting as `floats()` does.
+    ///
+    /// Traps unless `dst.count == elementCount`. `dst` is only written during the call.
+    ///
+    /// - Throws: `CheckpointError.unsupportedDType` for F8 types;
+    ///   `CheckpointError.sizeMismatch` when `data` is shorter than the shape calls for.
     public func convert(into dst: UnsafeMutableBufferPointer<Float>) throws(CheckpointError) {
         let n = elementCount
         precondition(dst.count == n)
@@ -53,7 +60,11 @@ extension Tensor {
     }
 
     /// This tensor converted to a floating-point `target` dtype (F32, F16, BF16 or F64).
-    /// Returns `self` unchanged when it already has that dtype.
+    /// Returns `self` unchanged when it already has that dtype; otherwise the result owns new
+    /// memory. Narrowing rounds to nearest-even (NaN stays NaN).
+    ///
+    /// - Throws: `CheckpointError.unsupportedDType` when `target` is not F32, F16, BF16 or
+    ///   F64, or when this tensor is F8; `CheckpointError.sizeMismatch` as `floats()`.
     public func converted(to target: DType) throws(CheckpointError) -> Tensor {
         if target == dtype { return self }
         guard target.isFloatingPoint else {

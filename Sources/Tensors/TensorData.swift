@@ -10,8 +10,15 @@ import Darwin
 /// the tensor is dropped: streaming a model through malloc'd buffers of varying sizes
 /// otherwise leaves the heap fragmented at several times the largest tensor (glibc raises
 /// its mmap threshold after the first large free).
+///
+/// Thread safety: the bytes are written only while the buffer is being filled, by the one
+/// thread that created it (`init(count:initializingWith:)`, or package code writing
+/// `bytes` before it hands the buffer to `TensorData.owned`); once shared they are only
+/// read. That is what makes the `@unchecked Sendable` sound, and why the mutable pointer is
+/// not public.
 public final class OwnedBuffer: @unchecked Sendable {
-    public let bytes: UnsafeMutableRawBufferPointer
+    /// The memory, writable: package code fills it before the buffer is shared, never after.
+    package let bytes: UnsafeMutableRawBufferPointer
     let isMapped: Bool
     static let mapThreshold = 1 << 20
 
@@ -29,6 +36,19 @@ public final class OwnedBuffer: @unchecked Sendable {
         isMapped = false
     }
 
+    /// Allocates `count` zeroed bytes and lets `body` fill them before anyone else can see
+    /// the buffer.
+    ///
+    /// The pointer passed to `body` is valid only during the call and must not escape it.
+    ///
+    /// - Throws: what `body` throws; the memory is then freed.
+    public convenience init<E: Error>(
+        count: Int, initializingWith body: (UnsafeMutableRawBufferPointer) throws(E) -> Void
+    ) throws(E) {
+        self.init(count: count)
+        try body(bytes)
+    }
+
     deinit {
         guard let base = bytes.baseAddress else { return }
         if isMapped { munmap(base, bytes.count) } else { base.deallocate() }
@@ -39,6 +59,9 @@ public final class OwnedBuffer: @unchecked Sendable {
 ///
 /// Bytes are in the tensor's dtype, little-endian, row-major. A mapped view may be unaligned
 /// (npz members are): read it with `loadUnaligned` or convert through `Tensor.floats()`.
+///
+/// Lifetime: the memory (a file's mapping, or an `OwnedBuffer`) lives as long as any copy
+/// of this value; pointers from `withUnsafeBytes` are valid only inside its closure.
 public struct TensorData: Sendable {
     enum Backing: Sendable {
         case mapped(MappedFile, Range<Int>)
@@ -48,17 +71,17 @@ public struct TensorData: Sendable {
     let backing: Backing
 
     /// A view of `range` inside `file`. The caller has checked that the range is in bounds.
-    public static func mapped(_ file: MappedFile, range: Range<Int>) -> TensorData {
+    package static func mapped(_ file: MappedFile, range: Range<Int>) -> TensorData {
         precondition(range.lowerBound >= 0 && range.upperBound <= file.count)
         return TensorData(backing: .mapped(file, range))
     }
 
-    /// Takes ownership of `buffer`.
+    /// Takes ownership of `buffer`, which must not be written afterwards.
     public static func owned(_ buffer: OwnedBuffer) -> TensorData {
         TensorData(backing: .owned(buffer))
     }
 
-    /// Copies `bytes` into owned memory.
+    /// Copies `bytes` into owned memory; `bytes` need only be valid during the call.
     public static func copying(_ bytes: UnsafeRawBufferPointer) -> TensorData {
         let buffer = OwnedBuffer(count: bytes.count)
         if bytes.count > 0 { buffer.bytes.copyMemory(from: bytes) }
@@ -71,7 +94,11 @@ public struct TensorData: Sendable {
         return false
     }
 
-    /// For a mapped view, drops its resident pages (a hint: the data stays readable).
+    /// For a mapped view, drops its resident pages (a hint: the data stays readable and is
+    /// read from the file again if touched). Does nothing for owned memory.
+    ///
+    /// Call it after processing a tensor when streaming a large checkpoint, to keep resident
+    /// memory near one tensor.
     public func releaseResidentPages() {
         if case .mapped(let file, let r) = backing { file.release(r) }
     }
@@ -85,6 +112,12 @@ public struct TensorData: Sendable {
     }
 
     /// Calls `body` with the raw bytes (valid only during the call).
+    ///
+    /// A mapped view may be unaligned: read it with `loadUnaligned`. The bytes of a mapped
+    /// view come from the file as it is now; a file truncated while mapped raises SIGBUS
+    /// (see `Interruption.installHandlers`).
+    ///
+    /// - Throws: what `body` throws.
     public func withUnsafeBytes<R, E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E) -> R {
         switch backing {
         case .mapped(let file, let r):

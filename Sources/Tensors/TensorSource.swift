@@ -1,5 +1,9 @@
 /// A container of named tensors that can list them without reading data and read any one
 /// on demand. Every checkpoint format reader conforms.
+///
+/// Sources are immutable once opened and `Sendable`: tensors may be read from several
+/// threads at once. A tensor that is a view into a mapped file keeps the mapping alive
+/// after the source itself is dropped.
 public protocol TensorSource: Sendable {
     /// A short name of the container format (`safetensors`, `npz`, `npy`, `hdf5`, `keras-h5`).
     var format: String { get }
@@ -22,10 +26,12 @@ public protocol TensorSource: Sendable {
 }
 
 extension TensorSource {
+    /// None: the default for formats that hold nothing but numeric tensors.
     public var skipped: [(name: String, reason: String)] { [] }
+    /// `[path]`: the default for single-file formats.
     public var files: [String] { [path] }
 
-    /// The declared information for `name`, if present.
+    /// The declared information for `name`, if present (a linear search over `tensors`).
     public func info(named name: String) -> TensorInfo? {
         tensors.first { $0.name == name }
     }
@@ -33,6 +39,6 @@ extension TensorSource {
     /// Total number of elements over all tensors.
     public var parameterCount: Int { tensors.reduce(0) { $0 + $1.elementCount } }
 
-    /// Total bytes of tensor data.
+    /// Total bytes of tensor data, as the tensors declare it.
     public var tensorBytes: Int { tensors.reduce(0) { $0 + $1.byteCount } }
 }
