@@ -33,30 +33,13 @@ public final class ShardedSafeTensors: TensorSource, @unchecked Sendable {
     public init(indexPath: String) throws(CheckpointError) {
         path = indexPath
         let dir = FileSystem.directoryName(of: indexPath)
-        let bytes = try FileSystem.readFile(indexPath)
-        let json: JSON
-        do { json = try JSON.parse(bytes) } catch {
-            throw .malformed(file: indexPath, reason: "index is not valid JSON: \(error.description)")
-        }
-        guard let map = json["weight_map"]?.objectValue else {
-            throw .malformed(file: indexPath, reason: "index has no 'weight_map' object")
-        }
-        var meta: [(key: String, value: String)] = []
-        if let m = json["metadata"]?.objectValue {
-            for (k, v) in m { meta.append((k, v.stringValue ?? v.compactText)) }
-        }
-        metadata = meta
+        let index = try ShardIndex(path: indexPath)
+        metadata = index.metadata
 
         var shardNames: [String] = []
         var shardIndex: [String: Int] = [:]
         var mapped: [String: String] = [:]
-        for (tensor, file) in map {
-            guard let name = file.stringValue else {
-                throw .malformed(file: indexPath, reason: "weight_map entry for '\(tensor)' is not a file name")
-            }
-            guard !name.contains("/"), name != "..", !name.isEmpty else {
-                throw .malformed(file: indexPath, reason: "shard name '\(name)' must be a file in the index's directory")
-            }
+        for (tensor, name) in index.weightMap {
             mapped[tensor] = name
             if shardIndex[name] == nil {
                 shardIndex[name] = shardNames.count
@@ -94,8 +77,8 @@ public final class ShardedSafeTensors: TensorSource, @unchecked Sendable {
             throw .malformed(file: indexPath, reason: "index maps '\(tensor)' to \(file) but that shard has no such tensor")
         }
         let tensorBytes = infos.reduce(0) { $0 + $1.byteCount }
-        if let declared = json["metadata"]?["total_size"], declared.intValue != tensorBytes {
-            throw .malformed(file: indexPath, reason: "metadata.total_size is \(declared.compactText) but the shards hold \(tensorBytes) bytes of tensors")
+        if let declared = index.totalSize, declared != tensorBytes {
+            throw .malformed(file: indexPath, reason: "metadata.total_size is \(declared) but the shards hold \(tensorBytes) bytes of tensors")
         }
         self.shards = shards
         self.tensors = infos

@@ -1,15 +1,20 @@
 import Tensors
 
-/// A transformers TF shard index, `{"metadata": {"total_size": N}, "weight_map": {name: file}}`.
-struct ShardIndex {
-    let path: String
+/// A transformers shard index (`model.safetensors.index.json`, `tf_model.h5.index.json`):
+/// `{"metadata": {"total_size": N, ...}, "weight_map": {tensor: file}}`. One parser for both
+/// sharded readers.
+package struct ShardIndex {
+    package let path: String
     /// Entries in document order.
-    let weightMap: [(name: String, file: String)]
-    let totalSize: Int?
+    package let weightMap: [(name: String, file: String)]
+    /// `metadata.total_size`: the shards' tensor bytes, when the index says.
+    package let totalSize: Int?
+    /// The `metadata` object; values that are not strings as compact JSON text.
+    package let metadata: [(key: String, value: String)]
 
     /// Reads and validates the index: a JSON object whose `weight_map` maps strings to plain
     /// file names (no directories), at least one entry.
-    init(path: String) throws(CheckpointError) {
+    package init(path: String) throws(CheckpointError) {
         self.path = path
         let bytes = try FileSystem.readFile(path)
         let json: JSON
@@ -29,6 +34,7 @@ struct ShardIndex {
         }
         guard !entries.isEmpty else { throw .malformed(file: path, reason: "the weight map is empty") }
         weightMap = entries
+        metadata = (json["metadata"]?.objectValue ?? []).map { ($0.0, $0.1.stringValue ?? $0.1.compactText) }
         if let total = json["metadata"]?["total_size"] {
             guard let value = total.intValue, value >= 0 else {
                 throw .malformed(file: path, reason: "metadata.total_size is not a non-negative integer")
@@ -39,11 +45,11 @@ struct ShardIndex {
         }
     }
 
-    func file(of name: String) -> String? { weightMap.first { $0.name == name }?.file }
+    package func file(of name: String) -> String? { weightMap.first { $0.name == name }?.file }
 
     /// For shard names of the form `<stem>-00001-of-00003.h5`: all must agree on the stem and
     /// count, and every number from 1 to the count must be used by the weight map.
-    func checkNumbering(_ files: [String]) throws(CheckpointError) {
+    package func checkNumbering(_ files: [String]) throws(CheckpointError) {
         let parsed = files.map { ($0, Self.number($0)) }
         let numbered = parsed.compactMap { $0.1 }
         guard !numbered.isEmpty else { return }
