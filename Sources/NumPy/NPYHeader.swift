@@ -143,8 +143,8 @@ struct NPYHeader: Sendable {
         case .void2:
             throw .unsupportedDType(
                 file: context.file, tensor: tensor,
-                dtype: "'\(descr)' (raw 2-byte void); if it holds ml_dtypes bfloat16, read it as BF16 "
-                    + "(bf16FromV2; on the command line --npy-v2-as-bf16)")
+                dtype: "'\(descr)' (raw 2-byte void); if it holds ml_dtypes bfloat16, open the file with "
+                    + "bf16FromV2 to read it as BF16")
         case .unsupported:
             throw .unsupportedDType(file: context.file, tensor: tensor, dtype: "'\(descr)'")
         }

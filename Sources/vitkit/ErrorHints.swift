@@ -25,6 +25,8 @@ struct HintedError: Error, CustomStringConvertible {
             }
         case ViTError.invalidImageSize: return " (--image-size)"
         case CheckpointError.destinationExists: return " (pass --force to replace it)"
+        case CheckpointError.unsupportedDType(_, _, let dtype) where dtype.contains("raw 2-byte void"):
+            return " (on the command line: --npy-v2-as-bf16)"
         default: return nil
         }
     }
