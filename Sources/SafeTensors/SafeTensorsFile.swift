@@ -5,7 +5,7 @@ import Tensors
 ///
 /// Immutable after `init`, so it may be read from several threads at once; the mapping
 /// lives as long as this object or any tensor read from it.
-public final class SafeTensorsFile: TensorSource, @unchecked Sendable {
+public final class SafeTensorsFile: TensorSource, Sendable {
     /// The path that was opened.
     public let path: String
     /// `safetensors`.

@@ -9,7 +9,7 @@ import Tensors
 /// `metadata.total_size` (when given) equals the shards' tensor bytes.
 ///
 /// Immutable after `init`, so it may be read from several threads at once.
-public final class ShardedSafeTensors: TensorSource, @unchecked Sendable {
+public final class ShardedSafeTensors: TensorSource, Sendable {
     /// The index file that was opened.
     public let path: String
     /// `safetensors-sharded`.
