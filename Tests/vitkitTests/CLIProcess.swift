@@ -89,19 +89,9 @@ extension CLI {
     /// Runs a shell command line (for file names that are not UTF-8, which `Process`
     /// arguments cannot carry); `$VITKIT` is the binary.
     static func shell(_ script: String) throws -> (status: Int32, stdout: String, stderr: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/sh")
-        p.arguments = ["-c", script]
-        p.environment = ProcessInfo.processInfo.environment.merging(["VITKIT": binary.path]) { $1 }
-        p.currentDirectoryURL = root
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        let r = try capture(["/bin/sh", "-c", script],
+                            environment: ProcessInfo.processInfo.environment.merging(["VITKIT": binary.path]) { $1 })
+        return (r.status, r.stdout, r.stderr)
     }
 
     /// Hidden vitkit temporaries (`.NAME.vitkit-...`) in `dir`.

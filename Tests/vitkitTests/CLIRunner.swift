@@ -23,18 +23,27 @@ enum CLI {
     }
 
     static func run(_ args: [String]) throws -> Result {
+        let r = try capture([binary.path] + args)
+        return Result(status: r.status, stdout: r.stdout, stderr: r.stderr)
+    }
+
+    /// Runs `command` (an executable path and its arguments) in the repository root and
+    /// returns how it ended and what it printed. Both pipes are drained concurrently.
+    static func capture(_ command: [String], environment: [String: String]? = nil) throws
+        -> (reason: Process.TerminationReason, status: Int32, stdout: String, stderr: String) {
         let p = Process()
-        p.executableURL = binary
-        p.arguments = args
+        p.executableURL = URL(fileURLWithPath: command[0])
+        p.arguments = Array(command.dropFirst())
+        if let environment { p.environment = environment }
         p.currentDirectoryURL = root
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
         try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
+        let o = PipeReader(out.fileHandleForReading), e = PipeReader(err.fileHandleForReading)
         p.waitUntilExit()
-        return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+        return (p.terminationReason, p.terminationStatus,
+                String(decoding: o.result(), as: UTF8.self), String(decoding: e.result(), as: UTF8.self))
     }
 
     static func tempDir() throws -> URL {

@@ -18,19 +18,7 @@ struct FullDiskTests {
     /// Runs `vitkit ARGS` under `script`, a `sh -c` script in which `"$@"` runs the binary
     /// (`$1` is the binary), itself started through `launcher` (e.g. `unshare -m`).
     static func run(_ script: String, _ args: [String], launcher: [String] = []) throws -> (reason: Process.TerminationReason, status: Int32, stdout: String, stderr: String) {
-        let p = Process()
-        let command = launcher + ["/bin/sh", "-c", script, "sh", CLI.binary.path] + args
-        p.executableURL = URL(fileURLWithPath: command[0])
-        p.arguments = Array(command.dropFirst())
-        p.currentDirectoryURL = CLI.root
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationReason, p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        try CLI.capture(launcher + ["/bin/sh", "-c", script, "sh", CLI.binary.path] + args)
     }
 
     /// The checks every failed write must pass.
