@@ -1,6 +1,5 @@
 import ViTModel
 import Checkpoints
-import SafeTensors
 import Tensors
 
 /// Converts a mapped checkpoint to any scheme, streaming tensor by tensor.
