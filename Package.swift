@@ -46,7 +46,7 @@ let package = Package(
         // Conversion between ecosystems: plans and streaming writers.
         .target(name: "ViTConversion", dependencies: ["ViTModel", "Checkpoints", "Tensors"]),
         // The forward pass (BLAS kernels) and the image -> outputs pipeline.
-        .target(name: "ViTInference", dependencies: ["ViTModel", "Preprocessing", "NumPy", "Tensors", "CBLIS"]),
+        .target(name: "ViTInference", dependencies: ["ViTModel", "Preprocessing", "Checkpoints", "Tensors", "CBLIS"]),
         // Expectations, verify and diff.
         .target(name: "ViTVerification", dependencies: ["ViTInference", "ViTModel", "Tensors"]),
         // One import for library users: every public type and error above.

@@ -16,6 +16,8 @@ public enum CheckpointWriter {
         case safetensors(metadata: [(key: String, value: String)])
         /// A NumPy `.npz`: stored members (`np.savez`) or deflated (`np.savez_compressed`).
         case npz(compressed: Bool)
+        /// A single-array NumPy `.npy` (header byte-identical to `np.save`); exactly one entry.
+        case npy
         /// A Keras 2 weights file (`save_weights` layout, as transformers' TF models write):
         /// each top-level layer with its weight names, in the order Keras lists them.
         case kerasWeights(layers: [(layerName: String, weightNames: [String])])
@@ -42,6 +44,11 @@ public enum CheckpointWriter {
             } catch {
                 throw failure ?? error
             }
+        case .npy:
+            guard entries.count == 1 else {
+                throw CheckpointError.malformed(file: path, reason: "an .npy file holds one array, not \(entries.count)")
+            }
+            try NPYWriter.write(tensorFor(entries[0]), to: path)
         case .npz(let compressed):
             let writer = try NPZWriter(path: path, compressed: compressed)
             for info in entries { try writer.append(name: info.name, tensor: tensorFor(info)) }

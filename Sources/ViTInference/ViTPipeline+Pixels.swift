@@ -1,6 +1,6 @@
 import ViTModel
 import Preprocessing
-import NumPy
+import Checkpoints
 import Tensors
 
 extension ViTPipeline {
@@ -32,7 +32,8 @@ extension ViTPipeline {
         try FileSystem.makeDirectory(directory)
         let paths = try Self.pixelPaths(images: images, directory: directory, inputs: inputs, replace: replace)
         for (image, path) in zip(images, paths) {
-            try NPYWriter.write(pixels(path: image), to: path)
+            let tensor = try pixels(path: image)
+            try CheckpointWriter.write(to: path, format: .npy, entries: [TensorInfo(name: "pixel_values", dtype: tensor.dtype, shape: tensor.shape)]) { _ in tensor }
         }
         return paths
     }
