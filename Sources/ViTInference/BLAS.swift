@@ -8,7 +8,7 @@ import Glibc
 
 /// The one place vitkit calls BLAS: row-major single-precision GEMM.
 enum BLAS {
-    /// Configures BLIS once, before its first use: one thread per online CPU, and its
+    /// Configures BLIS once, before its first use: `ComputeThreads.count` threads, and its
     /// AVX-512 ("skx") kernels on CPUs that have AVX-512 F/DQ/BW/VL.
     ///
     /// BLIS 0.9 picks kernels by CPU model and falls back to its AVX2 ("haswell") kernels
@@ -23,7 +23,7 @@ enum BLAS {
         return true
     }()
 
-    static let threads = Processors.online
+    static var threads: Int { ComputeThreads.count }
 
     /// Products below this many multiply-adds run on one thread: splitting them costs more
     /// than it saves (attention's per-head products, every product of a small model).

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import ViTModel
 import Tensors
 
@@ -11,6 +14,13 @@ enum CPUFeatures {
               let colon = line.firstIndex(of: ":") else { return [] }
         return Set(line[line.index(after: colon)...].split(separator: " "))
     }()
+
+    /// The BLIS kernel family in use: the `BLIS_ARCH_TYPE` the user set or vitkit chose
+    /// (`skx` on AVX-512 CPUs), else BLIS's own choice.
+    static var blisKernels: String {
+        _ = BLAS.configured
+        return getenv("BLIS_ARCH_TYPE").map { String(cString: $0) } ?? "auto"
+    }
 
     /// AVX-512 Foundation, DQ, BW and VL: what BLIS's skx kernels use.
     static var hasAVX512ForBLIS: Bool {

@@ -73,7 +73,7 @@ enum Kernels {
         }
     }
 
-    static let cores = Processors.online
+    static var cores: Int { ComputeThreads.count }
 
     /// Softmax of each row (width `d`) in place.
     static func softmaxRows(_ y: UnsafeMutablePointer<Float>, rows: Int, d: Int) {

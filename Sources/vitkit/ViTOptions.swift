@@ -27,12 +27,14 @@ struct ViTOptions: ParsableArguments {
 
     /// Opens `path` as a ViT and notes on stderr which config values were not read from a config.
     func vit(_ path: String) throws -> ViTCheckpoint {
-        let checkpoint = try ViTCheckpoint(path: path, options: .init(
-            scheme: scheme, heads: heads,
-            checkpoint: open.options,
-            limits: limits))
+        let checkpoint = try ViTCheckpoint(path: path, options: options)
         Notes.print(checkpoint)
         return checkpoint
+    }
+
+    /// The library options these flags ask for.
+    var options: ViTCheckpoint.Options {
+        .init(scheme: scheme, heads: heads, checkpoint: open.options, limits: limits)
     }
 
     var limits: ViTLimits { ViTLimits(maxParameters: maxParameters, maxLabels: maxLabels) }
