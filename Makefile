@@ -2,8 +2,8 @@
 #   make demo   install what is missing, build (release), run the main job on samples/
 #   make test   install what is missing, run the test suite and the consumer-package layering check
 SHELL := /bin/bash
-APT_PACKAGES := pkg-config libhdf5-dev zlib1g-dev libblis-dev libpng-dev libjpeg62-turbo-dev
-PKG_CONFIG_NAMES := hdf5 zlib libpng libjpeg
+APT_PACKAGES := pkg-config libhdf5-dev zlib1g-dev libblis-dev libpng-dev libjpeg62-turbo-dev libssl-dev
+PKG_CONFIG_NAMES := hdf5 zlib libpng libjpeg libcrypto
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VITKIT := .build/release/vitkit
 

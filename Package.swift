@@ -26,6 +26,8 @@ let package = Package(
         .systemLibrary(name: "CBLIS", providers: [.apt(["libblis-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
+        // OpenSSL's libcrypto for SHA-256 (provenance of native conversions).
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
         // Async-signal-safe handlers (temporary cleanup, mapped-file SIGBUS) and renameat2:
         // what Swift cannot express safely. A few dozen lines of C, no dependency.
@@ -44,7 +46,7 @@ let package = Package(
         // The ViT model description: config, naming schemes, graph, mapping report.
         .target(name: "ViTModel", dependencies: ["Tensors", "Checkpoints"]),
         // Conversion between ecosystems: plans and streaming writers.
-        .target(name: "ViTConversion", dependencies: ["ViTModel", "Checkpoints", "Tensors"]),
+        .target(name: "ViTConversion", dependencies: ["ViTModel", "Checkpoints", "Tensors", "CCrypto"]),
         // The forward pass (BLAS kernels) and the image -> outputs pipeline.
         .target(name: "ViTInference", dependencies: ["ViTModel", "Preprocessing", "Checkpoints", "Tensors", "CBLIS"]),
         // Expectations, verify and diff.
