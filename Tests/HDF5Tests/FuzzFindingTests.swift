@@ -46,6 +46,31 @@ struct FuzzFindingTests {
         #expect { try KerasWeightsFile(path: path) } throws: { error in "\(error)".contains("attribute message at offset 1016: version 7") }
     }
 
+    /// A damaged copy of v110-dense-attrs.h5 whose global heap collection (GCOL at byte 2048)
+    /// has object 3 renumbered 31073 and object 12 declaring 4.2e18 bytes: libhdf5 1.10's
+    /// H5Aread of a root string attribute (H5T__conv_vlen -> H5HG_read) copied from the missing
+    /// object's NULL start (SIGSEGV in `vitkit inspect`). vitkit walks the collection itself
+    /// first and refuses the attribute; libhdf5 never reads it.
+    @Test func aDamagedGlobalHeapIsRefusedBeforeLibhdf5ReadsAString() throws {
+        let path = Fixtures.root + "/Fuzz/findings/hdf5-global-heap-missing-object.h5"
+        // What is damaged: object 3's index at byte 2112 (01 00 for object 1 is at 2064) and
+        // object 12's size at byte 2336; the attribute name index and heap are intact.
+        let original = Array(try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("h5/v110-dense-attrs.h5"))))
+        let finding = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+        #expect(Array(original[2112..<2114]) == [3, 0] && Array(finding[2112..<2114]) == [0x61, 0x79])
+        #expect(Array(original[2336..<2344]) == [8, 0, 0, 0, 0, 0, 0, 0] && finding[2336..<2344] != original[2336..<2344])
+        #expect { try HDF5File(path: path) } throws: { error in
+            "\(error)" == "\(path): attribute 'name00' of '/' cannot be read safely: attribute message at heap offset 22 in dense storage (the fractal heap at address 638): its variable-length string points to the global heap collection at offset 2048: global heap object 12 at offset 2328 declares 4255923384637986475 bytes, past the end of its collection (3800 bytes left)"
+        }
+        // Every root attribute is refused the same way, read one by one (the collection is shared).
+        let reader = try HDF5Reader(path: path)
+        let root = try reader.openRoot()
+        for name in try HDF5Attributes.denseNames(root.id, at: reader.location("/")) {
+            #expect(throws: CheckpointError.self, "\(name)") { try HDF5Attributes.strings(root.id, name, at: reader.location("/")) }
+        }
+        #expect { try KerasWeightsFile(path: path) } throws: { error in "\(error)" == "\(path): not a Keras weight file: no 'layer_names' attribute" }
+    }
+
     @Test func intactChunkedAndContiguousDatasetsStillRead() throws {
         let file = try HDF5File(path: Fixtures.path("h5/generic.h5"))
         #expect(try file.tensor(named: "chunked_uncompressed_f64").elementCount == 30)
