@@ -32,7 +32,7 @@ let package = Package(
         // Containers, one target each.
         .target(name: "SafeTensors", dependencies: ["Tensors"]),
         .target(name: "NumPy", dependencies: ["Tensors", "CDeflate"]),
-        .target(name: "HDF5", dependencies: ["Tensors", "CHDF5"]),
+        .target(name: "HDF5", dependencies: ["Tensors", "CHDF5", "CDeflate"]),
         // Opening any path (file, HF directory, shards) as one checkpoint.
         .target(name: "Checkpoints", dependencies: ["Tensors", "SafeTensors", "NumPy", "HDF5"]),
         // Image decoding and ViTImageProcessor-exact preprocessing.

@@ -81,7 +81,7 @@ enum HDF5AttributeLookup {
         var found: [Found] = []
         // libhdf5 looks a name up by its hash and compares names only where the hashes match.
         let hash = UInt64(nameHash(Array(name.utf8)))
-        for record in try tree.records(file, superblock) where try record.uint(heapIDSize + 5, 4) == hash {
+        for record in try tree.records(keyAt: heapIDSize + 5, equalTo: hash, file, superblock) {
             let id = try record.slice(0, heapIDSize)
             let place = "attribute message at heap offset \(try id.uint(1, heap.offsetSize)) in dense storage (the fractal heap at address \(heapAddress))"
             guard try record.u8(heapIDSize) & sharedFlag == 0 else {

@@ -1,4 +1,4 @@
-/// A version 2 B-tree read by vitkit itself: every record, in key order, of the name index of
+/// A version 2 B-tree read by vitkit itself: the records of one name hash in the name index of
 /// an object's dense attributes.
 ///
 /// Layout (HDF5 File Format Specification 3.0, section III.A.2; libhdf5 `H5B2cache.c`,
@@ -12,7 +12,8 @@
 ///   depth 1 the records in the child's subtree (bytes to hold that depth's cumulative
 ///   maximum), then a checksum.
 struct HDF5BTree2 {
-    static let maxRecords = 1 << 20
+    /// A search visits at most this many nodes.
+    static let maxNodes = 1 << 16
 
     var type: Int
     var nodeSize: Int
@@ -39,13 +40,55 @@ struct HDF5BTree2 {
         return tree
     }
 
-    /// Every record (its raw bytes), in no particular order.
+    /// The records whose 4-byte key at byte `keyAt` equals `key` (the name index's records are
+    /// ordered by name hash), visiting only the nodes that can hold that key: every node
+    /// libhdf5's binary search (`H5B2__locate_record`) can reach, even in a damaged tree.
     ///
-    /// - Throws: for a node outside the file, with a bad signature, version or type, more
-    ///   records than fit in it, or more than `maxRecords` records in all.
-    func records(_ file: borrowing HDF5RawFile, _ superblock: HDF5Superblock) throws(HDF5StructureError) -> [HDF5Bytes] {
+    /// - Throws: for a node outside the file or seen twice, with a bad signature, version or
+    ///   type, more records than fit in it, or more than `maxNodes` nodes visited.
+    func records(keyAt: Int, equalTo key: UInt64, _ file: borrowing HDF5RawFile, _ superblock: HDF5Superblock) throws(HDF5StructureError) -> [HDF5Bytes] {
         guard root != HDF5Superblock.undefined(superblock.sizeOfOffsets), rootRecords > 0 else { return [] }
-        // Per depth: the most records a node holds, and the bytes of its cumulative count.
+        let layout = try nodeLayout(superblock)
+        var result: [HDF5Bytes] = []
+        var pending: [(address: UInt64, count: Int, depth: Int)] = [(root, rootRecords, depth)]
+        var visited: Set<UInt64> = []
+        while let node = pending.popLast() {
+            guard node.count <= layout.maxRecords[node.depth] else {
+                throw HDF5StructureError("a v2 B-tree node at depth \(node.depth) claims \(node.count) records, over the \(layout.maxRecords[node.depth]) that fit")
+            }
+            guard let at = superblock.fileOffset(node.address, within: file.size), visited.insert(at).inserted else {
+                throw HDF5StructureError("a v2 B-tree node address \(node.address) lies outside the file or repeats")
+            }
+            guard visited.count <= Self.maxNodes else { throw HDF5StructureError("a v2 B-tree search visits more than \(Self.maxNodes) nodes") }
+            let b = try file.read(at, nodeSize, "a v2 B-tree node")
+            let signature = node.depth == 0 ? "BTLF" : "BTIN"
+            guard b.bytes[0..<4].elementsEqual(signature.utf8), try b.u8(4) == 0, Int(try b.u8(5)) == type else {
+                throw HDF5StructureError("no v2 B-tree \(node.depth == 0 ? "leaf" : "internal node") (\(signature) version 0, type \(type)) at offset \(at)")
+            }
+            var keys: [UInt64] = []
+            for i in 0..<node.count {
+                let record = try b.slice(6 + i * recordSize, recordSize)
+                keys.append(try record.uint(keyAt, 4))
+                if keys[i] == key { result.append(record) }
+            }
+            guard node.depth > 0 else { continue }
+            var p = 6 + node.count * recordSize
+            for i in 0...node.count {
+                let address = try b.uint(p, superblock.sizeOfOffsets)
+                let count = Int(try b.uint(p + superblock.sizeOfOffsets, layout.countSize))
+                p += superblock.sizeOfOffsets + layout.countSize + (node.depth > 1 ? layout.cumulativeSize[node.depth - 1] : 0)
+                // Child i holds the keys between records i-1 and i.
+                if (i == 0 || keys[i - 1] <= key) && (i == node.count || keys[i] >= key) {
+                    pending.append((address, count, node.depth - 1))
+                }
+            }
+        }
+        return result
+    }
+
+    /// Per depth, the most records a node holds and the bytes of its subtree's record count
+    /// (`H5B2__hdr_init`); and the bytes of a child's record count.
+    private func nodeLayout(_ superblock: HDF5Superblock) throws(HDF5StructureError) -> (maxRecords: [Int], cumulativeSize: [Int], countSize: Int) {
         var maxRecords = [(nodeSize - 10) / recordSize]
         var cumulative = [UInt64(maxRecords[0])]
         var cumulativeSize = [0]
@@ -62,36 +105,7 @@ struct HDF5BTree2 {
             cumulativeSize.append(Self.encodedSize(cumulative[d]))
             d += 1
         }
-        var result: [HDF5Bytes] = []
-        var pending: [(address: UInt64, count: Int, depth: Int)] = [(root, rootRecords, depth)]
-        var visited: Set<UInt64> = []
-        while let node = pending.popLast() {
-            guard node.count <= maxRecords[node.depth] else {
-                throw HDF5StructureError("a v2 B-tree node at depth \(node.depth) claims \(node.count) records, over the \(maxRecords[node.depth]) that fit")
-            }
-            guard let at = superblock.fileOffset(node.address, within: file.size), visited.insert(at).inserted else {
-                throw HDF5StructureError("a v2 B-tree node address \(node.address) lies outside the file or repeats")
-            }
-            let b = try file.read(at, nodeSize, "a v2 B-tree node")
-            let signature = node.depth == 0 ? "BTLF" : "BTIN"
-            guard b.bytes[0..<4].elementsEqual(signature.utf8), try b.u8(4) == 0, Int(try b.u8(5)) == type else {
-                throw HDF5StructureError("no v2 B-tree \(node.depth == 0 ? "leaf" : "internal node") (\(signature) version 0, type \(type)) at offset \(at)")
-            }
-            var children: [(UInt64, Int, Int)] = []
-            for i in 0..<node.count { result.append(try b.slice(6 + i * recordSize, recordSize)) }
-            if node.depth > 0 {
-                var p = 6 + node.count * recordSize
-                for _ in 0...node.count {
-                    let address = try b.uint(p, superblock.sizeOfOffsets)
-                    let count = Int(try b.uint(p + superblock.sizeOfOffsets, countSize))
-                    p += superblock.sizeOfOffsets + countSize + (node.depth > 1 ? cumulativeSize[node.depth - 1] : 0)
-                    children.append((address, count, node.depth - 1))
-                }
-            }
-            pending.append(contentsOf: children.reversed())
-            guard result.count <= Self.maxRecords else { throw HDF5StructureError("a v2 B-tree holds more than \(Self.maxRecords) records") }
-        }
-        return result
+        return (maxRecords, cumulativeSize, countSize)
     }
 
     /// Bytes to store counts up to `value` (`H5VM_limit_enc_size`).

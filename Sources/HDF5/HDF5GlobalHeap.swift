@@ -83,6 +83,9 @@ struct HDF5GlobalHeapCollection {
 /// element is a 4-byte length, the collection's address (size of offsets) and a 4-byte object
 /// index (`H5T__vlen_disk_read`); an address of 0 is a null element, never read.
 struct HDF5VlenElements {
+    /// The collections of one attribute's strings are read whole, at most this many bytes in all.
+    static let maxCollectionBytes: UInt64 = 256 << 20
+
     /// Bytes of one element in the file.
     static func elementSize(_ superblock: HDF5Superblock) -> Int { 4 + superblock.sizeOfOffsets + 4 }
 
@@ -95,6 +98,7 @@ struct HDF5VlenElements {
                       _ superblock: HDF5Superblock) throws(HDF5StructureError) {
         let stride = elementSize(superblock)
         var collections: [UInt64: HDF5GlobalHeapCollection] = [:]
+        var bytesRead: UInt64 = 0
         for i in 0..<count {
             let at = i * stride
             let length = try data.uint(at, 4)
@@ -115,6 +119,10 @@ struct HDF5VlenElements {
                     throw HDF5StructureError("\(element) points to the global heap collection at offset \(offset): \(error.reason)")
                 }
                 collections[offset] = collection
+                bytesRead += collection.size
+                guard bytesRead <= maxCollectionBytes else {
+                    throw HDF5StructureError("its strings' global heap collections hold more than \(maxCollectionBytes) bytes in all")
+                }
             }
             guard index != 0, index <= UInt64(UInt16.max), let object = collection.objects[Int(index)] else {
                 throw HDF5StructureError("\(element) points to object \(index) of the global heap collection at offset \(offset), which has no such object")

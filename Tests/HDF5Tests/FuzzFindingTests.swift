@@ -6,13 +6,15 @@ import Tensors
 /// Inputs the fuzzers found (Fuzz/findings): each must give a clear error, never a crash.
 @Suite("fuzz findings")
 struct FuzzFindingTests {
-    /// A damaged copy of generic.h5 whose chunked dataset declares 577,584-byte chunks over
-    /// 48 stored bytes: libhdf5 1.10's H5Dread copied past its buffer (ASan: SEGV).
+    /// A damaged copy of generic.h5 whose chunked dataset declares 577,584-byte chunks (shape
+    /// [2, 36099] in a [5, 6] dataset) over 48 stored bytes: libhdf5 1.10's H5Dread copied past
+    /// its buffer (ASan: SEGV). The chunk shape check (libhdf5's own creation rule) names the
+    /// damage; before it, the stored size check refused the chunk.
     @Test func aChunkSmallerThanItsDeclaredShapeIsRefusedBeforeReading() throws {
         let path = Fixtures.root + "/Fuzz/findings/hdf5-h5dread-segv.h5"
         let file = try HDF5File(path: path)
         #expect { try file.tensor(named: "chunked_uncompressed_f64") } throws: { error in
-            "\(error)".contains("chunk 0 stores 48 bytes but an unfiltered chunk holds 577584")
+            "\(error)" == "\(path): tensor '/chunked_uncompressed_f64': chunk shape [2, 36099] does not fit the dataset's maximum shape [5, 6] (dimension 1)"
         }
         // Every other dataset reads with its declared shape, or fails with an error naming the file.
         var read = 0
@@ -69,6 +71,51 @@ struct FuzzFindingTests {
             #expect(throws: CheckpointError.self, "\(name)") { try HDF5Attributes.strings(root.id, name, at: reader.location("/")) }
         }
         #expect { try KerasWeightsFile(path: path) } throws: { error in "\(error)" == "\(path): not a Keras weight file: no 'layer_names' attribute" }
+    }
+
+    /// A fuzz mutation of generic.h5 (about 500 bytes changed) whose deflated dataset
+    /// `compressed/gzip_f32` declares [16, 16580624] chunks in a [64, 32] dataset: libhdf5 1.10
+    /// inflated each 1 KiB chunk and copied out of it by the declared shape (ASan: SEGV in
+    /// H5VM_memcpyvv under H5Dread). The chunk shape check refuses it before reading.
+    @Test func aFilteredChunkWithADamagedShapeIsRefusedBeforeReading() throws {
+        let path = Fixtures.root + "/Fuzz/findings/hdf5-filtered-chunk-short.h5"
+        let file = try HDF5File(path: path)
+        #expect { try file.tensor(named: "compressed/gzip_f32") } throws: { error in
+            "\(error)" == "\(path): tensor '/compressed/gzip_f32': chunk shape [16, 16580624] does not fit the dataset's maximum shape [64, 32] (dimension 1)"
+        }
+        var read = 0
+        for info in file.tensors where info.name != "compressed/gzip_f32" {
+            do {
+                let tensor = try file.tensor(named: info.name)
+                #expect(tensor.shape == info.shape && tensor.dtype == info.dtype, "\(info.name)")
+                read += 1
+            } catch {
+                #expect(error.description.hasPrefix(path + ": ") && !error.description.contains("\n"), "\(info.name): \(error)")
+            }
+        }
+        #expect(read > 0)
+    }
+
+    /// The same kind of damage within the dataset's shape, which libhdf5's creation rule allows:
+    /// generic.h5's [16, 16] deflated chunks declared [16, 32] or [64, 32], so each decodes to
+    /// half or a quarter of a chunk (libhdf5 1.10: ASan heap-buffer-overflow in H5VM_memcpyvv).
+    /// vitkit inflates every chunk (counting, not keeping, the bytes) before H5Dread.
+    @Test(arguments: [(16, 32, 2048), (64, 32, 8192)])
+    func aFilteredChunkDecodingShortIsRefusedBeforeReading(_ rows: UInt8, _ columns: UInt8, _ chunkBytes: Int) throws {
+        var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("h5/generic.h5"))))
+        // The layout message's chunk dimensions 16, 16 and element size 4 (unique in the file).
+        let layout: [UInt8] = [16, 0, 0, 0, 16, 0, 0, 0, 4, 0, 0, 0]
+        let at = try #require((0...(bytes.count - layout.count)).first { bytes[$0..<($0 + layout.count)].elementsEqual(layout) })
+        bytes[at] = rows
+        bytes[at + 4] = columns
+        let dir = try TemporaryDirectory()
+        let path = try dir.write(bytes, to: "short-chunks.h5")
+        let file = try HDF5File(path: path)
+        #expect { try file.tensor(named: "compressed/gzip_f32") } throws: { error in
+            "\(error)".hasPrefix("\(path): tensor '/compressed/gzip_f32': chunk 0 at offset ")
+                && "\(error)".hasSuffix("decodes to 1024 bytes but a chunk holds \(chunkBytes)")
+        }
+        #expect(try file.tensor(named: "compressed/shuffle_gzip_i32").elementCount == 1000)
     }
 
     @Test func intactChunkedAndContiguousDatasetsStillRead() throws {
