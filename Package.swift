@@ -38,7 +38,8 @@ let package = Package(
         // Containers, one target each.
         .target(name: "SafeTensors", dependencies: ["Tensors"]),
         .target(name: "NumPy", dependencies: ["Tensors", "CDeflate"]),
-        .target(name: "HDF5", dependencies: ["Tensors", "CHDF5"]),
+        // CDeflate: filtered chunks are checked (inflated by vitkit) before libhdf5 reads them.
+        .target(name: "HDF5", dependencies: ["Tensors", "CHDF5", "CDeflate"]),
         // Opening any path (file, HF directory, shards) as one checkpoint; writing one.
         .target(name: "Checkpoints", dependencies: ["Tensors", "SafeTensors", "NumPy", "HDF5"]),
         // Image decoding and ViTImageProcessor-exact preprocessing (images -> pixel tensors).

@@ -9,7 +9,11 @@ libhdf5 1.10 still reads:
   strings, UTF-8, arrays, big-endian, bool enum, compound, array type, opaque, empty, null),
   all compact (the root's phase change raised to 32), creation order tracked;
 - h5/v110-dense-attrs.h5: 20 string root attributes, which HDF5 keeps in dense storage (a
-  fractal heap) rather than in the object header.
+  fractal heap) rather than in the object header;
+- h5/v110-many-dense-attrs.h5: 201 variable-length string root attributes (200 scalars of
+  9 to 58 bytes and a 40-string list) in dense storage large enough for a two-level name
+  index (v2 B-tree of depth 1) and a root indirect block over several direct blocks, for
+  vitkit's own reading of dense attributes (Sources/HDF5/HDF5AttributeLookup.swift).
 
 Run: python samples/generate_h5_formats.py   (h5py 3.16 / HDF5 2.0 and numpy 2.4 used; ~1 s)
 """
@@ -54,6 +58,11 @@ def main():
     with create(os.path.join(out, "v110-dense-attrs.h5")) as f:
         for i in range(20):
             f.attrs[f"name{i:02d}"] = f"value {i}"
+        f["weights"] = np.arange(4, dtype="<f4")
+    with create(os.path.join(out, "v110-many-dense-attrs.h5")) as f:
+        for i in range(200):
+            f.attrs[f"attr{i:03d}"] = f"value {i} " + "x" * (i % 50)
+        f.attrs["names"] = [f"layer_{i}".encode() for i in range(40)]
         f["weights"] = np.arange(4, dtype="<f4")
 
 

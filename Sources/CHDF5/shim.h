@@ -76,6 +76,24 @@ static inline int chdf5_object_key(hid_t obj, uint64_t *key) {
     return 0;
 }
 
+// The file address of an open object's header (relative to the file's base address, as in
+// the file format), for vitkit's own reading of that header. 1.12 replaced the address with
+// a VOL token, which the native VOL converts back. Returns negative on failure.
+static inline int chdf5_object_address(hid_t obj, uint64_t *address) {
+#if H5_VERSION_GE(1, 12, 0)
+    H5O_info2_t info;
+    haddr_t addr = HADDR_UNDEF;
+    if (H5Oget_info3(obj, &info, H5O_INFO_BASIC) < 0) return -1;
+    if (H5VLnative_token_to_addr(obj, info.token, &addr) < 0) return -1;
+    *address = (uint64_t)addr;
+#else
+    H5O_info_t info;
+    if (H5Oget_info2(obj, &info, H5O_INFO_BASIC) < 0) return -1;
+    *address = (uint64_t)info.addr;
+#endif
+    return 0;
+}
+
 // Number of attributes on an open object; negative on failure.
 static inline long long chdf5_attribute_count(hid_t obj) {
 #if H5_VERSION_GE(1, 12, 0)

@@ -12,8 +12,15 @@ struct HDF5AttributeMessage {
     static let maxNesting = 16
 
     var name: String
+    /// Bit 0: the datatype field is a shared-message reference; bit 1: the dataspace field is.
+    var flags: UInt8
+    var datatype: HDF5Bytes
+    /// Elements in the dataspace (0 for a null dataspace); nil when the dataspace is shared.
+    var elements: UInt64?
+    /// Everything after the dataspace: the data (elements x element size), then any padding.
+    var data: HDF5Bytes
 
-    /// Checks `body` and returns the attribute's name.
+    /// Checks `body` and returns the attribute's name, datatype and data.
     ///
     /// - Throws: naming the field, what was expected and what was found.
     init(_ body: HDF5Bytes, _ superblock: HDF5Superblock) throws(HDF5StructureError) {
@@ -44,6 +51,10 @@ struct HDF5AttributeMessage {
         let sharedType = flags & 0x01 != 0, sharedSpace = flags & 0x02 != 0
         let elementSize = sharedType ? nil : try HDF5DatatypeCheck.check(typeBytes, depth: 0)
         let elements = sharedSpace ? nil : try HDF5DataspaceCheck.elements(spaceBytes, superblock)
+        self.flags = flags
+        datatype = typeBytes
+        self.elements = elements
+        data = try body.slice(p, body.count - p)
         if let elementSize, let elements {
             let (bytes, overflow) = elements.multipliedReportingOverflow(by: UInt64(elementSize))
             guard !overflow, bytes <= UInt64(body.count - p) else {

@@ -53,8 +53,9 @@ enum HDF5Attributes {
     /// The strings of attribute `name`: a scalar string gives one element; an empty numeric
     /// array (h5py's encoding of `[]`) gives none.
     ///
-    /// - Throws: `.malformed` naming the attribute when it is not a string array, is not UTF-8
-    ///   or is larger than the limits above.
+    /// - Throws: `.malformed` naming the attribute when it is not a string array, is not UTF-8,
+    ///   is larger than the limits above, or holds variable-length strings that fail
+    ///   `HDF5VlenStringCheck` (checked before libhdf5 reads them).
     static func strings(_ object: hid_t, _ name: String, at location: HDF5Location) throws(CheckpointError) -> [String] {
         try stringsAndRank(object, name, at: location).values
     }
@@ -89,6 +90,10 @@ enum HDF5Attributes {
         let memory = try HDF5Handle(H5Tcopy(chdf5_t_c_s1()), .datatype, location, "read \(what)")
         try check(H5Tset_cset(memory.id, cset), location, "read \(what)")
         if H5Tis_variable_str(type.id) > 0 {
+            // libhdf5 1.10 follows each element into the global heap unchecked: vitkit checks first.
+            var address: UInt64 = 0
+            guard chdf5_object_address(object, &address) >= 0 else { throw location.failure("locate the object header of") }
+            try HDF5VlenStringCheck.check(objectAddress: address, attribute: name, at: location)
             try check(H5Tset_size(memory.id, chdf5_t_variable()), location, "read \(what)")
             var pointers = [UnsafeMutablePointer<CChar>?](repeating: nil, count: count)
             try check(H5Aread(attr.id, memory.id, &pointers), location, "read \(what)")

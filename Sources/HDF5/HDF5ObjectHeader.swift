@@ -1,5 +1,6 @@
 /// The messages of one object header (version 1 or 2), continuation blocks followed, read by
-/// vitkit itself so that the root group's attributes can be checked before libhdf5 decodes them.
+/// vitkit itself so that attributes can be checked before libhdf5 decodes them (the root
+/// group's when a file is opened, any object's before its variable-length strings are read).
 ///
 /// Layout (HDF5 File Format Specification 3.0, section IV.A):
 /// - v1: version 1, a reserved byte, message count (2), reference count (4), header size (4),

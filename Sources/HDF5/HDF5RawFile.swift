@@ -14,8 +14,8 @@ struct HDF5StructureError: Error {
 
 /// An HDF5 file read with `pread`, range by range, every range checked against the file size.
 ///
-/// Used only for the few hundred bytes of metadata vitkit checks itself (superblock, root
-/// object header); no mapping, so a file that shrinks gives an error, not SIGBUS.
+/// Used only for the metadata vitkit checks itself (superblock, object headers, dense attribute
+/// storage, global heap collections); no mapping, so a file that shrinks gives an error, not SIGBUS.
 struct HDF5RawFile: ~Copyable {
     let fd: Int32
     let size: UInt64

@@ -69,12 +69,13 @@ final class HDF5Reader: @unchecked Sendable {
         return current
     }
 
-    /// The file address of the object header at `objectPath` (for tests that damage it).
+    /// The address of the object header at `objectPath`, relative to the base address (for
+    /// tests that damage it).
     func objectAddress(_ objectPath: String) throws(CheckpointError) -> UInt64 {
         guard let object = try open(objectPath) else { throw location(objectPath).malformed("no such object") }
-        var key: UInt64 = 0
-        guard chdf5_object_key(object.id, &key) >= 0 else { throw location(objectPath).failure("identify") }
-        return key
+        var address: UInt64 = 0
+        guard chdf5_object_address(object.id, &address) >= 0 else { throw location(objectPath).failure("locate") }
+        return address
     }
 
     static func isGroup(_ object: hid_t) -> Bool { H5Iget_type(object) == H5I_GROUP }

@@ -14,8 +14,6 @@ struct HDF5RootCheck {
     /// when the root keeps them in dense storage (a fractal heap: v2 headers with many attributes).
     var attributeNames: [String]?
 
-    static let attributeInfo = 0x0015
-
     /// Checks `path`.
     ///
     /// - Throws: `.malformed` naming the file, the structure, what was expected and what was
@@ -32,11 +30,13 @@ struct HDF5RootCheck {
                 throw HDF5StructureError("root group: \(error.reason)")
             }
             var names: [String] = []
-            var dense = false
+            let dense: Bool
+            do {
+                dense = try HDF5AttributeInfo.of(header, superblock)?.heap != nil
+            } catch {
+                throw HDF5StructureError("root group: \(error.reason)")
+            }
             for message in header.messages {
-                if message.type == Self.attributeInfo, header.version == 2 {
-                    dense = try Self.hasDenseStorage(message.body, superblock, within: file.size)
-                }
                 guard message.type == HDF5AttributeMessage.type else { continue }
                 guard message.flags & 0x02 == 0 else {
                     throw CheckpointError.unsupported(file: path, reason: "the root group keeps an attribute as a shared message (at offset \(message.headerOffset)); not supported")
@@ -55,14 +55,5 @@ struct HDF5RootCheck {
         } catch {
             throw .malformed(file: path, reason: "unreadable HDF5 metadata: \(error)")
         }
-    }
-
-    /// Attribute info message: version 0, flags, (max creation index), fractal heap address...
-    /// Dense storage is in use when the heap address is defined.
-    private static func hasDenseStorage(_ body: HDF5Bytes, _ superblock: HDF5Superblock, within size: UInt64) throws(HDF5StructureError) -> Bool {
-        let version = try body.u8(0), flags = try body.u8(1)
-        guard version == 0 else { throw HDF5StructureError("root group: attribute info message version \(version), expected 0") }
-        let heap = try body.uint(2 + (flags & 0x01 != 0 ? 2 : 0), superblock.sizeOfOffsets)
-        return heap != HDF5Superblock.undefined(superblock.sizeOfOffsets)
     }
 }

@@ -16,7 +16,7 @@ struct HDF5RootCheckTests {
         "h5/tf-classifier-split-weight-names.h5", "h5/tf-in21k-suffix-1.h5",
         "h5/tf-classifier-sharded/tf_model-00001-of-00002.h5", "h5/tf-classifier-sharded/tf_model-00002-of-00002.h5",
         "models/tf-classifier/tf_model.h5", "models/tf-in21k/tf_model.h5",
-        "h5/v110-attrs.h5", "h5/v110-dense-attrs.h5",
+        "h5/v110-attrs.h5", "h5/v110-dense-attrs.h5", "h5/v110-many-dense-attrs.h5",
     ]
 
     /// The root's attribute names as vitkit reads them: compact ones from its own parse, dense ones through libhdf5.

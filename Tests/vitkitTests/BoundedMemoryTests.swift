@@ -131,16 +131,3 @@ struct BoundedMemoryTests {
         #expect(zero.status != 0 && zero.stderr.contains("--max-labels must be positive"), "\(zero.stderr)")
     }
 }
-
-/// The committed fuzz input that made libhdf5 1.10 free an uninitialised attribute table.
-@Suite("HDF5 fuzz findings through the CLI")
-struct HDF5FindingCLITests {
-    @Test func aBadRootAttributeMessageIsOneClearLine() throws {
-        let path = CLI.root.appendingPathComponent("Fuzz/findings/hdf5-attr-release-uninit.h5").path
-        for command in [["inspect", path], ["predict", path, CLI.sample("images/chelsea.png")]] {
-            let r = try CLI.run(command)
-            #expect(r.status == 1, "\(command[0]): \(r.stderr)")
-            #expect(r.stderr == "Error: \(path): unreadable HDF5 metadata (damaged, or newer than libhdf5 1.10 reads): root group's object header (offset 96): attribute message at offset 1016: version 7, expected 1, 2 or 3\n", "\(r.stderr)")
-        }
-    }
-}
