@@ -15,8 +15,11 @@ import Tensors
 /// more bytes than the file could hold (see `HDF5Safety`). libhdf5 never prints to stderr:
 /// its failures become `CheckpointError` values naming the file and object.
 public final class HDF5File: TensorSource {
+    /// The file as given.
     public let path: String
+    /// `hdf5`.
     public var format: String { "hdf5" }
+    /// Every numeric dataset, by absolute path, in walk order.
     public let tensors: [TensorInfo]
     /// The root group's string attributes (a list is rendered as a JSON array). Keras's
     /// `model_config` and `training_config` are never read.
@@ -61,6 +64,11 @@ public final class HDF5File: TensorSource {
     /// Datasets left out of `tensors` (strings, opaque and other non-numeric types).
     public var skipped: [(name: String, reason: String)] { refusedDatasets }
 
+    /// Reads dataset `name` (an absolute path) into owned memory, little-endian, row-major.
+    ///
+    /// - Throws: `CheckpointError.unknownTensor` for no such dataset; `.unsupportedDType` for a
+    ///   type vitkit does not read; `.malformed` or `.invalidTensor` when its storage does not
+    ///   hold what it declares (checked before libhdf5 reads it).
     public func tensor(named name: String) throws(CheckpointError) -> Tensor {
         if let error = refusals[name] { throw error }
         guard let objectPath = objectPaths[name] else { throw .unknownTensor(file: path, tensor: name) }

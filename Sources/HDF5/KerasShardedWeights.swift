@@ -16,7 +16,9 @@ import Tensors
 public final class KerasShardedWeights: TensorSource {
     /// The index file.
     public let path: String
+    /// `keras-h5-sharded`.
     public var format: String { "keras-h5-sharded" }
+    /// Every weight of every shard, named `layer/weight name`.
     public let tensors: [TensorInfo]
     /// `total_size` from the index metadata, when present.
     public let metadata: [(key: String, value: String)]
@@ -100,6 +102,7 @@ public final class KerasShardedWeights: TensorSource {
     /// The index and every shard file.
     public var files: [String] { [path] + shardFiles }
 
+    /// The top-level Keras layer holding weight `name`, if any.
     public func layer(of name: String) -> String? {
         guard let dataset = locations[name]?.dataset else { return nil }
         return dataset.split(separator: "/").first.map(String.init)

@@ -6,6 +6,7 @@ public struct KerasWeight: Sendable, Hashable {
     public var name: String
     /// The top-level Keras layer (h5 group) it belongs to, e.g. `vit` or `classifier`.
     public var layer: String
+    /// The weight's element type.
     public var dtype: DType
     /// Row-major dimensions.
     public var shape: [Int]
@@ -28,8 +29,11 @@ public struct KerasWeight: Sendable, Hashable {
 /// of full-model saves under `/model_weights`. The `model_config` attribute is never read.
 /// All listed datasets are checked when opening (dtype, shape, safety, as `HDF5File` does).
 public final class KerasWeightsFile: TensorSource {
+    /// The file as given.
     public let path: String
+    /// `keras-h5`.
     public var format: String { "keras-h5" }
+    /// Every weight, named `layer/weight name` in Keras' order.
     public let tensors: [TensorInfo]
     /// The root attributes `backend` and `keras_version` (when present).
     public let metadata: [(key: String, value: String)]

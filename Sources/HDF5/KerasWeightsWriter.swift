@@ -19,6 +19,7 @@ import Tensors
 /// the temporary file; after a failed write or commit the HDF5 file is closed at once and the
 /// writer only throws.
 public final class KerasWeightsWriter {
+    /// The file being written (renamed into place by `commit`).
     public let destination: String
     private var writer: HDF5Writer?
     private var temporary: AtomicRename
