@@ -11,7 +11,7 @@ import Darwin
 /// Shared by `HDF5File`, `KerasWeightsFile` and `KerasShardedWeights`. Soft, external and
 /// user-defined links are refused wherever a path is resolved, so a lookup can never leave
 /// the file or alias another object.
-final class HDF5Reader: @unchecked Sendable {
+final class HDF5Reader: Sendable {
     let file: HDF5FileHandle
     var path: String { file.path }
     /// The root group's attribute names in name order, from vitkit's own reading of its object
