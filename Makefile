@@ -26,8 +26,8 @@ demo: build
 	@bash scripts/demo.sh $(VITKIT)
 
 test: deps
-	swift test
 	@bash scripts/check-consumer.sh
+	swift test
 
 # Forward-pass benchmark on a checkpoint: make bench CHECKPOINT=path [ARGS="--batch 8"]
 bench: deps
