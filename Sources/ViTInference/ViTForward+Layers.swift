@@ -83,6 +83,49 @@ extension ViTForward {
         Kernels.addBias(ws.h, rows: rows, d: d, bias: w.fc2b.pointer)
     }
 
+    /// The last block when only the class token's outputs are wanted (cls, pooler, logits):
+    /// keys and values of every token, but the query, attention output, residual and MLP of
+    /// the class token alone — about 1/12 of ViT-B/16's work saved, the same result up to
+    /// rounding. The class rows are gathered into `batch`-row buffers (`x` holds their
+    /// residual stream, `q` their queries and then their LayerNorm, `ctx` their attention
+    /// output) and written back to `h` at the end.
+    func runBlockForClassToken(_ w: BlockWeights, _ ws: inout Workspace, batch: Int, t: Int) {
+        let c = config, d = c.hiddenSize, m = c.intermediateSize, rows = batch * t
+        let heads = c.numAttentionHeads, hd = c.headDim
+        Kernels.layerNorm(ws.h, ws.x, rows: rows, d: d, weight: w.ln1w.pointer, bias: w.ln1b.pointer, eps: c.layerNormEps)
+        for (out, weight, bias) in [(ws.k, w.kw, w.kb), (ws.v, w.vw, w.vb)] {
+            BLAS.gemm(m: rows, n: d, k: d, a: ws.x, lda: d, b: weight.pointer, ldb: d, transB: true, c: out, ldc: d)
+            if let bias { Kernels.addBias(out, rows: rows, d: d, bias: bias.pointer) }
+        }
+        // Class-token queries: rows b*t of the LayerNorm output, strided by t rows.
+        BLAS.gemm(m: batch, n: d, k: d, a: ws.x, lda: t * d, b: w.qw.pointer, ldb: d, transB: true, c: ws.q, ldc: d)
+        if let qb = w.qb { Kernels.addBias(ws.q, rows: batch, d: d, bias: qb.pointer) }
+        let scale = 1 / Float(hd).squareRoot()
+        for b in 0..<batch {
+            for hh in 0..<heads {
+                let off = b * t * d + hh * hd
+                BLAS.gemm(m: 1, n: t, k: hd, alpha: scale, a: ws.q + b * d + hh * hd, lda: d, b: ws.k + off, ldb: d,
+                          transB: true, c: ws.scores, ldc: t)
+                Kernels.softmaxRows(ws.scores, rows: 1, d: t)
+                BLAS.gemm(m: 1, n: hd, k: t, a: ws.scores, lda: t, b: ws.v + off, ldb: d, transB: false,
+                          c: ws.ctx + b * d + hh * hd, ldc: d)
+            }
+        }
+        for b in 0..<batch { (ws.x + b * d).update(from: ws.h + b * t * d, count: d) }
+        BLAS.gemm(m: batch, n: d, k: d, a: ws.ctx, lda: d, b: w.ow.pointer, ldb: d, transB: true, beta: 1, c: ws.x, ldc: d)
+        Kernels.addBias(ws.x, rows: batch, d: d, bias: w.ob.pointer)
+        Kernels.layerNorm(ws.x, ws.q, rows: batch, d: d, weight: w.ln2w.pointer, bias: w.ln2b.pointer, eps: c.layerNormEps)
+        BLAS.gemm(m: batch, n: m, k: d, a: ws.q, lda: d, b: w.fc1w.pointer, ldb: d, transB: true, c: ws.big, ldc: m)
+        Kernels.addBias(ws.big, rows: batch, d: m, bias: w.fc1b.pointer)
+        switch c.hiddenAct {
+        case .gelu: Kernels.geluExact(ws.big, count: batch * m)
+        case .geluTanh: Kernels.geluTanh(ws.big, count: batch * m)
+        }
+        BLAS.gemm(m: batch, n: d, k: m, a: ws.big, lda: m, b: w.fc2w.pointer, ldb: m, transB: true, beta: 1, c: ws.x, ldc: d)
+        Kernels.addBias(ws.x, rows: batch, d: d, bias: w.fc2b.pointer)
+        for b in 0..<batch { (ws.h + b * t * d).update(from: ws.x + b * d, count: d) }
+    }
+
     /// Final LayerNorm on the CLS rows, then pooler and classifier.
     func heads(_ ws: Workspace, batch: Int, t: Int) -> [ViTOutputs] {
         defer { ws.release() }

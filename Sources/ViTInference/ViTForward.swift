@@ -50,6 +50,13 @@ public final class ViTForward: Sendable {
     ///   concatenated. `size` must be a multiple of the patch size; other sizes than
     ///   `config.imageSize` interpolate the position embeddings.
     public func run(pixels: [Float], batch: Int, size: Int) throws(ViTError) -> [ViTOutputs] {
+        try run(pixels: pixels, batch: batch, size: size, clsOnlyLastBlock: true)
+    }
+
+    /// `run`, choosing whether the last block computes every token (`false`, as PyTorch does)
+    /// or only what the class token's outputs need (`true`: its query, attention output and
+    /// MLP; keys and values still of every token). The outputs are the same up to rounding.
+    package func run(pixels: [Float], batch: Int, size: Int, clsOnlyLastBlock: Bool) throws(ViTError) -> [ViTOutputs] {
         let c = config
         guard size > 0, size % c.patchSize == 0, size / c.patchSize <= Self.maxGrid else {
             throw .invalidImageSize(size: size, patchSize: c.patchSize, maximum: Self.maxGrid * c.patchSize)
@@ -70,7 +77,13 @@ public final class ViTForward: Sendable {
                 }
             }
         }
-        for block in blocks { runBlock(block, &ws, batch: batch, t: t) }
+        for (i, block) in blocks.enumerated() {
+            if clsOnlyLastBlock, i == blocks.count - 1 {
+                runBlockForClassToken(block, &ws, batch: batch, t: t)
+            } else {
+                runBlock(block, &ws, batch: batch, t: t)
+            }
+        }
         return heads(ws, batch: batch, t: t)
     }
 

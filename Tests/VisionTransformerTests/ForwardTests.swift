@@ -56,3 +56,30 @@ struct ForwardTests {
         }
     }
 }
+
+/// The last block computed for the class token only gives the full pass's outputs.
+@Suite("class-token-only last block")
+struct ClassTokenLastBlockTests {
+    @Test(arguments: ["models/hf-classifier", "models/hf-in21k", "models/jax/classifier.npz"])
+    func equalsTheFullPass(model: String) throws {
+        let forward = try ViTForward(ViTCheckpoint(path: Fixtures.sample(model), options: .init(heads: 4)))
+        let c = forward.config
+        let batch = 3, size = c.imageSize
+        var state: UInt32 = 12345
+        let pixels = (0..<(batch * c.numChannels * size * size)).map { _ -> Float in
+            state = state &* 1_664_525 &+ 1_013_904_223
+            return Float(state >> 8) / Float(1 << 24) * 2 - 1
+        }
+        let full = try forward.run(pixels: pixels, batch: batch, size: size, clsOnlyLastBlock: false)
+        let fast = try forward.run(pixels: pixels, batch: batch, size: size, clsOnlyLastBlock: true)
+        #expect(full.count == batch && fast.count == batch)
+        for (a, b) in zip(full, fast) {
+            for (x, y) in [(a.cls, b.cls), (a.logits ?? [], b.logits ?? []), (a.poolerOutput ?? [], b.poolerOutput ?? [])] {
+                #expect(x.count == y.count)
+                let worst = zip(x, y).map { abs($0 - $1) }.max() ?? 0
+                #expect(worst <= 1e-5, "\(model): max |diff| \(worst)")
+            }
+            #expect(!a.cls.isEmpty)
+        }
+    }
+}
