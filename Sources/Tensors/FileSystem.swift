@@ -79,16 +79,26 @@ package enum FileSystem {
         dir.hasSuffix("/") ? dir + name : dir + "/" + name
     }
 
-    /// The directory part of `path` (`.` when there is none).
+    /// The directory part of `path` (`.` when there is none), as `dirname` (trailing
+    /// slashes do not count: `out/` is in `.`).
     package static func directoryName(of path: String) -> String {
+        let path = trimmingTrailingSlashes(path)
         guard let slash = path.lastIndex(of: "/") else { return "." }
         return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 
-    /// The last component of `path`.
+    /// The last component of `path`, as `basename` (`out/` is `out`).
     package static func baseName(of path: String) -> String {
+        let path = trimmingTrailingSlashes(path)
         guard let slash = path.lastIndex(of: "/") else { return path }
         return String(path[path.index(after: slash)...])
+    }
+
+    /// `path` without trailing slashes (`/` stays `/`).
+    package static func trimmingTrailingSlashes(_ path: String) -> String {
+        var p = Substring(path)
+        while p.count > 1, p.hasSuffix("/") { p = p.dropLast() }
+        return String(p)
     }
 
     /// The text of the current `errno`.

@@ -27,6 +27,9 @@ public enum OutputGuard {
     ///   - output: whether a file or a directory will be written there.
     /// - Throws: `CheckpointError.io` naming the destination and what was found there.
     public static func check(_ destination: String, inputs: [String], replace: Bool, output: Output) throws(CheckpointError) {
+        if case .file = output, destination.hasSuffix("/") {
+            throw .io(file: destination, reason: "names a directory (trailing '/'), but the output is a single file")
+        }
         let parent = FileSystem.directoryName(of: destination)
         guard FileSystem.isDirectory(parent) else {
             throw .io(file: destination, reason: "directory \(parent) does not exist")

@@ -47,6 +47,9 @@ public enum Conversion {
     /// moved into place at the end.
     public static func convert(_ source: ViTCheckpoint, to target: NamingScheme.ID, destination: String,
                                options: Options = Options()) throws -> Result {
+        // `out/` and `out` are the same directory (as for mkdir); a file output keeps the slash
+        // so that OutputGuard refuses it.
+        let destination = target == .hf || target == .tf ? FileSystem.trimmingTrailingSlashes(destination) : destination
         try source.requireComplete(allowUnused: options.allowUnused)
         let output: OutputGuard.Output = target == .hf || target == .tf ? .directory(replaceableEntry: HFOutput.isWrittenByVitkit) : .file
         try OutputGuard.check(destination, inputs: source.checkpoint.inputFiles, replace: options.force, output: output)

@@ -142,6 +142,17 @@ struct WriteSafetyTests {
         #expect(try CLI.run(["diff", model, dir.appendingPathComponent("hf").path]).status == 0)
     }
 
+    @Test func aTrailingSlashNamesADirectory() throws {
+        let dir = try CLI.tempDir()
+        let out = dir.appendingPathComponent("out").path + "/"
+        #expect(try CLI.run(["convert", model, out, "--to", "hf"]).status == 0)
+        #expect(try CLI.run(["convert", model, out, "--to", "tf", "--force"]).status == 0)
+        #expect(FileManager.default.fileExists(atPath: out + "tf_model.h5"))
+        let file = try CLI.run(["convert", model, dir.appendingPathComponent("x.safetensors").path + "/", "--to", "native"])
+        #expect(file.status == 1 && file.stderr.contains("single file"), "\(file.stderr)")
+        #expect(CLI.temporaries(in: dir.path).isEmpty)
+    }
+
     @Test func namesThatAreNotUTF8AndNamesNearNameMax() throws {
         let dir = try CLI.tempDir()
         try FileManager.default.copyItem(atPath: model + "/model.safetensors", toPath: dir.appendingPathComponent("m.safetensors").path)
