@@ -22,15 +22,15 @@ struct HDF5RawFile: ~Copyable {
 
     /// Opens `path` read-only.
     init(path: String) throws(HDF5StructureError) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw HDF5StructureError("cannot open: \(String(cString: strerror(errno)))") }
-        var st = stat()
-        guard fstat(fd, &st) == 0, st.st_size >= 0 else {
-            close(fd)
-            throw HDF5StructureError("cannot stat: \(String(cString: strerror(errno)))")
+        // Through the shared file layer: any file name, never blocking on a FIFO.
+        do {
+            let (fd, size) = try FileSystem.openRegularFile(path)
+            self.fd = fd
+            self.size = UInt64(size)
+        } catch {
+            if case .io(_, let reason) = error { throw HDF5StructureError("cannot open: \(reason)") }
+            throw HDF5StructureError("cannot open: \(error)")
         }
-        self.fd = fd
-        self.size = UInt64(st.st_size)
     }
 
     deinit { close(fd) }

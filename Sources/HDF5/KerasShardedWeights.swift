@@ -114,6 +114,9 @@ public final class KerasShardedWeights: TensorSource {
     }
 
     /// Reads weight `name` from its shard.
+    ///
+    /// - Throws: `CheckpointError.unknownTensor` when no shard holds `name`; whatever reading it
+    ///   from its shard throws (see `KerasWeightsFile.tensor(named:)`).
     public func tensor(named name: String) throws(CheckpointError) -> Tensor {
         guard let location = locations[name], let reader = readers[location.shard] else {
             throw .unknownTensor(file: path, tensor: name)

@@ -49,6 +49,9 @@ public final class ViTForward: Sendable {
     /// - Parameter pixels: `batch` images, each `[channels, size, size]` row-major float32,
     ///   concatenated. `size` must be a multiple of the patch size; other sizes than
     ///   `config.imageSize` interpolate the position embeddings.
+    ///
+    /// - Throws: `ViTError.invalidImageSize` for a size the model cannot run at; `.input` when
+    ///   `batch` is not positive or `pixels` does not hold `batch` images of that size.
     public func run(pixels: [Float], batch: Int, size: Int) throws(ViTError) -> [ViTOutputs] {
         try run(pixels: pixels, batch: batch, size: size, clsOnlyLastBlock: true)
     }

@@ -28,6 +28,9 @@ extension ViTPipeline {
     /// `np.save` does (see `pixelPaths`).
     ///
     /// - Returns: the files written, in image order.
+    ///
+    /// - Throws: as `pixelPaths`; `ImageError` for an image that cannot be read;
+    ///   `CheckpointError.io` when a file cannot be written.
     public func savePixels(images: [String], directory: String, inputs: [String], replace: Bool) throws -> [String] {
         try FileSystem.makeDirectory(directory)
         let paths = try Self.pixelPaths(images: images, directory: directory, inputs: inputs, replace: replace)

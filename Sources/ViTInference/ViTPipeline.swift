@@ -19,6 +19,10 @@ public final class ViTPipeline: Sendable {
     ///     transformers' `interpolate_pos_encoding=True`); default: the model's.
     ///   - preprocessing: a processor config overriding the checkpoint's
     ///     `preprocessor_config.json` (an expectations file's `preprocessing`).
+    ///
+    /// - Throws: `ViTError.mapping` when weights are missing or mismatched (or unused, unless
+    ///   `allowUnused`); `.invalidImageSize`; `ImageError.invalidConfig` for a processor config
+    ///   vitkit cannot follow.
     public init(checkpoint: ViTCheckpoint, imageSize: Int? = nil, preprocessing: JSON? = nil, allowUnused: Bool = false) throws {
         self.checkpoint = checkpoint
         forward = try ViTForward(checkpoint, allowUnused: allowUnused)
@@ -36,6 +40,8 @@ public final class ViTPipeline: Sendable {
     }
 
     /// The pixel tensor `[3, S, S]` for an image file.
+    ///
+    /// - Throws: `ImageError` naming the file when it cannot be read or decoded.
     public func pixels(path: String) throws -> Tensor {
         try preprocessor.pixelValues(path: path)
     }

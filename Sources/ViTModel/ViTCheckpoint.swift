@@ -53,6 +53,8 @@ public final class ViTCheckpoint: Sendable {
 
     /// Opens `path` and maps it. Problems are recorded in `report`; call `requireComplete`
     /// before using the weights.
+    ///
+    /// - Throws: `CheckpointError` when the container cannot be opened; `ViTError` as `init(checkpoint:options:)`.
     public convenience init(path: String, options: Options = Options()) throws {
         let checkpoint = try Checkpoint.open(path, options: options.checkpoint)
         try self.init(checkpoint: checkpoint, options: options)
@@ -184,6 +186,9 @@ public final class ViTCheckpoint: Sendable {
     }
 
     /// The graph parameter `name` in canonical layout, in the stored dtype.
+    ///
+    /// - Throws: `ViTError.mapping` when no stored tensor provides `name` or its shape is wrong;
+    ///   `CheckpointError` when the stored tensor cannot be read.
     public func parameter(_ name: String) throws -> Tensor {
         try parameter(name, from: [:])
     }
@@ -204,6 +209,8 @@ public final class ViTCheckpoint: Sendable {
     }
 
     /// The stored tensor a graph parameter comes from.
+    ///
+    /// - Throws: `ViTError.mapping` when no stored tensor provides `name`.
     public func storedName(of name: String) throws -> String {
         guard let s = sources[name] else {
             throw ViTError.mapping(file: checkpoint.path, scheme: scheme.id, problems: [.missing(parameter: name, expectedName: name)])
@@ -222,6 +229,8 @@ public final class ViTCheckpoint: Sendable {
     }
 
     /// The graph parameter `name` as float32 values.
+    ///
+    /// - Throws: as `parameter(_:)`; `CheckpointError.unsupportedDType` for a non-float tensor.
     public func floats(_ name: String) throws -> [Float] {
         try parameter(name).floats()
     }

@@ -123,6 +123,8 @@ extension ViTConfig {
     }
 
     /// Reads the form written by `json` (vitkit's native metadata).
+    ///
+    /// - Throws: `ViTError.invalidConfig` when a field is missing, of the wrong type or out of range.
     public init(vitkit json: JSON) throws(ViTError) {
         try self.init(huggingFace: json)
         hasPooler = json["has_pooler"]?.boolValue ?? false

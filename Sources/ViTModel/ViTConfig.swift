@@ -71,6 +71,8 @@ public struct ViTConfig: Sendable, Equatable {
     public var sequenceLength: Int { gridSize * gridSize + 1 }
 
     /// Checks the relations between fields (divisibility, positivity).
+    ///
+    /// - Throws: `ViTError.invalidConfig` naming the first inconsistent value.
     public func validate() throws(ViTError) {
         func bad(_ s: String) -> ViTError { .invalidConfig(s) }
         for (name, v) in [("hidden_size", hiddenSize), ("num_hidden_layers", numHiddenLayers),

@@ -51,6 +51,9 @@ public struct Expectations: Sendable {
     }
 
     /// Reads and validates an expectations file.
+    ///
+    /// - Throws: `CheckpointError` when the file cannot be read; `ViTError.input` naming the file
+    ///   when it is not a vitkit expectations file or a value is out of range.
     public init(path: String) throws {
         let bytes = try FileSystem.readFile(path)
         let json: JSON

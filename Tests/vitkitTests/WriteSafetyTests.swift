@@ -161,7 +161,9 @@ struct WriteSafetyTests {
             cp \(q)/m.safetensors "\(dir.path)/$(printf 'w\\377')" && \
             "$VITKIT" convert "\(dir.path)/$(printf 'w\\377')" "\(dir.path)/$(printf 'out\\376.npz')" --to jax && \
             test -f "\(dir.path)/$(printf 'out\\376.npz')" && \
-            "$VITKIT" inspect "\(dir.path)/$(printf 'out\\376.npz')"
+            "$VITKIT" inspect "\(dir.path)/$(printf 'out\\376.npz')" && \
+            "$VITKIT" convert "\(dir.path)/$(printf 'w\\377')" "\(dir.path)/$(printf 'tf\\375')" --to tf > /dev/null && \
+            "$VITKIT" diff "\(dir.path)/$(printf 'tf\\375')" "\(dir.path)/$(printf 'out\\376.npz')" > /dev/null
             """)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("out\\xfe.npz"), "\(r.stdout.prefix(300))")
