@@ -1,5 +1,7 @@
 // vitkit-bench: measures the forward pass on a checkpoint (not a test; numbers go to
-// docs/BENCHMARKS.md). Usage: vitkit-bench CHECKPOINT [--runs N] [--batch B] [--size S]
+// docs/BENCHMARKS.md). Usage: vitkit-bench CHECKPOINT [--runs N] [--batch B] [--size S] [--full-last-block]
+// (--full-last-block: compute every token in the last block, as PyTorch does, to measure the
+// class-token-only shortcut; `vitkit bench` is the user-facing benchmark.)
 import Dispatch
 import ViTInference
 import ViTModel
@@ -15,6 +17,8 @@ var args = Array(CommandLine.arguments.dropFirst())
 let runs = option("--runs", 5)
 let batch = option("--batch", 1)
 let sizeArg = option("--size", 0)
+let fullLastBlock = args.contains("--full-last-block")
+args.removeAll { $0 == "--full-last-block" }
 guard let path = args.first else {
     print("usage: vitkit-bench CHECKPOINT [--runs N] [--batch B] [--size S]")
     exit(2)
@@ -28,11 +32,11 @@ let c = checkpoint.config
 let size = sizeArg > 0 ? sizeArg : c.imageSize
 var rng = SystemRandomNumberGenerator()
 let pixels = (0..<(batch * c.numChannels * size * size)).map { _ in Float.random(in: -1...1, using: &rng) }
-_ = try forward.run(pixels: pixels, batch: batch, size: size)
+_ = try forward.run(pixels: pixels, batch: batch, size: size, clsOnlyLastBlock: !fullLastBlock)
 var times: [Double] = []
 for _ in 0..<runs {
     let t = now()
-    _ = try forward.run(pixels: pixels, batch: batch, size: size)
+    _ = try forward.run(pixels: pixels, batch: batch, size: size, clsOnlyLastBlock: !fullLastBlock)
     times.append(now() - t)
 }
 times.sort()
