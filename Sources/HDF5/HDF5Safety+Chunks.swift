@@ -102,22 +102,12 @@ extension HDF5Safety {
 
     /// The filter identifiers in the order they were applied when writing.
     private static func filterPipeline(_ dcpl: hid_t, at location: HDF5Location) throws(CheckpointError) -> [H5Z_filter_t] {
-        let count = H5Pget_nfilters(dcpl)
-        guard count >= 0 else { throw location.failure("read the filters of") }
-        var filters: [H5Z_filter_t] = []
-        for index in 0..<UInt32(count) {
-            var flags: UInt32 = 0, config: UInt32 = 0
-            var values = [UInt32](repeating: 0, count: 8)
-            var elements = values.count
-            var name = [CChar](repeating: 0, count: 64)
-            let filter = H5Pget_filter2(dcpl, index, &flags, &elements, &values, name.count, &name, &config)
-            guard filter >= 0 else { throw location.failure("read the filters of") }
+        try filters(dcpl, at: location).map { (filter, name) throws(CheckpointError) -> H5Z_filter_t in
             guard [filterDeflate, filterShuffle, filterFletcher32].contains(filter) else {
-                throw location.unsupported("is compressed with filter \(filter) ('\(cString(name))'); vitkit checks the decoded size of deflate, shuffle and Fletcher-32 chunks only")
+                throw location.unsupported("is compressed with filter \(filter) ('\(name)'); vitkit checks the decoded size of deflate, shuffle and Fletcher-32 chunks only")
             }
-            filters.append(filter)
+            return filter
         }
-        return filters
     }
 
     /// The size `stored` decodes to through `pipeline` undone in reverse (filters whose bit is

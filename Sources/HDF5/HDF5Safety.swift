@@ -106,8 +106,18 @@ enum HDF5Safety {
     }
 
     static func checkFilters(_ dcpl: hid_t, at location: HDF5Location) throws(CheckpointError) {
+        for (filter, label) in try filters(dcpl, at: location) where H5Zfilter_avail(filter) <= 0 {
+            _ = HDF5Library.takeErrorText()
+            throw location.unsupported("is compressed with filter \(filter)\(label.isEmpty ? "" : " ('\(label)')"), which this libhdf5 cannot decode")
+        }
+    }
+
+    /// A dataset's filter pipeline, in the order the filters were applied when writing: each
+    /// filter's identifier and the name stored with it.
+    static func filters(_ dcpl: hid_t, at location: HDF5Location) throws(CheckpointError) -> [(id: H5Z_filter_t, name: String)] {
         let count = H5Pget_nfilters(dcpl)
         guard count >= 0 else { throw location.failure("read the filters of") }
+        var filters: [(id: H5Z_filter_t, name: String)] = []
         for index in 0..<UInt32(count) {
             var flags: UInt32 = 0, config: UInt32 = 0
             var values = [UInt32](repeating: 0, count: 8)
@@ -115,12 +125,9 @@ enum HDF5Safety {
             var name = [CChar](repeating: 0, count: 64)
             let filter = H5Pget_filter2(dcpl, index, &flags, &elements, &values, name.count, &name, &config)
             guard filter >= 0 else { throw location.failure("read the filters of") }
-            if H5Zfilter_avail(filter) <= 0 {
-                _ = HDF5Library.takeErrorText()
-                let label = cString(name)
-                throw location.unsupported("is compressed with filter \(filter)\(label.isEmpty ? "" : " ('\(label)')"), which this libhdf5 cannot decode")
-            }
+            filters.append((filter, cString(name)))
         }
+        return filters
     }
 
     private static func externalName(_ dcpl: hid_t) -> String {

@@ -52,7 +52,7 @@ extension ViTForward {
 
     /// One pre-LN transformer block over the whole batch.
     func runBlock(_ w: BlockWeights, _ ws: inout Workspace, batch: Int, t: Int) {
-        let c = config, d = c.hiddenSize, m = c.intermediateSize, rows = batch * t
+        let c = config, d = c.hiddenSize, rows = batch * t
         let heads = c.numAttentionHeads, hd = c.headDim
         Kernels.layerNorm(ws.h, ws.x, rows: rows, d: d, weight: w.ln1w.pointer, bias: w.ln1b.pointer, eps: c.layerNormEps)
         for (out, weight, bias) in [(ws.q, w.qw, w.qb), (ws.k, w.kw, w.kb), (ws.v, w.vw, w.vb)] {
@@ -72,15 +72,23 @@ extension ViTForward {
         }
         BLAS.gemm(m: rows, n: d, k: d, a: ws.ctx, lda: d, b: w.ow.pointer, ldb: d, transB: true, beta: 1, c: ws.h, ldc: d)
         Kernels.addBias(ws.h, rows: rows, d: d, bias: w.ob.pointer)
-        Kernels.layerNorm(ws.h, ws.x, rows: rows, d: d, weight: w.ln2w.pointer, bias: w.ln2b.pointer, eps: c.layerNormEps)
-        BLAS.gemm(m: rows, n: m, k: d, a: ws.x, lda: d, b: w.fc1w.pointer, ldb: d, transB: true, c: ws.big, ldc: m)
-        Kernels.addBias(ws.big, rows: rows, d: m, bias: w.fc1b.pointer)
+        residualMLP(w, residual: ws.h, normed: ws.x, hidden: ws.big, rows: rows)
+    }
+
+    /// `residual += fc2(gelu(fc1(LN_after(residual))))` over `rows` rows; `normed` (`rows x d`)
+    /// and `hidden` (`rows x intermediate`) are scratch.
+    func residualMLP(_ w: BlockWeights, residual: UnsafeMutablePointer<Float>, normed: UnsafeMutablePointer<Float>,
+                     hidden: UnsafeMutablePointer<Float>, rows: Int) {
+        let c = config, d = c.hiddenSize, m = c.intermediateSize
+        Kernels.layerNorm(residual, normed, rows: rows, d: d, weight: w.ln2w.pointer, bias: w.ln2b.pointer, eps: c.layerNormEps)
+        BLAS.gemm(m: rows, n: m, k: d, a: normed, lda: d, b: w.fc1w.pointer, ldb: d, transB: true, c: hidden, ldc: m)
+        Kernels.addBias(hidden, rows: rows, d: m, bias: w.fc1b.pointer)
         switch c.hiddenAct {
-        case .gelu: Kernels.geluExact(ws.big, count: rows * m)
-        case .geluTanh: Kernels.geluTanh(ws.big, count: rows * m)
+        case .gelu: Kernels.geluExact(hidden, count: rows * m)
+        case .geluTanh: Kernels.geluTanh(hidden, count: rows * m)
         }
-        BLAS.gemm(m: rows, n: d, k: m, a: ws.big, lda: m, b: w.fc2w.pointer, ldb: m, transB: true, beta: 1, c: ws.h, ldc: d)
-        Kernels.addBias(ws.h, rows: rows, d: d, bias: w.fc2b.pointer)
+        BLAS.gemm(m: rows, n: d, k: m, a: hidden, lda: m, b: w.fc2w.pointer, ldb: m, transB: true, beta: 1, c: residual, ldc: d)
+        Kernels.addBias(residual, rows: rows, d: d, bias: w.fc2b.pointer)
     }
 
     /// The last block when only the class token's outputs are wanted (cls, pooler, logits):
@@ -90,7 +98,7 @@ extension ViTForward {
     /// residual stream, `q` their queries and then their LayerNorm, `ctx` their attention
     /// output) and written back to `h` at the end.
     func runBlockForClassToken(_ w: BlockWeights, _ ws: inout Workspace, batch: Int, t: Int) {
-        let c = config, d = c.hiddenSize, m = c.intermediateSize, rows = batch * t
+        let c = config, d = c.hiddenSize, rows = batch * t
         let heads = c.numAttentionHeads, hd = c.headDim
         Kernels.layerNorm(ws.h, ws.x, rows: rows, d: d, weight: w.ln1w.pointer, bias: w.ln1b.pointer, eps: c.layerNormEps)
         for (out, weight, bias) in [(ws.k, w.kw, w.kb), (ws.v, w.vw, w.vb)] {
@@ -114,15 +122,7 @@ extension ViTForward {
         for b in 0..<batch { (ws.x + b * d).update(from: ws.h + b * t * d, count: d) }
         BLAS.gemm(m: batch, n: d, k: d, a: ws.ctx, lda: d, b: w.ow.pointer, ldb: d, transB: true, beta: 1, c: ws.x, ldc: d)
         Kernels.addBias(ws.x, rows: batch, d: d, bias: w.ob.pointer)
-        Kernels.layerNorm(ws.x, ws.q, rows: batch, d: d, weight: w.ln2w.pointer, bias: w.ln2b.pointer, eps: c.layerNormEps)
-        BLAS.gemm(m: batch, n: m, k: d, a: ws.q, lda: d, b: w.fc1w.pointer, ldb: d, transB: true, c: ws.big, ldc: m)
-        Kernels.addBias(ws.big, rows: batch, d: m, bias: w.fc1b.pointer)
-        switch c.hiddenAct {
-        case .gelu: Kernels.geluExact(ws.big, count: batch * m)
-        case .geluTanh: Kernels.geluTanh(ws.big, count: batch * m)
-        }
-        BLAS.gemm(m: batch, n: d, k: m, a: ws.big, lda: m, b: w.fc2w.pointer, ldb: m, transB: true, beta: 1, c: ws.x, ldc: d)
-        Kernels.addBias(ws.x, rows: batch, d: d, bias: w.fc2b.pointer)
+        residualMLP(w, residual: ws.x, normed: ws.q, hidden: ws.big, rows: batch)
         for b in 0..<batch { (ws.h + b * t * d).update(from: ws.x + b * d, count: d) }
     }
 

@@ -16,18 +16,7 @@ struct FuzzFindingTests {
         #expect { try file.tensor(named: "chunked_uncompressed_f64") } throws: { error in
             "\(error)" == "\(path): tensor '/chunked_uncompressed_f64': chunk shape [2, 36099] does not fit the dataset's maximum shape [5, 6] (dimension 1)"
         }
-        // Every other dataset reads with its declared shape, or fails with an error naming the file.
-        var read = 0
-        for info in file.tensors where info.name != "chunked_uncompressed_f64" {
-            do {
-                let tensor = try file.tensor(named: info.name)
-                #expect(tensor.shape == info.shape && tensor.dtype == info.dtype, "\(info.name)")
-                read += 1
-            } catch {
-                #expect(error.description.hasPrefix(path + ": ") && !error.description.contains("\n"), "\(info.name): \(error)")
-            }
-        }
-        #expect(read > 0)
+        expectOthersReadOrFailCleanly(file, path: path, except: "chunked_uncompressed_f64")
     }
 
     /// A damaged copy of generic.h5 whose root `scales` attribute message has version 7:
@@ -83,17 +72,7 @@ struct FuzzFindingTests {
         #expect { try file.tensor(named: "compressed/gzip_f32") } throws: { error in
             "\(error)" == "\(path): tensor '/compressed/gzip_f32': chunk shape [16, 16580624] does not fit the dataset's maximum shape [64, 32] (dimension 1)"
         }
-        var read = 0
-        for info in file.tensors where info.name != "compressed/gzip_f32" {
-            do {
-                let tensor = try file.tensor(named: info.name)
-                #expect(tensor.shape == info.shape && tensor.dtype == info.dtype, "\(info.name)")
-                read += 1
-            } catch {
-                #expect(error.description.hasPrefix(path + ": ") && !error.description.contains("\n"), "\(info.name): \(error)")
-            }
-        }
-        #expect(read > 0)
+        expectOthersReadOrFailCleanly(file, path: path, except: "compressed/gzip_f32")
     }
 
     /// The same kind of damage within the dataset's shape, which libhdf5's creation rule allows:
@@ -123,4 +102,21 @@ struct FuzzFindingTests {
         #expect(try file.tensor(named: "chunked_uncompressed_f64").elementCount == 30)
         #expect(try file.tensor(named: "group_a/f32").elementCount == 12)
     }
+}
+
+/// Every dataset of `file` but `except` reads with its declared shape, or fails with one line
+/// naming the file; at least one reads.
+func expectOthersReadOrFailCleanly(_ file: HDF5File, path: String, except: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    var read = 0
+    for info in file.tensors where info.name != except {
+        do {
+            let tensor = try file.tensor(named: info.name)
+            #expect(tensor.shape == info.shape && tensor.dtype == info.dtype, "\(info.name)", sourceLocation: sourceLocation)
+            read += 1
+        } catch {
+            #expect(error.description.hasPrefix(path + ": ") && !error.description.contains("\n"), "\(info.name): \(error)",
+                    sourceLocation: sourceLocation)
+        }
+    }
+    #expect(read > 0, sourceLocation: sourceLocation)
 }
