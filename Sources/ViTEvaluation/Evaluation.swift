@@ -57,6 +57,8 @@ public enum Evaluation {
         public let failures: [Failure]
         /// The model's labels by id.
         public let labelNames: [String]
+        /// DATA's labels matched only case-insensitively (`LabelMatching.notes`).
+        public let labelNotes: [String]
         /// Wall time of decoding, preprocessing and the forward passes.
         public let seconds: Double
         public var imagesPerSecond: Double { seconds > 0 ? Double(predictions.count) / seconds : 0 }
@@ -123,7 +125,8 @@ public enum Evaluation {
         let seconds = monotonicSeconds() - start
         let metrics = ClassificationMetrics(trueIDs: predictions.map(\.trueID), predictedIDs: predictions.map(\.predictedID),
                                             trueRanks: predictions.map(\.trueRank), labelNames: names, k: options.topK)
-        return Result(metrics: metrics, predictions: predictions, failures: failures, labelNames: names, seconds: seconds)
+        return Result(metrics: metrics, predictions: predictions, failures: failures, labelNames: names,
+                      labelNotes: matching.notes, seconds: seconds)
     }
 
     static func monotonicSeconds() -> Double {
