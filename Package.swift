@@ -78,6 +78,7 @@ let package = Package(
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "Tensors"]),
         .testTarget(name: "CheckpointsTests", dependencies: ["Checkpoints", "Tensors"]),
         .testTarget(name: "PreprocessingTests", dependencies: ["Preprocessing", "Tensors"]),
+        .testTarget(name: "ViTEvaluationTests", dependencies: ["ViTEvaluation", "Tensors"]),
         .testTarget(name: "VisionTransformerTests", dependencies: ["VitKit", "Tensors"]),
         // HDF5, NumPy, SafeTensors: the CLI tests write hostile and large files with the repo's own writers.
         .testTarget(name: "vitkitTests", dependencies: ["vitkit", "vitkit-library-tour", "HDF5", "NumPy", "SafeTensors", "Tensors"]),
