@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "ViTConversion", targets: ["ViTConversion"]),
         .library(name: "ViTInference", targets: ["ViTInference"]),
         .library(name: "ViTVerification", targets: ["ViTVerification"]),
+        .library(name: "ViTEvaluation", targets: ["ViTEvaluation"]),
         .library(name: "Checkpoints", targets: ["Checkpoints"]),
     ],
     dependencies: [
@@ -52,9 +53,11 @@ let package = Package(
         .target(name: "ViTInference", dependencies: ["ViTModel", "Preprocessing", "Checkpoints", "Tensors", "CBLIS"]),
         // Expectations, verify and diff.
         .target(name: "ViTVerification", dependencies: ["ViTInference", "ViTModel", "Tensors"]),
+        // Task metrics of a classifier on labelled images (image folder or manifest), as scikit-learn defines them.
+        .target(name: "ViTEvaluation", dependencies: ["ViTInference", "ViTModel", "Preprocessing", "Tensors"]),
         // One import for library users: every public type and error above.
         .target(name: "VitKit", dependencies: ["Tensors", "Checkpoints", "Preprocessing", "ViTModel", "ViTConversion",
-                                               "ViTInference", "ViTVerification"]),
+                                               "ViTInference", "ViTVerification", "ViTEvaluation"]),
         .executableTarget(
             name: "vitkit",
             dependencies: [
@@ -75,6 +78,7 @@ let package = Package(
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "Tensors"]),
         .testTarget(name: "CheckpointsTests", dependencies: ["Checkpoints", "Tensors"]),
         .testTarget(name: "PreprocessingTests", dependencies: ["Preprocessing", "Tensors"]),
+        .testTarget(name: "ViTEvaluationTests", dependencies: ["ViTEvaluation", "Tensors"]),
         .testTarget(name: "VisionTransformerTests", dependencies: ["VitKit", "Tensors"]),
         // HDF5, NumPy, SafeTensors: the CLI tests write hostile and large files with the repo's own writers.
         .testTarget(name: "vitkitTests", dependencies: ["vitkit", "vitkit-library-tour", "HDF5", "NumPy", "SafeTensors", "Tensors"]),
