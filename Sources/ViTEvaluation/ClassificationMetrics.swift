@@ -11,10 +11,15 @@
 public struct ClassificationMetrics: Sendable {
     /// One class's row of the report.
     public struct PerClass: Sendable {
+        /// The model's name for the class.
         public var label: String
+        /// The class id (its index in `id2label`).
         public var id: Int
+        /// True positives over predicted positives (0 when nothing was predicted as it).
         public var precision: Double
+        /// True positives over its support (0 without support).
         public var recall: Double
+        /// Harmonic mean of precision and recall (0 when both are 0).
         public var f1: Double
         /// Images whose true class this is.
         public var support: Int
@@ -22,14 +27,19 @@ public struct ClassificationMetrics: Sendable {
 
     /// Images evaluated.
     public let count: Int
+    /// Fraction of images whose predicted class is the true one.
     public let accuracy: Double
     /// K of `topKAccuracy` (after capping at the label count).
     public let k: Int
+    /// Fraction of images whose true class is among the `k` highest logits.
     public let topKAccuracy: Double
+    /// Unweighted means over the classes of the confusion matrix (scikit-learn `average="macro"`).
     public let precisionMacro: Double, recallMacro: Double, f1Macro: Double
+    /// Means weighted by each class's support (scikit-learn `average="weighted"`).
     public let precisionWeighted: Double, recallWeighted: Double, f1Weighted: Double
     /// The class ids of `perClass` and of the confusion matrix's rows and columns, ascending.
     public let labels: [Int]
+    /// One entry per class of the confusion matrix, in id order.
     public let perClass: [PerClass]
     /// `confusionMatrix[t][p]`: images of true class `labels[t]` predicted as `labels[p]`.
     public let confusionMatrix: [[Int]]

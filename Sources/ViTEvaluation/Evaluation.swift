@@ -21,6 +21,7 @@ public enum Evaluation {
         /// Ignore stored tensors that are not part of the graph.
         public var allowUnused: Bool
 
+        /// Options; the defaults are those of `vitkit evaluate`.
         public init(batchSize: Int = 8, imageSize: Int? = nil, topK: Int = 5, strict: Bool = false, allowUnused: Bool = false) {
             self.batchSize = batchSize
             self.imageSize = imageSize
@@ -32,8 +33,11 @@ public enum Evaluation {
 
     /// One image's prediction.
     public struct Prediction: Sendable {
+        /// The image's path.
         public var path: String
+        /// The true class id.
         public var trueID: Int
+        /// The predicted class id (the largest logit; ties to the lower id).
         public var predictedID: Int
         /// The softmax probability of the predicted class.
         public var probability: Float
@@ -43,6 +47,7 @@ public enum Evaluation {
 
     /// An image skipped because it could not be decoded.
     public struct Failure: Sendable {
+        /// The image's path.
         public var path: String
         /// The decoder's sentence (it names the file).
         public var reason: String
@@ -50,6 +55,7 @@ public enum Evaluation {
 
     /// What a run found.
     public struct Result: Sendable {
+        /// The metrics over every evaluated image.
         public let metrics: ClassificationMetrics
         /// Every evaluated image, in DATA order (skipped ones left out).
         public let predictions: [Prediction]
@@ -61,6 +67,7 @@ public enum Evaluation {
         public let labelNotes: [String]
         /// Wall time of decoding, preprocessing and the forward passes.
         public let seconds: Double
+        /// Evaluated images per second of `seconds`.
         public var imagesPerSecond: Double { seconds > 0 ? Double(predictions.count) / seconds : 0 }
         /// The images predicted wrongly, in DATA order.
         public var misclassified: [Prediction] { predictions.filter { $0.trueID != $0.predictedID } }

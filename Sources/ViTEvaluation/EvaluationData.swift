@@ -22,6 +22,7 @@ public struct EvaluationData: Sendable {
         /// A class id (a JSON integer).
         case id(Int)
 
+        /// The label as written in DATA.
         public var description: String {
             switch self {
             case .name(let s): s
@@ -34,6 +35,7 @@ public struct EvaluationData: Sendable {
     public struct Item: Sendable {
         /// The image's path (manifest-relative paths already joined to the manifest's directory).
         public var path: String
+        /// The image's class as DATA names it.
         public var label: Label
     }
 
@@ -44,6 +46,7 @@ public struct EvaluationData: Sendable {
 
     /// The DATA path as given.
     public let path: String
+    /// Which kind of DATA it was.
     public let source: Source
     /// Every image, in folder or manifest order.
     public let items: [Item]

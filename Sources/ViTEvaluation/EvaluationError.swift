@@ -12,6 +12,7 @@ public enum EvaluationError: Error, Sendable, Equatable, CustomStringConvertible
     /// The checkpoint has no classifier, so there is nothing to evaluate.
     case noClassifier(file: String)
 
+    /// One sentence naming the file (and line, for manifests).
     public var description: String {
         switch self {
         case .manifest(let f, let line, let reason): "\(f):\(line): \(reason)"
