@@ -28,3 +28,6 @@ echo "== predict"
 echo
 echo "== inspect (layer view)"
 "$vitkit" inspect samples/models/jax/in21k.npz --filter posembed
+echo
+echo "== evaluate (a labelled folder; metrics as scikit-learn computes them)"
+"$vitkit" evaluate samples/models/hf-classifier samples/eval
