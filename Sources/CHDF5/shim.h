@@ -59,6 +59,27 @@ static inline int chdf5_link_type(hid_t loc, const char *name) {
     return (int)info.type;
 }
 
+// The file address (relative to the base address) of the object header a hard link `name`
+// in `loc` points to, read from the link itself so that the object need not be opened (vitkit
+// checks the header before libhdf5 decodes it). 1.12 replaced the address with a VOL token,
+// which the native VOL converts back. Returns -1 on failure, -2 when the link is not hard.
+static inline int chdf5_link_address(hid_t loc, const char *name, uint64_t *address) {
+#if H5_VERSION_GE(1, 12, 0)
+    H5L_info2_t info;
+    haddr_t addr = HADDR_UNDEF;
+    if (H5Lget_info2(loc, name, &info, H5P_DEFAULT) < 0) return -1;
+    if (info.type != H5L_TYPE_HARD) return -2;
+    if (H5VLnative_token_to_addr(loc, info.u.token, &addr) < 0) return -1;
+    *address = (uint64_t)addr;
+#else
+    H5L_info_t info;
+    if (H5Lget_info(loc, name, &info, H5P_DEFAULT) < 0) return -1;
+    if (info.type != H5L_TYPE_HARD) return -2;
+    *address = (uint64_t)info.u.address;
+#endif
+    return 0;
+}
+
 // A 64-bit key identifying an open object within its file (the object header address in
 // the native format), used to detect hard-link cycles. Returns negative on failure.
 static inline int chdf5_object_key(hid_t obj, uint64_t *key) {

@@ -9,7 +9,16 @@ import Darwin
 /// the file): the reason says where, what was expected and what was found.
 struct HDF5StructureError: Error {
     var reason: String
+    /// A structure vitkit does not read (shared message heap, virtual layout) rather than damage.
+    var unsupported = false
     init(_ reason: String) { self.reason = reason }
+
+    /// The same error with `context` before its reason.
+    func prefixed(_ context: String) -> HDF5StructureError {
+        var error = self
+        error.reason = "\(context): \(reason)"
+        return error
+    }
 }
 
 /// An HDF5 file read with `pread`, range by range, every range checked against the file size.

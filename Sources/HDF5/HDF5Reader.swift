@@ -45,10 +45,11 @@ final class HDF5Reader: Sendable {
     func location(_ object: String) -> HDF5Location { HDF5Location(file: path, object: object) }
 
     /// Opens the object at the absolute `objectPath`, or returns nil if some component does
-    /// not exist.
+    /// not exist. Each object's header passes `HDF5ObjectCheck` before libhdf5 opens it.
     ///
     /// - Throws: `.unsupported` when a component is a soft, external or user-defined link;
-    ///   `.malformed` when an intermediate component is not a group or libhdf5 fails.
+    ///   `.malformed` when an intermediate component is not a group, an object header fails
+    ///   `HDF5ObjectCheck`, or libhdf5 fails.
     func open(_ objectPath: String) throws(CheckpointError) -> HDF5Handle? {
         try HDF5Library.prepare()
         if objectPath == "/" { return try openRoot() }
@@ -63,6 +64,7 @@ final class HDF5Reader: Sendable {
                 throw location(walked).malformed("expected a group on the way to '\(objectPath)'")
             }
             guard try Self.hardLinkExists(current.id, part, at: here) else { return nil }
+            try Self.checkObject(linkedAs: part, in: current.id, at: here)
             current = try HDF5Handle(H5Oopen(current.id, part, chdf5_p_default()), .object, here, "open")
             walked = here.object
         }
@@ -76,6 +78,18 @@ final class HDF5Reader: Sendable {
         var address: UInt64 = 0
         guard chdf5_object_address(object.id, &address) >= 0 else { throw location(objectPath).failure("locate") }
         return address
+    }
+
+    /// Checks the header of the object the hard link `name` in `parent` points to with vitkit's
+    /// own parser (`HDF5ObjectCheck`) before libhdf5 opens it; the address comes from the link.
+    ///
+    /// - Throws: the errors of `HDF5ObjectCheck.check`; `.malformed` when the link cannot be read.
+    static func checkObject(linkedAs name: String, in parent: hid_t, at here: HDF5Location) throws(CheckpointError) {
+        var address: UInt64 = 0
+        let status = chdf5_link_address(parent, name, &address)
+        if status == -2 { throw here.unsupported("is not a hard link; only hard links are followed") }
+        guard status == 0 else { throw here.failure("read the link") }
+        try HDF5ObjectCheck.check(address: address, at: here)
     }
 
     static func isGroup(_ object: hid_t) -> Bool { H5Iget_type(object) == H5I_GROUP }

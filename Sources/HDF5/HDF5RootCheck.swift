@@ -29,6 +29,12 @@ struct HDF5RootCheck {
             } catch {
                 throw HDF5StructureError("root group: \(error.reason)")
             }
+            // The root's own messages, as every object's before libhdf5 opens it (HDF5ObjectCheck).
+            do {
+                try HDF5ObjectCheck.check(header, file, superblock)
+            } catch {
+                throw error.prefixed("root group's object header (offset \(at))")
+            }
             var names: [String] = []
             let dense: Bool
             do {
@@ -49,6 +55,7 @@ struct HDF5RootCheck {
             }
             attributeNames = dense ? nil : names.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
         } catch let error as HDF5StructureError {
+            if error.unsupported { throw .unsupported(file: path, reason: error.reason) }
             throw .malformed(file: path, reason: "unreadable HDF5 metadata (damaged, or newer than libhdf5 1.10 reads): \(error.reason)")
         } catch let error as CheckpointError {
             throw error

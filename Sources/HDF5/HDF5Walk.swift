@@ -51,6 +51,7 @@ extension HDF5Reader {
             case H5L_TYPE_EXTERNAL: throw here.unsupported("is an external link to another file; external links are refused")
             default: throw here.unsupported("is a user-defined link (type \(type)); only hard links are followed")
             }
+            try Self.checkObject(linkedAs: name, in: group, at: here)
             let object = try HDF5Handle(H5Oopen(group, name, chdf5_p_default()), .object, here, "open")
             guard seen.insert(try objectKey(object.id, at: here)).inserted else {
                 throw here.malformed("is a second hard link to an object already visited (an alias or a cycle)")

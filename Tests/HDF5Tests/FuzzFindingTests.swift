@@ -97,6 +97,80 @@ struct FuzzFindingTests {
         #expect(try file.tensor(named: "compressed/shuffle_gzip_i32").elementCount == 1000)
     }
 
+    /// A damaged copy of generic.h5 whose `/bool` dataset (an h5py bool: an enum FALSE/TRUE over
+    /// int8) declares an enum base type of 3,080,193 bytes (byte 14406: 0x2F instead of 0):
+    /// libhdf5 1.10's H5O_dtype_decode copied 2 x 3,080,193 enum values out of the 40-byte
+    /// datatype message (ASan: heap-buffer-overflow in memcpy under H5Oopen -> H5D_open).
+    /// vitkit checks each object's header (HDF5ObjectCheck) before libhdf5 opens the object.
+    @Test func anEnumWhoseValuesRunPastItsMessageIsRefusedBeforeOpening() throws {
+        let path = Fixtures.root + "/Fuzz/findings/hdf5-enum-base-size.h5"
+        let original = Array(try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("h5/generic.h5"))))
+        let finding = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+        #expect(Array(original[14404..<14408]) == [1, 0, 0, 0] && Array(finding[14404..<14408]) == [1, 0, 0x2F, 0])
+        let expected = "\(path): '/bool': cannot be opened safely: its object header (offset 14336): datatype message at offset 14384: enum datatype at byte 0: its 2 values of 3080193 bytes (the base type's size) at byte 36 run past the 40-byte datatype"
+        #expect { try HDF5File(path: path) } throws: { error in "\(error)" == expected }
+        let reader = try HDF5Reader(path: path)
+        #expect { try reader.open("/bool") } throws: { error in "\(error)" == expected }
+        // Objects whose headers are intact still open and read.
+        #expect(try reader.read("/ints/i8").elementCount == 4)
+        #expect { try KerasWeightsFile(path: path) } throws: { error in "\(error)".hasPrefix(path + ": ") }
+    }
+
+    /// The finding's datatype message in generic.h5: version 1 enum of 2 members, size 1, over
+    /// a version 1 signed int8 (unique in the file); the message body starts at 14392.
+    static let enumType: [UInt8] = [0x18, 2, 0, 0, 1, 0, 0, 0, 0x10, 8, 0, 0, 1, 0, 0, 0]
+
+    /// Other damage to `/bool`'s header, patched into generic.h5 at test time: each refused
+    /// before libhdf5 opens the dataset, naming the message and what is wrong.
+    static let boolDamage: [(name: String, edits: [(Int, UInt8)], detail: String)] = [
+        ("enum values past the message", [(12, 3)],
+         "datatype message at offset 14384: enum datatype at byte 0: its 2 values of 3 bytes (the base type's size) at byte 36 run past the 40-byte datatype"),
+        ("enum member count past the message", [(1, 3)],
+         "datatype message at offset 14384: enum datatype at byte 0: member 2's name at byte 36, padded to 8 bytes, runs past the 40-byte datatype"),
+        ("enum over a string", [(8, 0x13)],
+         "datatype message at offset 14384: enum datatype at byte 0 has a string base type, expected an integer type"),
+        ("enum size unlike its base", [(4, 2)],
+         "datatype message at offset 14384: enum datatype at byte 0 declares 2 bytes but its integer base type 1"),
+        ("dataspace rank 33", [(-31, 33)],
+         "dataspace message at offset 14352: dataspace of rank 33, expected at most 32"),
+    ]
+
+    @Test(arguments: boolDamage.indices)
+    func damagedDatasetHeadersAreRefusedBeforeOpening(_ index: Int) throws {
+        let (name, edits, detail) = Self.boolDamage[index]
+        var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("h5/generic.h5"))))
+        let at = try #require((0...(bytes.count - Self.enumType.count)).first { bytes[$0..<($0 + Self.enumType.count)].elementsEqual(Self.enumType) })
+        #expect(at == 14392)
+        for (offset, value) in edits { bytes[at + offset] = value }
+        let dir = try TemporaryDirectory()
+        let path = try dir.write(bytes, to: "bool-\(index).h5")
+        let expected = "\(path): '/bool': cannot be opened safely: its object header (offset 14336): \(detail)"
+        #expect(throws: CheckpointError.self, "\(name)") { try HDF5File(path: path) }
+        do {
+            _ = try HDF5File(path: path)
+        } catch {
+            #expect("\(error)" == expected, "\(name)")
+        }
+        let reader = try HDF5Reader(path: path)
+        #expect { try reader.open("/bool") } throws: { error in "\(error)" == expected }
+        #expect(try reader.read("/ints/i8").elementCount == 4)
+    }
+
+    /// A compound whose member type outgrows it, in v110-attrs.h5's root `compound` attribute
+    /// (version 3 compound of 12 bytes: `a` int32 at 0, `b` float64 at 4): `b` declared 16 bytes
+    /// (byte 725) would end at 20. The same datatype check runs on attribute and dataset types.
+    @Test func aCompoundMemberPastItsCompoundIsRefused() throws {
+        var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("h5/v110-attrs.h5"))))
+        #expect(Array(bytes[695..<703]) == [0x36, 2, 0, 0, 12, 0, 0, 0] && bytes[718] == 0x62 && bytes[725] == 8)
+        bytes[725] = 16
+        let dir = try TemporaryDirectory()
+        let path = try dir.write(bytes, to: "compound.h5")
+        #expect { try HDF5File(path: path) } throws: { error in
+            "\(error)".hasPrefix("\(path): unreadable HDF5 metadata (damaged, or newer than libhdf5 1.10 reads): root group's object header (offset ")
+                && "\(error)".hasSuffix("compound datatype at byte 0 of 12 bytes: member 1 at byte offset 4 of 16 bytes runs past it")
+        }
+    }
+
     @Test func intactChunkedAndContiguousDatasetsStillRead() throws {
         let file = try HDF5File(path: Fixtures.path("h5/generic.h5"))
         #expect(try file.tensor(named: "chunked_uncompressed_f64").elementCount == 30)
