@@ -194,3 +194,30 @@ func expectOthersReadOrFailCleanly(_ file: HDF5File, path: String, except: Strin
     }
     #expect(read > 0, sourceLocation: sourceLocation)
 }
+
+/// Every committed input under Fuzz/findings: opening it and reading every dataset either
+/// works or fails with one line naming the file (a crash fails the whole test run).
+@Suite("every fuzz finding")
+struct EveryFuzzFindingTests {
+    static let findings: [String] = {
+        let dir = Fixtures.root + "/Fuzz/findings"
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
+        return names.filter { $0.hasSuffix(".h5") }.sorted().map { dir + "/" + $0 }
+    }()
+
+    @Test func thereAreFindings() { #expect(Self.findings.count >= 6) }
+
+    @Test(arguments: findings)
+    func readsOrFailsCleanly(path: String) {
+        do {
+            let file = try HDF5File(path: path)
+            for info in file.tensors {
+                do { _ = try file.tensor(named: info.name) } catch {
+                    #expect(error.description.hasPrefix(path + ": ") && !error.description.contains("\n"), "\(error)")
+                }
+            }
+        } catch {
+            #expect(error.description.hasPrefix(path + ": ") && !error.description.contains("\n"), "\(error)")
+        }
+    }
+}
