@@ -14,7 +14,8 @@
 ///   entries used at most 2 x the superblock's group internal K, keys naming NUL-terminated
 ///   strings inside the heap, child addresses inside the file, no node reached twice, at most
 ///   `maxNodes` nodes); the symbol table nodes (`SNOD` version 1, at most 2 x group leaf K
-///   entries, each name a NUL-terminated string inside the heap, object header address defined);
+///   entries, each name (and soft link value) a NUL-terminated string inside the heap, object header
+///   address inside the file for entries that are not soft links);
 /// - link messages (0x0006): version 1, known flags and link type, name and link value inside
 ///   the message;
 /// - link info message (0x0002): version 0; dense storage's fractal heap and v2 name index
@@ -119,12 +120,17 @@ enum HDF5GroupCheck {
         let entries = try file.read(at + 8, count * entrySize, "the symbol table node's entries")
         for index in 0..<count {
             try name(try entries.uint(index * entrySize, o), "entry \(index) of the symbol table node at offset \(at)")
-            let object = try entries.uint(index * entrySize + o, o)
-            guard superblock.fileOffset(object, within: file.size) != nil else {
-                throw HDF5StructureError("entry \(index) of the symbol table node at offset \(at) points to object header address \(object), outside the file")
-            }
             let cache = try entries.uint(index * entrySize + 2 * o, 4)
             guard cache <= 2 else { throw HDF5StructureError("entry \(index) of the symbol table node at offset \(at) has cache type \(cache), expected 0, 1 or 2") }
+            if cache == 2 {
+                // A soft link: no object; its value is a heap string whose offset opens the scratch pad.
+                try name(try entries.uint(index * entrySize + 2 * o + 8, 4), "the soft link value of entry \(index) of the symbol table node at offset \(at)")
+            } else {
+                let object = try entries.uint(index * entrySize + o, o)
+                guard superblock.fileOffset(object, within: file.size) != nil else {
+                    throw HDF5StructureError("entry \(index) of the symbol table node at offset \(at) points to object header address \(object), outside the file")
+                }
+            }
         }
     }
 
