@@ -42,6 +42,7 @@ enum HDF5ObjectCheck {
             let header: HDF5ObjectHeader
             do { header = try HDF5ObjectHeader.read(file, at: at, superblock) } catch { throw HDF5StructureError("its object header: \(error.reason)") }
             do { try check(header, file, superblock) } catch { throw error.prefixed("its object header (offset \(at))") }
+            do { try HDF5GroupCheck.check(header, file, superblock) } catch { throw error.prefixed("its group's link storage (object header at offset \(at))") }
         } catch {
             if error.unsupported { throw location.unsupported(error.reason) }
             throw location.malformed("cannot be opened safely: \(error.reason)")
@@ -228,7 +229,7 @@ enum HDF5ObjectCheck {
     }
 
     /// A local heap (`HEAP`, version 0, 3 reserved bytes, data segment size, free list head,
-    /// data segment address): its data segment, inside the file, its free list inside it.
+    /// data segment address): its data segment, inside the file, its free list inside it, without loops.
     static func localHeapData(at address: UInt64, _ file: borrowing HDF5RawFile, _ superblock: HDF5Superblock) throws(HDF5StructureError) -> HDF5Bytes {
         let o = superblock.sizeOfOffsets, l = superblock.sizeOfLengths
         guard let at = superblock.fileOffset(address, within: file.size) else {
@@ -244,16 +245,20 @@ enum HDF5ObjectCheck {
         }
         let data = try file.read(dataAt, Int(size), "a local heap data segment")
         // Free blocks: next free block offset (1 = none), size; each inside the segment, in increasing order.
-        var next = freeList, previous: UInt64? = nil
+        // libhdf5 1.10 (H5HL__fl_deserialize) follows the list without loop detection, allocating
+        // a node per block: a list that comes back to a block it visited never ends.
+        var next = freeList, visited: Set<UInt64> = []
         while next != 1, next != HDF5Superblock.undefined(l) {
-            guard previous.map({ next > $0 }) ?? true, next <= size, size - next >= UInt64(2 * l) else {
-                throw HDF5StructureError("the local heap at offset \(at) has a free block at \(next), outside its \(size)-byte data segment or out of order")
+            guard next <= size, size - next >= UInt64(2 * l) else {
+                throw HDF5StructureError("the local heap at offset \(at) has a free block at \(next), outside its \(size)-byte data segment")
+            }
+            guard visited.insert(next).inserted else {
+                throw HDF5StructureError("the local heap at offset \(at) has a free list that loops (block \(next) comes back)")
             }
             let blockSize = try data.uint(Int(next) + l, l)
             guard blockSize <= size - next else {
                 throw HDF5StructureError("the local heap at offset \(at) has a free block of \(blockSize) bytes at \(next), past its \(size)-byte data segment")
             }
-            previous = next
             next = try data.uint(Int(next), l)
         }
         return data

@@ -35,6 +35,12 @@ struct HDF5RootCheck {
             } catch {
                 throw error.prefixed("root group's object header (offset \(at))")
             }
+            // Its link storage, before libhdf5 resolves a name in it (HDF5GroupCheck).
+            do {
+                try HDF5GroupCheck.check(header, file, superblock)
+            } catch {
+                throw error.prefixed("root group's link storage (object header at offset \(at))")
+            }
             var names: [String] = []
             let dense: Bool
             do {

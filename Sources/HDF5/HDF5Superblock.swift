@@ -25,6 +25,11 @@ struct HDF5Superblock {
     var rootObjectHeader: UInt64
     /// The end-of-file address the superblock records.
     var endOfFile: UInt64
+    /// Group leaf node K (a symbol table node holds at most 2K entries) and internal node K (a
+    /// group v1 B-tree node at most 2K children); v2/v3 superblocks keep them in the extension,
+    /// so there they are nil (only the 16-bit field bound applies).
+    var groupLeafK: Int? = nil
+    var groupInternalK: Int? = nil
 
     /// The "undefined address" of `width` bytes (all ones).
     static func undefined(_ width: Int) -> UInt64 { width >= 8 ? .max : (UInt64(1) << (8 * width)) - 1 }
@@ -51,8 +56,11 @@ struct HDF5Superblock {
             throw HDF5StructureError("superblock size of \(name) is \(size), expected 2, 4 or 8")
         }
         let base: UInt64, root: UInt64, eof: UInt64
+        var leafK: Int?, internalK: Int?
         switch version {
         case 0, 1:
+            leafK = Int(try head.uint(16, 2))
+            internalK = Int(try head.uint(18, 2))
             let addresses = version == 0 ? 24 : 28
             base = try head.uint(addresses, offsets)
             eof = try head.uint(addresses + 2 * offsets, offsets)
@@ -74,7 +82,8 @@ struct HDF5Superblock {
             throw HDF5StructureError("the root group's object header address \(root) (base \(base)) lies beyond the end of the file (\(file.size) bytes)")
         }
         return HDF5Superblock(version: version, location: location, sizeOfOffsets: offsets, sizeOfLengths: lengths,
-                              baseAddress: base, rootObjectHeader: at, endOfFile: eof)
+                              baseAddress: base, rootObjectHeader: at, endOfFile: eof,
+                              groupLeafK: leafK, groupInternalK: internalK)
     }
 
     /// File offset of `address` (relative to the base address), or nil when undefined or past `size`.

@@ -171,6 +171,56 @@ struct FuzzFindingTests {
         }
     }
 
+    /// A mutation of generic.h5 (27 bytes longer: 0xE5 bytes inserted from byte 1822 on shift
+    /// later structures away from their recorded addresses) whose root group's local heap (HEAP at 680, 176-byte data segment at
+    /// 30714) now covers other bytes: its free list goes 128 -> 48 -> 48 ... libhdf5 1.10's
+    /// H5HL__fl_deserialize follows it without loop detection, allocating a node per turn
+    /// (`vitkit inspect`: ~24 GB, OOM-killed, under H5Lexists of `model_weights`). vitkit's own
+    /// group check (HDF5GroupCheck) refuses the root before libhdf5 opens the file.
+    @Test func aRootLocalHeapWhoseFreeListLoopsIsRefusedBeforeLibhdf5() throws {
+        let path = Fixtures.root + "/Fuzz/findings/hdf5-group-unbounded-alloc.h5"
+        let finding = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+        func u64(_ at: Int) -> Int { (0..<8).reduce(0) { $0 | Int(finding[at + $1]) << (8 * $1) } }
+        #expect(Array(finding[680..<684]) == Array("HEAP".utf8) && u64(688) == 176 && u64(696) == 128 && u64(704) == 30714)
+        #expect(u64(30714 + 128) == 48 && u64(30714 + 48) == 48)
+        let expected = "\(path): unreadable HDF5 metadata (damaged, or newer than libhdf5 1.10 reads): root group's link storage (object header at offset 96): symbol table message at offset 800: the local heap at offset 680 has a free list that loops (block 48 comes back)"
+        #expect { try HDF5File(path: path) } throws: { error in "\(error)" == expected }
+        #expect { try HDF5Reader(path: path) } throws: { error in "\(error)" == expected }
+        #expect { try KerasWeightsFile(path: path) } throws: { error in "\(error)" == expected }
+        #expect(!KerasWeightsFile.isKerasWeights(path))
+    }
+
+    /// Damage to a subgroup's symbol table, patched into generic.h5 at test time: refused when
+    /// the group is opened or walked, before libhdf5 resolves a name in it; other groups read.
+    static let groupDamage: [(name: String, edits: [(Int, [UInt8])], detail: String)] = [
+        // /group_a's heap (HEAP at 1688, data at 1720): free block 32 points to itself.
+        ("free list loop", [(1720 + 32, [32, 0, 0, 0, 0, 0, 0, 0])], "the local heap at offset 1688 has a free list that loops (block 32 comes back)"),
+        // Its data segment size: 2^40 bytes.
+        ("huge data segment", [(1688 + 13, [1])], "the local heap at offset 1688 declares a 1099511627864-byte data segment at 1720, outside the file or over 16777216 bytes"),
+        // Its B-tree node (TREE at 1144): 200 entries used.
+        ("B-tree entries", [(1144 + 6, [200, 0])], "the v1 B-tree node at offset 1144 uses 200 entries, over the 32 (2 x group internal node K) a node holds"),
+        // Its B-tree node: level 1 with itself as child.
+        ("B-tree loop", [(1144 + 5, [1]), (1144 + 24 + 8, [0x78, 4, 0, 0, 0, 0, 0, 0])], "the v1 B-tree node at offset 1144 is reached twice (a loop or a shared child)"),
+    ]
+
+    @Test(arguments: groupDamage.indices)
+    func damagedGroupSymbolTablesAreRefusedBeforeLibhdf5(_ index: Int) throws {
+        let (name, edits, detail) = Self.groupDamage[index]
+        var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("h5/generic.h5"))))
+        #expect(Array(bytes[1688..<1692]) == Array("HEAP".utf8) && Array(bytes[1144..<1148]) == Array("TREE".utf8))
+        for (offset, values) in edits { bytes.replaceSubrange(offset..<(offset + values.count), with: values) }
+        let dir = try TemporaryDirectory()
+        let path = try dir.write(bytes, to: "group-\(index).h5")
+        let reader = try HDF5Reader(path: path)
+        #expect(throws: CheckpointError.self, "\(name)") { try reader.open("/group_a/f32") }
+        do { _ = try reader.open("/group_a/f32") } catch {
+            #expect("\(error)".hasPrefix("\(path): '/group_a': cannot be opened safely: its group's link storage (object header at offset "), "\(name): \(error)")
+            #expect("\(error)".hasSuffix(": " + detail), "\(name): \(error)")
+        }
+        #expect(throws: CheckpointError.self, "\(name)") { try HDF5File(path: path) }
+        #expect(try reader.read("/ints/i8").elementCount == 4)
+    }
+
     @Test func intactChunkedAndContiguousDatasetsStillRead() throws {
         let file = try HDF5File(path: Fixtures.path("h5/generic.h5"))
         #expect(try file.tensor(named: "chunked_uncompressed_f64").elementCount == 30)
@@ -205,7 +255,7 @@ struct EveryFuzzFindingTests {
         return names.filter { $0.hasSuffix(".h5") }.sorted().map { dir + "/" + $0 }
     }()
 
-    @Test func thereAreFindings() { #expect(Self.findings.count >= 6) }
+    @Test func thereAreFindings() { #expect(Self.findings.count >= 7) }
 
     @Test(arguments: findings)
     func readsOrFailsCleanly(path: String) {

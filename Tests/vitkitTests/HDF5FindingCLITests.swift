@@ -24,4 +24,15 @@ struct HDF5FindingCLITests {
             #expect(r.stderr == "Error: \(path): attribute 'name00' of '/' cannot be read safely: attribute message at heap offset 22 in dense storage (the fractal heap at address 638): its variable-length string points to the global heap collection at offset 2048: global heap object 12 at offset 2328 declares 4255923384637986475 bytes, past the end of its collection (3800 bytes left)\n", "\(r.stderr)")
         }
     }
+
+    /// The input whose root local heap free list loops: libhdf5 1.10 allocated ~24 GB (OOM kill).
+    @Test func aLoopingRootLocalHeapIsOneQuickClearLine() throws {
+        let path = CLI.root.appendingPathComponent("Fuzz/findings/hdf5-group-unbounded-alloc.h5").path
+        let start = Date()
+        let r = try CLI.run(["inspect", path])
+        #expect(Date().timeIntervalSince(start) < 10)
+        #expect(r.status == 1, "\(r.stderr)")
+        #expect(r.stdout.isEmpty, "\(r.stdout)")
+        #expect(r.stderr == "Error: \(path): unreadable HDF5 metadata (damaged, or newer than libhdf5 1.10 reads): root group's link storage (object header at offset 96): symbol table message at offset 800: the local heap at offset 680 has a free list that loops (block 48 comes back)\n", "\(r.stderr)")
+    }
 }
