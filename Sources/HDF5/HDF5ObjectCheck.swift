@@ -36,11 +36,7 @@ enum HDF5ObjectCheck {
         do throws(HDF5StructureError) {
             let file = try HDF5RawFile(path: location.file)
             let superblock = try HDF5Superblock.read(file)
-            guard let at = superblock.fileOffset(address, within: file.size) else {
-                throw HDF5StructureError("its object header address \(address) lies outside the file (\(file.size) bytes)")
-            }
-            let header: HDF5ObjectHeader
-            do { header = try HDF5ObjectHeader.read(file, at: at, superblock) } catch { throw HDF5StructureError("its object header: \(error.reason)") }
+            let (header, at) = try HDF5ObjectHeader.read(file, address: address, superblock)
             do { try check(header, file, superblock) } catch { throw error.prefixed("its object header (offset \(at))") }
             do { try HDF5GroupCheck.check(header, file, superblock) } catch { throw error.prefixed("its group's link storage (object header at offset \(at))") }
         } catch {

@@ -29,6 +29,18 @@ struct HDF5ObjectHeader {
     var version: Int
     var messages: [Message] = []
 
+    /// The object header at relative address `address` (as links and libhdf5 give it), and
+    /// its offset in the file.
+    ///
+    /// - Throws: when the address lies outside the file or the header is damaged.
+    static func read(_ file: borrowing HDF5RawFile, address: UInt64, _ superblock: HDF5Superblock)
+        throws(HDF5StructureError) -> (header: HDF5ObjectHeader, offset: UInt64) {
+        guard let at = superblock.fileOffset(address, within: file.size) else {
+            throw HDF5StructureError("its object header address \(address) lies outside the file (\(file.size) bytes)")
+        }
+        do { return (try read(file, at: at, superblock), at) } catch { throw HDF5StructureError("its object header: \(error.reason)") }
+    }
+
     /// Reads the object header at file offset `at`.
     ///
     /// - Throws: for a version other than 1 or 2, a bad signature, sizes that run past their

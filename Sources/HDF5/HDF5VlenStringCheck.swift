@@ -17,11 +17,7 @@ enum HDF5VlenStringCheck {
         do throws(HDF5StructureError) {
             let file = try HDF5RawFile(path: location.file)
             let superblock = try HDF5Superblock.read(file)
-            guard let at = superblock.fileOffset(objectAddress, within: file.size) else {
-                throw HDF5StructureError("the object header address \(objectAddress) lies outside the file")
-            }
-            let header: HDF5ObjectHeader
-            do { header = try HDF5ObjectHeader.read(file, at: at, superblock) } catch { throw HDF5StructureError("its object's header: \(error.reason)") }
+            let (header, at) = try HDF5ObjectHeader.read(file, address: objectAddress, superblock)
             let found = try HDF5AttributeLookup.messages(named: name, in: header, file, superblock)
             guard !found.isEmpty else { throw HDF5StructureError("no attribute message of that name in the object header at offset \(at)") }
             for attribute in found {
