@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "ViTInference", targets: ["ViTInference"]),
         .library(name: "ViTVerification", targets: ["ViTVerification"]),
         .library(name: "ViTEvaluation", targets: ["ViTEvaluation"]),
+        .library(name: "ViTEmbedding", targets: ["ViTEmbedding"]),
         .library(name: "Checkpoints", targets: ["Checkpoints"]),
     ],
     dependencies: [
@@ -55,9 +56,11 @@ let package = Package(
         .target(name: "ViTVerification", dependencies: ["ViTInference", "ViTModel", "Tensors"]),
         // Task metrics of a classifier on labelled images (image folder or manifest), as scikit-learn defines them.
         .target(name: "ViTEvaluation", dependencies: ["ViTInference", "ViTModel", "Preprocessing", "Tensors"]),
+        // Image embeddings (pooler, CLS, mean token) streamed to .npy + sidecar or JSON lines.
+        .target(name: "ViTEmbedding", dependencies: ["ViTInference", "ViTModel", "Preprocessing", "NumPy", "Tensors"]),
         // One import for library users: every public type and error above.
         .target(name: "VitKit", dependencies: ["Tensors", "Checkpoints", "Preprocessing", "ViTModel", "ViTConversion",
-                                               "ViTInference", "ViTVerification", "ViTEvaluation"]),
+                                               "ViTInference", "ViTVerification", "ViTEvaluation", "ViTEmbedding"]),
         .executableTarget(
             name: "vitkit",
             dependencies: [
@@ -79,6 +82,7 @@ let package = Package(
         .testTarget(name: "CheckpointsTests", dependencies: ["Checkpoints", "Tensors"]),
         .testTarget(name: "PreprocessingTests", dependencies: ["Preprocessing", "Tensors"]),
         .testTarget(name: "ViTEvaluationTests", dependencies: ["ViTEvaluation", "Tensors"]),
+        .testTarget(name: "ViTEmbeddingTests", dependencies: ["ViTEmbedding", "ViTModel", "ViTInference", "NumPy", "Tensors"]),
         .testTarget(name: "VisionTransformerTests", dependencies: ["VitKit", "Tensors"]),
         // HDF5, NumPy, SafeTensors: the CLI tests write hostile and large files with the repo's own writers.
         .testTarget(name: "vitkitTests", dependencies: ["vitkit", "vitkit-library-tour", "HDF5", "NumPy", "SafeTensors", "Tensors"]),

@@ -148,6 +148,26 @@ extension ViTForward {
         return outputs
     }
 
+    /// The mean over every token of the final layer-normed hidden states, per image; `h` must
+    /// hold all `t` rows of each image (every block run over every token). Uses `x` as scratch;
+    /// sums in double precision.
+    func meanTokens(_ ws: Workspace, batch: Int, t: Int) -> [[Float]] {
+        let c = config, d = c.hiddenSize
+        Kernels.layerNorm(ws.h, ws.x, rows: batch * t, d: d, weight: normW.pointer, bias: normB.pointer, eps: c.layerNormEps)
+        var means: [[Float]] = []
+        means.reserveCapacity(batch)
+        var sum = [Double](repeating: 0, count: d)
+        for b in 0..<batch {
+            for j in 0..<d { sum[j] = 0 }
+            for r in 0..<t {
+                let row = ws.x + (b * t + r) * d
+                for j in 0..<d { sum[j] += Double(row[j]) }
+            }
+            means.append(sum.map { Float($0 / Double(t)) })
+        }
+        return means
+    }
+
     /// `W x + b` for one vector, `W` stored `[out, in]`.
     func dense(_ x: [Float], _ w: FloatWeight, _ b: FloatWeight, out: Int) -> [Float] {
         var y = Array(b.buffer)

@@ -60,6 +60,23 @@ public final class ViTForward: Sendable {
     /// or only what the class token's outputs need (`true`: its query, attention output and
     /// MLP; keys and values still of every token). The outputs are the same up to rounding.
     package func run(pixels: [Float], batch: Int, size: Int, clsOnlyLastBlock: Bool) throws(ViTError) -> [ViTOutputs] {
+        let (ws, t) = try encode(pixels: pixels, batch: batch, size: size, clsOnlyLastBlock: clsOnlyLastBlock)
+        return heads(ws, batch: batch, t: t)
+    }
+
+    /// `run` with every token through the last block, also returning each image's mean token:
+    /// the mean over all `N+1` rows of the final layer-normed `last_hidden_state`
+    /// (transformers' `last_hidden_state[i].mean(0)`), `[hidden_size]` per image.
+    package func runWithMeanTokens(pixels: [Float], batch: Int, size: Int) throws(ViTError) -> (outputs: [ViTOutputs], meanTokens: [[Float]]) {
+        let (ws, t) = try encode(pixels: pixels, batch: batch, size: size, clsOnlyLastBlock: false)
+        let means = meanTokens(ws, batch: batch, t: t)
+        return (heads(ws, batch: batch, t: t), means)
+    }
+
+    /// Embeddings and every block: the residual stream of all tokens (or, after a class-token
+    /// last block, of the class rows only) in the returned workspace's `h`; `t` tokens per image.
+    /// The caller releases the workspace (`heads` does).
+    func encode(pixels: [Float], batch: Int, size: Int, clsOnlyLastBlock: Bool) throws(ViTError) -> (Workspace, t: Int) {
         let c = config
         guard size > 0, size % c.patchSize == 0, size / c.patchSize <= Self.maxGrid else {
             throw .invalidImageSize(size: size, patchSize: c.patchSize, maximum: Self.maxGrid * c.patchSize)
@@ -87,7 +104,7 @@ public final class ViTForward: Sendable {
                 runBlock(block, &ws, batch: batch, t: t)
             }
         }
-        return heads(ws, batch: batch, t: t)
+        return (ws, t)
     }
 
     /// Largest patch grid side `run` accepts: 128x128 patches (2048 px at patch 16) keeps the

@@ -4,6 +4,7 @@
 @_exported import Preprocessing
 @_exported import Tensors
 @_exported import ViTConversion
+@_exported import ViTEmbedding
 @_exported import ViTEvaluation
 @_exported import ViTInference
 @_exported import ViTModel
