@@ -16,12 +16,13 @@ public enum EmbeddingKind: String, Sendable, CaseIterable {
         config.hasPooler ? .pooler : .cls
     }
 
-    /// What the kind is, for a person: "pooler output (tanh(dense(cls)))"...
+    /// What the kind is, for a person: "tanh(dense(cls))", "the final layer-normed CLS state",
+    /// "the mean of every token's final layer-normed state".
     public var summary: String {
         switch self {
-        case .pooler: "pooler output (tanh(dense(cls)))"
-        case .cls: "final layer-normed CLS state (last_hidden_state[:, 0])"
-        case .mean: "mean of every token's final layer-normed state (last_hidden_state.mean(1))"
+        case .pooler: "tanh(dense(cls))"
+        case .cls: "the final layer-normed CLS state"
+        case .mean: "the mean of every token's final layer-normed state"
         }
     }
 }

@@ -79,8 +79,7 @@ public final class EmbeddingWriter {
         self.dimension = dimension
         self.kind = kind
         self.normalized = normalized
-        let files = format == .npy ? [destination, destination + Self.sidecarSuffix] : [destination]
-        for file in files { try OutputGuard.check(file, inputs: inputs, replace: replace, output: .file) }
+        try Self.check(destination, inputs: inputs, replace: replace)
         switch format {
         case .npy:
             npy = try NPYStreamWriter(destination: destination, dtype: .f32, shape: [count, dimension])
@@ -90,6 +89,16 @@ public final class EmbeddingWriter {
             lines = try AtomicFileWriter(destination: destination)
         }
         paths.reserveCapacity(count)
+    }
+
+    /// Checks a destination as `init` does, without creating anything: its name, and every
+    /// file it would write with `OutputGuard` (run it before the model loads).
+    ///
+    /// - Throws: `EmbeddingError.unsupportedOutput`; `CheckpointError` naming a refused destination.
+    public static func check(_ destination: String, inputs: [String], replace: Bool) throws {
+        let format = try Format(path: destination)
+        let files = format == .npy ? [destination, destination + sidecarSuffix] : [destination]
+        for file in files { try OutputGuard.check(file, inputs: inputs, replace: replace, output: .file) }
     }
 
     /// Appends one row per path, in order.

@@ -39,19 +39,33 @@ struct Embed: ParsableCommand {
     }
 
     func run() throws {
-        _ = try EmbeddingWriter.Format(path: outputFile)  // a bad name fails before the model loads
+        _ = try EmbeddingWriter.Format(path: outputFile)  // a bad name fails before anything is read
         let paths = try ImageFiles.collect(images)
         let model = try vit.vit(checkpoint)
+        let inputs = model.checkpoint.inputFiles + paths
+        try EmbeddingWriter.check(outputFile, inputs: inputs, replace: force)  // before the weights load
         let embedder = try Embedder(checkpoint: model, kind: kind, normalize: normalize, imageSize: imageSize,
                                     allowUnused: allowUnused)
-        let why = embedder.kindIsDefault ? (model.config.hasPooler ? ", the default: the checkpoint has a pooler" : ", the default: the checkpoint has no pooler") : ""
-        printError(Terminal.escape("embedding: \(embedder.kind.rawValue) = \(embedder.kind.summary)\(why); \(embedder.dimension) values per image\(normalize ? ", L2-normalized" : "")"))
+        printError(Terminal.escape(Self.describe(embedder)))
         let progress = Progress(enabled: isatty(2) == 1)
-        let summary = try embedder.write(paths: paths, to: outputFile, inputs: model.checkpoint.inputFiles + paths,
+        let summary = try embedder.write(paths: paths, to: outputFile, inputs: inputs,
                                          replace: force, batchSize: batch, progress: progress.update)
         progress.clear()
         for image in summary.zeroImages { printError(Terminal.escape("note: \(image): the embedding is all zeros; left zero by --normalize")) }
         let sidecar = summary.files.count > 1 ? " (paths in \(summary.files[1]))" : ""
         printText("wrote \(summary.count) x \(summary.dimension) \(summary.kind.rawValue) embeddings to \(summary.files[0])\(sidecar)")
+    }
+
+    /// The stderr line saying which embedding is written (and why, when it is the default).
+    static func describe(_ e: Embedder) -> String {
+        let k = e.kind
+        var line = "embedding: \(k.rawValue) (\(k.summary)), \(e.dimension) values per image"
+        if e.normalize { line += ", L2-normalized" }
+        if e.kindIsDefault {
+            line += e.pipeline.checkpoint.config.hasPooler
+                ? "; the default: the checkpoint has a pooler (--output cls|mean for the others)"
+                : "; the default: the checkpoint has no pooler (--output mean for the token mean)"
+        }
+        return line
     }
 }
