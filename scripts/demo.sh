@@ -31,3 +31,8 @@ echo "== inspect (layer view)"
 echo
 echo "== evaluate (a labelled folder; metrics as scikit-learn computes them)"
 "$vitkit" evaluate samples/models/hf-classifier samples/eval
+echo
+echo "== embed (the in21k model's pooler output per image: .npy + .paths.json sidecar)"
+embed_dir=$(mktemp -d)
+trap 'rm -rf "$embed_dir"' EXIT
+"$vitkit" embed samples/models/hf-in21k samples/images -o "$embed_dir/embeddings.npy"
