@@ -187,3 +187,23 @@ private func maxAbsDiff(_ a: [Float], _ b: [Float]) -> Float {
     guard a.count == b.count else { return .infinity }
     return zip(a, b).reduce(0) { max($0, abs($1.0 - $1.1)) }
 }
+
+extension EmbedCommandTests {
+    /// A file name with a newline and a byte that is not UTF-8, found by walking a directory:
+    /// the sidecar and the JSON lines keep it (`\n`, and `\udcff` as Python's surrogateescape).
+    @Test func namesWithNewlinesAndNonUTF8BytesSurvive() throws {
+        let dir = try CLI.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let d = dir.path, model = CLI.sample("models/hf-classifier"), image = CLI.sample("images/chelsea.png")
+        let r = try CLI.shell("""
+            set -e; mkdir '\(d)/imgs'; cp '\(image)' "$(printf '\(d)/imgs/a\\377b\\nc.png')"
+            "$VITKIT" embed '\(model)' '\(d)/imgs' -o '\(d)/e.npy'
+            "$VITKIT" embed '\(model)' '\(d)/imgs' -o '\(d)/e.jsonl'
+            """)
+        #expect(r.status == 0, "\(r.stderr)")
+        let sidecar = try String(decoding: Data(contentsOf: URL(fileURLWithPath: d + "/e.npy.paths.json")), as: UTF8.self)
+        #expect(sidecar.contains("\"\(d)/imgs/a\\udcffb\\nc.png\""), "\(sidecar)")
+        let line = try String(decoding: Data(contentsOf: URL(fileURLWithPath: d + "/e.jsonl")), as: UTF8.self)
+        #expect(line.hasPrefix("{\"path\":\"\(d)/imgs/a\\udcffb\\nc.png\",\"embedding\":["), "\(line)")
+    }
+}
