@@ -18,7 +18,7 @@ public enum EmbeddingError: Error, Sendable, Equatable, CustomStringConvertible 
     public var description: String {
         switch self {
         case .noPooler(let f):
-            "\(f) has no pooler (it is not an in21k ViTModel with pooler.dense): use --output cls or mean"
+            "\(f) has no pooler (the tanh(dense(cls)) layer of in21k ViTModels): embed the cls state or the token mean instead"
         case .missingImage(let p): "\(p): no such file or directory"
         case .noImages(let args):
             "no PNG or JPEG images (.png, .jpg, .jpeg) found in \(args.map { "'\($0)'" }.joined(separator: ", "))"

@@ -24,6 +24,7 @@ struct HintedError: Error, CustomStringConvertible {
             case .unsupportedDType: return " (--dtype)"
             }
         case ViTError.invalidImageSize: return " (--image-size)"
+        case EmbeddingError.noPooler: return " (--output cls or --output mean)"
         case CheckpointError.destinationExists: return " (pass --force to replace it)"
         case CheckpointError.unsupportedDType(_, _, let dtype) where dtype.contains("raw 2-byte void"):
             return " (on the command line: --npy-v2-as-bf16)"

@@ -53,7 +53,7 @@ struct EmbedderTests {
             try Embedder(checkpoint: ViTCheckpoint(path: path), kind: .pooler)
         }
         let message = EmbeddingError.noPooler(file: path).description
-        #expect(message == "\(path) has no pooler (it is not an in21k ViTModel with pooler.dense): use --output cls or mean")
+        #expect(message == "\(path) has no pooler (the tanh(dense(cls)) layer of in21k ViTModels): embed the cls state or the token mean instead")
     }
 
     /// The mean needs every token through the last block; the class-token-only last block

@@ -140,7 +140,7 @@ struct EmbedCommandTests {
         try Data([1]).write(to: URL(fileURLWithPath: d + "/exists.npy"))
         let cases: [(args: [String], message: String)] = [
             ([classifier, image, "-o", d + "/o.npy", "--output", "pooler"],
-             "Error: \(classifier) has no pooler (it is not an in21k ViTModel with pooler.dense): use --output cls or mean"),
+             "Error: \(classifier) has no pooler (the tanh(dense(cls)) layer of in21k ViTModels): embed the cls state or the token mean instead (--output cls or --output mean)"),
             ([classifier, d + "/empty", "-o", d + "/o.npy"],
              "Error: no PNG or JPEG images (.png, .jpg, .jpeg) found in '\(d)/empty' (directories are searched recursively; hidden entries are skipped)"),
             ([classifier, d + "/missing.png", "-o", d + "/o.npy"], "Error: \(d)/missing.png: no such file or directory"),
