@@ -75,17 +75,19 @@ let package = Package(
         .executableTarget(name: "vitkit-container-bench", dependencies: ["Checkpoints", "NumPy", "Tensors"],
                           path: "Benchmarks/ContainerBenchmark"),
 
+        // Tests' temporary files: one directory per test process, removed at exit.
+        .target(name: "TestScratch", path: "Tests/TestScratch"),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
-        .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors", "Tensors"]),
-        .testTarget(name: "NumPyTests", dependencies: ["NumPy", "Tensors"]),
-        .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "Tensors"]),
-        .testTarget(name: "CheckpointsTests", dependencies: ["Checkpoints", "Tensors"]),
-        .testTarget(name: "PreprocessingTests", dependencies: ["Preprocessing", "Tensors"]),
-        .testTarget(name: "ViTEvaluationTests", dependencies: ["ViTEvaluation", "Tensors"]),
-        .testTarget(name: "ViTEmbeddingTests", dependencies: ["ViTEmbedding", "ViTModel", "ViTInference", "NumPy", "Tensors"]),
-        .testTarget(name: "VisionTransformerTests", dependencies: ["VitKit", "Tensors"]),
+        .testTarget(name: "SafeTensorsTests", dependencies: ["TestScratch", "SafeTensors", "Tensors"]),
+        .testTarget(name: "NumPyTests", dependencies: ["TestScratch", "NumPy", "Tensors"]),
+        .testTarget(name: "HDF5Tests", dependencies: ["TestScratch", "HDF5", "Tensors"]),
+        .testTarget(name: "CheckpointsTests", dependencies: ["TestScratch", "Checkpoints", "Tensors"]),
+        .testTarget(name: "PreprocessingTests", dependencies: ["TestScratch", "Preprocessing", "Tensors"]),
+        .testTarget(name: "ViTEvaluationTests", dependencies: ["TestScratch", "ViTEvaluation", "Tensors"]),
+        .testTarget(name: "ViTEmbeddingTests", dependencies: ["TestScratch", "ViTEmbedding", "ViTModel", "ViTInference", "NumPy", "Tensors"]),
+        .testTarget(name: "VisionTransformerTests", dependencies: ["TestScratch", "VitKit", "Tensors"]),
         // HDF5, NumPy, SafeTensors: the CLI tests write hostile and large files with the repo's own writers.
-        .testTarget(name: "vitkitTests", dependencies: ["vitkit", "vitkit-library-tour", "HDF5", "NumPy", "SafeTensors", "Tensors"]),
+        .testTarget(name: "vitkitTests", dependencies: ["TestScratch", "vitkit", "vitkit-library-tour", "HDF5", "NumPy", "SafeTensors", "Tensors"]),
     ],
     swiftLanguageModes: [.v6]
 )

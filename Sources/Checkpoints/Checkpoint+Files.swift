@@ -5,8 +5,13 @@ extension Checkpoint {
     /// (all shards and indexes), `config.json` and `preprocessor_config.json`. Writers
     /// refuse these as destinations (`OutputGuard`).
     public var inputFiles: [String] {
+        [path] + source.files + [configPath, preprocessorConfigPath].compactMap { $0 }
+    }
+
+    /// The `preprocessor_config.json` that `preprocessorConfig` was read from, nil when there is none.
+    public var preprocessorConfigPath: String? {
+        guard preprocessorConfig != nil else { return nil }
         let dir = FileSystem.isDirectory(path) ? path : FileSystem.directoryName(of: path)
-        let preprocessor = preprocessorConfig == nil ? nil : FileSystem.join(dir, "preprocessor_config.json")
-        return [path] + source.files + [configPath, preprocessor].compactMap { $0 }
+        return FileSystem.join(dir, "preprocessor_config.json")
     }
 }

@@ -19,11 +19,13 @@ struct HDF5Superblock {
     var location: UInt64
     var sizeOfOffsets: Int
     var sizeOfLengths: Int
-    /// Addresses in the file are relative to this file offset.
+    /// Addresses in the file are relative to this file offset: the superblock's own location, as
+    /// libhdf5 takes it whatever base address the superblock records.
     var baseAddress: UInt64
     /// File offset (base address applied) of the root group's object header.
     var rootObjectHeader: UInt64
-    /// The end-of-file address the superblock records.
+    /// The end-of-file address the superblock records, moved as libhdf5 moves it when the recorded
+    /// base address is not the superblock's location.
     var endOfFile: UInt64
     /// Group leaf node K (a symbol table node holds at most 2K entries) and internal node K (a
     /// group v1 B-tree node at most 2K children); v2/v3 superblocks keep them in the extension,
@@ -71,18 +73,24 @@ struct HDF5Superblock {
             eof = try head.uint(12 + 2 * offsets, offsets)
             root = try head.uint(12 + 3 * offsets, offsets)
         }
+        // libhdf5 (H5F__super_read) ignores a recorded base address that differs from where the
+        // superblock is: addresses count from the superblock, and the recorded end of file moves
+        // by the difference. Checking at the recorded base would read other bytes than libhdf5.
+        var storedEOF = eof
+        if eof != undefined(offsets) {
+            storedEOF = location < base ? eof &- (base &- location) : eof &+ (location &- base)
+        }
         // libhdf5's own test (H5Fsuper.c), with its wording: the file ends before its recorded end.
-        let (reach, wraps) = file.size.addingReportingOverflow(base)
-        if eof != undefined(offsets), !wraps, reach < eof {
-            throw HDF5StructureError("truncated file: it has \(file.size) bytes but its superblock records an end of file at \(eof) (base address \(base))")
+        if eof != undefined(offsets), file.size < storedEOF {
+            throw HDF5StructureError("truncated file: it has \(file.size) bytes but its superblock records an end of file at \(storedEOF) (base address \(location))")
         }
         guard root != undefined(offsets) else { throw HDF5StructureError("the superblock has no root group address") }
-        let (at, overflow) = base.addingReportingOverflow(root)
+        let (at, overflow) = location.addingReportingOverflow(root)
         guard !overflow, at < file.size else {
-            throw HDF5StructureError("the root group's object header address \(root) (base \(base)) lies beyond the end of the file (\(file.size) bytes)")
+            throw HDF5StructureError("the root group's object header address \(root) (base \(location)) lies beyond the end of the file (\(file.size) bytes)")
         }
         return HDF5Superblock(version: version, location: location, sizeOfOffsets: offsets, sizeOfLengths: lengths,
-                              baseAddress: base, rootObjectHeader: at, endOfFile: eof,
+                              baseAddress: location, rootObjectHeader: at, endOfFile: storedEOF,
                               groupLeafK: leafK, groupInternalK: internalK)
     }
 

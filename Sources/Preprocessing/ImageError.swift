@@ -17,8 +17,10 @@ public enum ImageError: Error, Sendable, Equatable, CustomStringConvertible {
     case tooLarge(file: String, width: Int, height: Int, limit: String)
     /// A valid image that vitkit cannot decode (for example a 12-bit JPEG).
     case unsupported(file: String, reason: String)
-    /// `preprocessor_config.json` asks for something this preprocessor cannot do.
-    case invalidConfig(reason: String)
+    /// A preprocessor config asks for something this preprocessor cannot do; `file` names
+    /// where the config came from (a `preprocessor_config.json`, a native file's metadata, an
+    /// expectations file) when known.
+    case invalidConfig(file: String?, reason: String)
 
     /// One sentence naming the file, for stderr.
     public var description: String {
@@ -32,7 +34,7 @@ public enum ImageError: Error, Sendable, Equatable, CustomStringConvertible {
         case .tooLarge(let f, let w, let h, let limit):
             "\(f): image is \(w)x\(h) pixels, more than the limit of \(limit)"
         case .unsupported(let f, let r): "\(f): \(r)"
-        case .invalidConfig(let r): "preprocessor config: \(r)"
+        case .invalidConfig(let f, let r): f.map { "\($0): invalid preprocessor config: \(r)" } ?? "invalid preprocessor config: \(r)"
         }
     }
 }

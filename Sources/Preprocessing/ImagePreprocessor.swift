@@ -58,11 +58,13 @@ public struct ImagePreprocessor: Sendable, Equatable {
     /// - Throws: `ImageError.invalidConfig` for settings this preprocessor cannot honour:
     ///   a resample filter other than BILINEAR (2), `size` without height and width (e.g.
     ///   `shortest_edge`), center cropping, or malformed values.
-    public init(preprocessorConfig: JSON?, imageSize: Int? = nil) throws(ImageError) {
+    ///
+    /// - Parameter source: where the config came from, named in errors (a file path).
+    public init(preprocessorConfig: JSON?, imageSize: Int? = nil, source: String? = nil) throws(ImageError) {
         self.init(size: imageSize ?? 224)
         guard let config = preprocessorConfig else { return }
-        guard config.objectValue != nil else { throw .invalidConfig(reason: "not a JSON object") }
-        try apply(config)
+        guard config.objectValue != nil else { throw .invalidConfig(file: source, reason: "not a JSON object") }
+        try apply(config, source: source)
     }
 
     /// Pixel values for the image at `path`: a float32 tensor `[3, height, width]`

@@ -23,7 +23,9 @@ public final class ViTPipeline: Sendable {
     /// - Throws: `ViTError.mapping` when weights are missing or mismatched (or unused, unless
     ///   `allowUnused`); `.invalidImageSize`; `ImageError.invalidConfig` for a processor config
     ///   vitkit cannot follow.
-    public init(checkpoint: ViTCheckpoint, imageSize: Int? = nil, preprocessing: JSON? = nil, allowUnused: Bool = false) throws {
+    ///   - preprocessingSource: where `preprocessing` came from, named in its errors.
+    public init(checkpoint: ViTCheckpoint, imageSize: Int? = nil, preprocessing: JSON? = nil, preprocessingSource: String? = nil,
+                allowUnused: Bool = false) throws {
         self.checkpoint = checkpoint
         forward = try ViTForward(checkpoint, allowUnused: allowUnused)
         let size = imageSize ?? checkpoint.config.imageSize
@@ -32,7 +34,8 @@ public final class ViTPipeline: Sendable {
             throw ViTError.invalidImageSize(size: size, patchSize: patch, maximum: ViTForward.maxGrid * patch)
         }
         self.imageSize = size
-        var preprocessor = try ImagePreprocessor(preprocessorConfig: preprocessing ?? checkpoint.preprocessorConfig, imageSize: size)
+        var preprocessor = try ImagePreprocessor(preprocessorConfig: preprocessing ?? checkpoint.preprocessorConfig, imageSize: size,
+                                                 source: preprocessing == nil ? checkpoint.preprocessorConfigOrigin : preprocessingSource)
         // The run size wins over the processor config's `size` (that is what --image-size asks).
         preprocessor.height = size
         preprocessor.width = size

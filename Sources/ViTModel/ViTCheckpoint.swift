@@ -50,6 +50,9 @@ public final class ViTCheckpoint: Sendable {
     /// the head count.
     public let inferredConfigKeys: [String]
     package let sources: [String: Source]
+    /// The preprocessor config a native file carries in its metadata, when it has no
+    /// `preprocessor_config.json` beside it (parsed at open: invalid JSON is an error).
+    let nativePreprocessorConfig: JSON?
 
     /// Opens `path` and maps it. Problems are recorded in `report`; call `requireComplete`
     /// before using the weights.
@@ -160,6 +163,12 @@ public final class ViTCheckpoint: Sendable {
         }
         self.report = report
         self.sources = sources
+        if checkpoint.preprocessorConfig == nil,
+           let meta = checkpoint.source.metadata.first(where: { $0.key == NativeFormat.preprocessorKey }) {
+            nativePreprocessorConfig = try NativeFormat.parseMetadataJSON(meta.value, key: meta.key, file: checkpoint.path)
+        } else {
+            nativePreprocessorConfig = nil
+        }
     }
 
     /// `error` with where the config came from in front of its message.
@@ -169,10 +178,13 @@ public final class ViTCheckpoint: Sendable {
     }
 
     /// `preprocessor_config.json` beside the weights, or the copy a native file carries.
-    public var preprocessorConfig: JSON? {
-        if let p = checkpoint.preprocessorConfig { return p }
-        guard let text = checkpoint.source.metadata.first(where: { $0.key == NativeFormat.preprocessorKey })?.value else { return nil }
-        return try? JSON.parse(text)
+    public var preprocessorConfig: JSON? { nativePreprocessorConfig ?? checkpoint.preprocessorConfig }
+
+    /// Where `preprocessorConfig` came from, for messages: the file's path, or the native
+    /// file's path and metadata key; nil when there is none.
+    public var preprocessorConfigOrigin: String? {
+        if let path = checkpoint.preprocessorConfigPath { return path }
+        return nativePreprocessorConfig == nil ? nil : "\(checkpoint.path) (metadata '\(NativeFormat.preprocessorKey)')"
     }
 
     /// Throws unless every graph parameter was found with the right shape, and (unless

@@ -21,7 +21,8 @@ public enum VerifyRun {
     public static func compare(_ a: ViTCheckpoint, against b: ViTCheckpoint, images: [String], imageSize: Int?,
                                atol: Double, rtol: Double, allowUnused: Bool = false) throws -> Verification {
         let pa = try ViTPipeline(checkpoint: a, imageSize: imageSize, allowUnused: allowUnused)
-        let pb = try ViTPipeline(checkpoint: b, imageSize: imageSize, preprocessing: a.preprocessorConfig, allowUnused: allowUnused)
+        let pb = try ViTPipeline(checkpoint: b, imageSize: imageSize, preprocessing: a.preprocessorConfig,
+                                 preprocessingSource: a.preprocessorConfigOrigin, allowUnused: allowUnused)
         let oa = try pa.run(paths: images), ob = try pb.run(paths: images)
         let results = zip(images, zip(oa, ob)).map { path, pair in
             Verification.check(image: path, got: pair.0,

@@ -108,4 +108,23 @@ struct HDF5RootCheckTests {
         let names = try header.messages.filter { $0.type == HDF5AttributeMessage.type }.map { try HDF5AttributeMessage($0.body, superblock).name }
         #expect(names == ["title", "fixed_title", "version", "scales"])
     }
+    /// A superblock at offset 0 recording base address 4 (and an end of file 4 bytes further,
+    /// over 4 appended bytes): libhdf5 takes the superblock's own offset as the base
+    /// (H5F__super_read) and moves the recorded end of file back by the difference; vitkit
+    /// reads the bytes libhdf5 reads, and the file reads as the original.
+    @Test func aRecordedBaseAddressUnlikeTheSuperblockOffsetIsIgnoredAsLibhdf5Does() throws {
+        var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("h5/generic.h5"))))
+        let recordedEOF = (0..<8).reduce(0) { $0 | Int(bytes[40 + $1]) << (8 * $1) }
+        #expect(recordedEOF == bytes.count)
+        bytes.replaceSubrange(24..<32, with: [4, 0, 0, 0, 0, 0, 0, 0])
+        bytes.replaceSubrange(40..<48, with: (0..<8).map { UInt8(truncatingIfNeeded: (recordedEOF + 4) >> (8 * $0)) })
+        bytes += [0, 0, 0, 0]
+        let path = try dir.write(bytes, to: "base4.h5")
+        let superblock = try HDF5Superblock.read(try HDF5RawFile(path: path))
+        #expect(superblock.baseAddress == 0 && superblock.rootObjectHeader == 96 && superblock.endOfFile == UInt64(recordedEOF))
+        let original = try HDF5File(path: Fixtures.path("h5/generic.h5"))
+        let moved = try HDF5File(path: path)
+        #expect(moved.tensors.map(\.name) == original.tensors.map(\.name))
+        #expect(try moved.tensor(named: "group_a/f32").elementCount == 12)
+    }
 }

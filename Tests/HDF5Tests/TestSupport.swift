@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Testing
 import Tensors
 
@@ -38,7 +39,7 @@ final class TemporaryDirectory {
     let path: String
 
     init() throws {
-        let base = FileManager.default.temporaryDirectory.appendingPathComponent("vitkit-hdf5-\(UUID().uuidString)")
+        let base = TestScratch.root.appendingPathComponent("vitkit-hdf5-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
         path = base.path
     }

@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Testing
 import Tensors
 
@@ -9,7 +10,7 @@ struct TempDir {
     let path: String
 
     init() throws {
-        path = NSTemporaryDirectory() + "vitkit-numpy-tests-" + UUID().uuidString
+        path = TestScratch.root.path + "/vitkit-numpy-tests-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Tensors
 import Testing
 
@@ -36,7 +37,7 @@ enum Fixtures {
 
     /// A scratch directory unique to one test.
     static func temporaryDirectory() -> String {
-        let dir = NSTemporaryDirectory() + "vitkit-imageio-" + UUID().uuidString
+        let dir = TestScratch.root.path + "/vitkit-imageio-" + UUID().uuidString
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         return dir
     }

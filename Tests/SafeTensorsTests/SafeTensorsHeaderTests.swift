@@ -1,11 +1,12 @@
 import Foundation
+import TestScratch
 import Testing
 import Tensors
 @testable import SafeTensors
 
 /// Writes `length` (u64 LE) + `header` + `data` to a fresh temp file and returns its path.
 func writeRawFile(header: [UInt8], length: UInt64? = nil, data: [UInt8] = [], name: String = "t.safetensors") throws -> String {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vitkit-st-\(UUID().uuidString)")
+    let dir = TestScratch.root.appendingPathComponent("vitkit-st-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     var bytes: [UInt8] = []
     withUnsafeBytes(of: (length ?? UInt64(header.count)).littleEndian) { bytes.append(contentsOf: $0) }
@@ -66,7 +67,7 @@ struct SafeTensorsHeaderTests {
     }
 
     @Test func fileShorterThanTheLengthField() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vitkit-st-\(UUID().uuidString)")
+        let dir = TestScratch.root.appendingPathComponent("vitkit-st-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let path = dir.appendingPathComponent("short.safetensors").path
         try Data([1, 2, 3]).write(to: URL(fileURLWithPath: path))

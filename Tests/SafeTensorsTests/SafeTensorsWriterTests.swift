@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Testing
 import Tensors
 @testable import SafeTensors
@@ -6,7 +7,7 @@ import Tensors
 @Suite("safetensors writer")
 struct SafeTensorsWriterTests {
     func tempPath(_ name: String) throws -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vitkit-stw-\(UUID().uuidString)")
+        let dir = TestScratch.root.appendingPathComponent("vitkit-stw-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         return dir.appendingPathComponent(name).path
     }

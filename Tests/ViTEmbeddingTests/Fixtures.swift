@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Tensors
 import Testing
 
@@ -23,9 +24,9 @@ enum Fixtures {
         }
     }
 
-    /// A new empty directory under the system temp dir; `body` runs in it, then it is removed.
+    /// A new empty directory under `TestScratch.root`; `body` runs in it, then it is removed.
     static func withTemporaryDirectory<R>(_ body: (String) throws -> R) throws -> R {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vitkit-embed-\(UUID().uuidString)")
+        let dir = TestScratch.root.appendingPathComponent("vitkit-embed-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         return try body(dir.path)

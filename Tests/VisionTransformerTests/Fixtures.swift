@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Tensors
 
 /// Paths to the committed samples, found from this file's location.
@@ -25,7 +26,7 @@ enum Fixtures {
 
     /// A new empty directory under the system temp dir; `body` runs in it, then it is removed.
     static func withTemporaryDirectory<R>(_ tag: String, _ body: (URL) throws -> R) throws -> R {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vitkit-\(tag)-\(UUID().uuidString)")
+        let dir = TestScratch.root.appendingPathComponent("vitkit-\(tag)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         return try body(dir)

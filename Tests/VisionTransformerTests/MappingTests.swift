@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Testing
 import Tensors
 import SafeTensors
@@ -17,7 +18,7 @@ struct MappingTests {
         let src = try SafeTensorsFile(path: Fixtures.sample("models/hf-classifier/model.safetensors"))
         var tensors: [(name: String, tensor: Tensor)] = try src.tensors.map { (name: $0.name, tensor: try src.tensor(named: $0.name)) }
         edit(&tensors)
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vitkit-map-\(UUID().uuidString)")
+        let dir = TestScratch.root.appendingPathComponent("vitkit-map-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: Fixtures.sample("models/hf-classifier/config.json"), toPath: dir.appendingPathComponent("config.json").path)
         let path = dir.appendingPathComponent("model.safetensors").path
@@ -40,7 +41,7 @@ struct MappingTests {
         let message = try failure(path)
         #expect(message.contains("missing: vit.encoder.layer.1.attention.attention.key.bias"), "\(message)")
         #expect(throws: (any Error).self) { try ViTForward(ViTCheckpoint(path: path)) }
-        let dst = FileManager.default.temporaryDirectory.appendingPathComponent("vitkit-never-\(UUID().uuidString)").path
+        let dst = TestScratch.root.appendingPathComponent("vitkit-never-\(UUID().uuidString)").path
         #expect(throws: (any Error).self) { try Conversion.convert(ViTCheckpoint(path: path), to: .native, destination: dst) }
         #expect(!FileManager.default.fileExists(atPath: dst))
     }

@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Tensors
 
 /// Runs the built `vitkit` binary (next to the test bundle) and captures its output.
@@ -47,7 +48,7 @@ enum CLI {
     }
 
     static func tempDir() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vitkit-cli-\(UUID().uuidString)")
+        let dir = TestScratch.root.appendingPathComponent("vitkit-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         return dir
     }

@@ -1,4 +1,5 @@
 import Foundation
+import TestScratch
 import Testing
 
 /// The committed HDF5 fuzz inputs through the real binary: one clear error line, exit status 1.
@@ -34,5 +35,17 @@ struct HDF5FindingCLITests {
         #expect(r.status == 1, "\(r.stderr)")
         #expect(r.stdout.isEmpty, "\(r.stdout)")
         #expect(r.stderr == "Error: \(path): unreadable HDF5 metadata (damaged, or newer than libhdf5 1.10 reads): root group's link storage (object header at offset 96): symbol table message at offset 800: the local heap at offset 680 has a free list that loops (block 48 comes back)\n", "\(r.stderr)")
+    }
+    /// The input whose superblock records base address 4: libhdf5 ignores it, vitkit's checks
+    /// did not, and `vitkit inspect` died with SIGSEGV in libhdf5's local heap read.
+    @Test func aMisplacedBaseAddressIsOneClearLine() throws {
+        let path = CLI.root.appendingPathComponent("Fuzz/findings/hdf5-stab-iterate-null-read.h5").path
+        for command in [["inspect", path], ["convert", path, TestScratch.root.path + "/vitkit-never-written.safetensors", "--to", "native"]] {
+            let r = try CLI.run(command)
+            #expect(r.status == 1, "\(command[0]): \(r.stderr)")
+            #expect(r.stdout.isEmpty, "\(r.stdout)")
+            #expect(r.stderr == "Error: \(path): unreadable HDF5 metadata (damaged, or newer than libhdf5 1.10 reads): root group's link storage (object header at offset 96): symbol table message at offset 800: the local heap at offset 680 declares a 176-byte data segment at 18446744073709551615, outside the file or over 16777216 bytes\n", "\(r.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: TestScratch.root.path + "/vitkit-never-written.safetensors"))
     }
 }
