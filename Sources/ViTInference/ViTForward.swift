@@ -34,6 +34,9 @@ public final class ViTForward: Sendable {
         try self.init(checkpoint, allowUnused: allowUnused, compute: compute, backend: .onednn)
     }
 
+    /// Whether this CPU has bf16 matrix kernels (AMX or AVX512-BF16) for `compute: .bf16`.
+    public static var hasBF16Kernels: Bool { DNNL.hasBF16Kernels }
+
     /// `init`, with the matrix library chosen (BLIS runs float32 only).
     package init(_ checkpoint: ViTCheckpoint, allowUnused: Bool = false, compute asked: ComputePrecision,
                  backend: MatrixBackend) throws {
