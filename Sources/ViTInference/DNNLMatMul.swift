@@ -78,14 +78,14 @@ final class MatMulPrimitive: @unchecked Sendable {
         primitive = p!
         var d: [Int32: dnnl_memory_desc_t] = [DNNL_ARG_SRC: src, DNNL_ARG_WEIGHTS: weights, DNNL_ARG_DST: dst]
         if shape.bias { d[DNNL_ARG_BIAS] = bias }
+        DNNL.addScratchpad(pd, to: &d)
         descriptors = d
     }
 
     deinit { dnnl_primitive_destroy(primitive) }
 
     private static func attributes(_ shape: MatMulShape) throws(ViTError) -> dnnl_primitive_attr_t? {
-        var attr: dnnl_primitive_attr_t?
-        try DNNL.check(dnnl_primitive_attr_create(&attr), "dnnl_primitive_attr_create")
+        let attr = try DNNL.attributes()
         if shape.scale != 1 {
             var s = shape.scale
             try DNNL.check(dnnl_primitive_attr_set_output_scales(attr, 1, 0, &s), "dnnl_primitive_attr_set_output_scales")
@@ -116,9 +116,44 @@ final class MatMulPrimitive: @unchecked Sendable {
     }
 }
 
-/// A oneDNN stream: primitives run in order on the calling thread's OpenMP team.
+extension DNNL {
+    /// Attributes every vitkit primitive starts from: a scratchpad the caller provides.
+    ///
+    /// oneDNN's default scratchpad is one global buffer shared by all primitives, which makes
+    /// two forward passes on two threads overwrite each other's temporaries (Debian's build
+    /// is not configured for concurrent execution). With a user scratchpad each pass brings
+    /// its own (`DNNLStream.scratchpad`).
+    static func attributes() throws(ViTError) -> dnnl_primitive_attr_t? {
+        var attr: dnnl_primitive_attr_t?
+        try check(dnnl_primitive_attr_create(&attr), "dnnl_primitive_attr_create")
+        try check(dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user), "user scratchpad")
+        return attr
+    }
+
+    /// Adds the scratchpad descriptor of `pd` (when it needs one) to `descriptors`.
+    static func addScratchpad(_ pd: dnnl_primitive_desc_t?, to descriptors: inout [Int32: dnnl_memory_desc_t]) {
+        guard let md = dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0) else { return }
+        var d = md.pointee
+        if dnnl_memory_desc_get_size(&d) > 0 { descriptors[DNNL_ARG_SCRATCHPAD] = d }
+    }
+}
+
+/// A oneDNN stream: primitives run in order on the calling thread's OpenMP team, with this
+/// stream's scratchpad (one per forward pass, so concurrent passes never share one).
 final class DNNLStream {
     let stream: dnnl_stream_t
+    private var scratch: UnsafeMutableRawPointer?
+    private var scratchBytes = 0
+
+    /// At least `bytes` of scratch memory, 64-byte aligned, reused by the next call.
+    func scratchpad(_ bytes: Int) -> UnsafeMutableRawPointer {
+        if bytes > scratchBytes {
+            scratch?.deallocate()
+            scratch = .allocate(byteCount: bytes, alignment: 64)
+            scratchBytes = bytes
+        }
+        return scratch!
+    }
 
     init() throws(ViTError) {
         var s: dnnl_stream_t?
@@ -126,7 +161,10 @@ final class DNNLStream {
         stream = s!
     }
 
-    deinit { dnnl_stream_destroy(stream) }
+    deinit {
+        dnnl_stream_destroy(stream)
+        scratch?.deallocate()
+    }
 }
 
 extension DNNL {
@@ -137,6 +175,10 @@ extension DNNL {
         let engine = try requireEngine()
         var args: [dnnl_exec_arg_t] = []
         defer { for a in args { dnnl_memory_destroy(a.memory) } }
+        var arguments = arguments
+        if var scratch = descriptors[DNNL_ARG_SCRATCHPAD] {
+            arguments.append((DNNL_ARG_SCRATCHPAD, stream.scratchpad(dnnl_memory_desc_get_size(&scratch))))
+        }
         for (kind, pointer) in arguments {
             var md = descriptors[kind]!
             var memory: dnnl_memory_t?

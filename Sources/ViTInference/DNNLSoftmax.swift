@@ -6,7 +6,7 @@ import Synchronization
 /// shape, created on first use.
 final class SoftmaxPrimitive: @unchecked Sendable {
     private let primitive: dnnl_primitive_t
-    private let descriptor: dnnl_memory_desc_t
+    private let descriptors: [Int32: dnnl_memory_desc_t]
 
     private static let cache = Mutex<[[Int]: SoftmaxPrimitive]>([:])
 
@@ -26,13 +26,17 @@ final class SoftmaxPrimitive: @unchecked Sendable {
         var desc = dnnl_softmax_desc_t()
         try DNNL.check(dnnl_softmax_forward_desc_init(&desc, dnnl_forward_inference, &md, Int32(dims.count - 1)),
                        "dnnl_softmax_forward_desc_init")
+        let attr = try DNNL.attributes()
+        defer { dnnl_primitive_attr_destroy(attr) }
         var pd: dnnl_primitive_desc_t?
-        try DNNL.check(dnnl_primitive_desc_create(&pd, &desc, nil, try DNNL.requireEngine(), nil), "softmax primitive for \(dims)")
+        try DNNL.check(dnnl_primitive_desc_create(&pd, &desc, attr, try DNNL.requireEngine(), nil), "softmax primitive for \(dims)")
         defer { dnnl_primitive_desc_destroy(pd) }
         var p: dnnl_primitive_t?
         try DNNL.check(dnnl_primitive_create(&p, pd), "dnnl_primitive_create (softmax)")
         primitive = p!
-        descriptor = md
+        var d = [DNNL_ARG_SRC: md, DNNL_ARG_DST: md]
+        DNNL.addScratchpad(pd, to: &d)
+        descriptors = d
     }
 
     deinit { dnnl_primitive_destroy(primitive) }
@@ -41,6 +45,6 @@ final class SoftmaxPrimitive: @unchecked Sendable {
     func execute(_ data: UnsafeMutablePointer<Float>, stream: DNNLStream) throws(ViTError) {
         let p = UnsafeMutableRawPointer(data)
         try DNNL.execute(primitive, arguments: [(DNNL_ARG_SRC, p), (DNNL_ARG_DST, p)],
-                         descriptors: [DNNL_ARG_SRC: descriptor, DNNL_ARG_DST: descriptor], stream: stream)
+                         descriptors: descriptors, stream: stream)
     }
 }
