@@ -2,7 +2,7 @@
 #   make demo   install what is missing, build (release), run the main job on samples/
 #   make test   install what is missing, run the test suite and the consumer-package layering check
 SHELL := /bin/bash
-APT_PACKAGES := pkg-config libhdf5-dev zlib1g-dev libblis-dev libpng-dev libjpeg62-turbo-dev libssl-dev
+APT_PACKAGES := pkg-config libhdf5-dev zlib1g-dev libblis-dev libdnnl-dev libpng-dev libjpeg62-turbo-dev libssl-dev
 PKG_CONFIG_NAMES := hdf5 zlib libpng libjpeg libcrypto
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VITKIT := .build/release/vitkit
@@ -13,6 +13,7 @@ deps:
 	@missing=0; command -v pkg-config >/dev/null || missing=1; \
 	for p in $(PKG_CONFIG_NAMES); do pkg-config --exists $$p 2>/dev/null || missing=1; done; \
 	dpkg -s libblis-dev >/dev/null 2>&1 || missing=1; \
+	dpkg -s libdnnl-dev >/dev/null 2>&1 || missing=1; \
 	if [ $$missing = 1 ]; then \
 	  echo "Installing system libraries: $(APT_PACKAGES)"; \
 	  $(SUDO) apt-get update -qq && \

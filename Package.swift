@@ -26,6 +26,9 @@ let package = Package(
         // BLIS rather than OpenBLAS: Debian's OpenBLAS 0.3.21 falls back to its generic (Prescott)
         // kernels on these CPUs (20 GFLOP/s); BLIS 0.9 selects AVX-512 kernels (124 GFLOP/s). See docs/BENCHMARKS.md.
         .systemLibrary(name: "CBLIS", providers: [.apt(["libblis-dev"])]),
+        // oneDNN (matmul primitives, packed weights, fused epilogues; bf16 on AMX/AVX512-BF16): the
+        // default matrix backend, BLIS the alternative. Debian ships no .pc file for it.
+        .systemLibrary(name: "CDNNL", providers: [.apt(["libdnnl-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
         // OpenSSL's libcrypto for SHA-256 (provenance of native conversions).
@@ -51,7 +54,7 @@ let package = Package(
         // Conversion between ecosystems: plans and streaming writers.
         .target(name: "ViTConversion", dependencies: ["ViTModel", "Checkpoints", "Tensors", "CCrypto"]),
         // The forward pass (BLAS kernels) and the image -> outputs pipeline.
-        .target(name: "ViTInference", dependencies: ["ViTModel", "Preprocessing", "Checkpoints", "Tensors", "CBLIS"]),
+        .target(name: "ViTInference", dependencies: ["ViTModel", "Preprocessing", "Checkpoints", "Tensors", "CBLIS", "CDNNL"]),
         // Expectations, verify and diff.
         .target(name: "ViTVerification", dependencies: ["ViTInference", "ViTModel", "Tensors"]),
         // Task metrics of a classifier on labelled images (image folder or manifest), as scikit-learn defines them.

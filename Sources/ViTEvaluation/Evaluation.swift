@@ -20,6 +20,8 @@ public enum Evaluation {
         public var strict: Bool
         /// Ignore stored tensors that are not part of the graph.
         public var allowUnused: Bool
+        /// The forward pass's arithmetic (`ComputePrecision`); float32 by default.
+        public var compute: ComputePrecision = .f32
 
         /// Options; the defaults are those of `vitkit evaluate`.
         public init(batchSize: Int = 8, imageSize: Int? = nil, topK: Int = 5, strict: Bool = false, allowUnused: Bool = false) {
@@ -88,7 +90,8 @@ public enum Evaluation {
         guard checkpoint.config.hasClassifier else { throw EvaluationError.noClassifier(file: checkpoint.checkpoint.path) }
         let names = checkpoint.config.labels
         let matching = try LabelMatching(data, modelLabels: names)
-        let pipeline = try ViTPipeline(checkpoint: checkpoint, imageSize: options.imageSize, allowUnused: options.allowUnused)
+        let pipeline = try ViTPipeline(checkpoint: checkpoint, imageSize: options.imageSize, allowUnused: options.allowUnused,
+                                       compute: options.compute)
         let start = monotonicSeconds()
         var predictions: [Prediction] = []
         predictions.reserveCapacity(data.items.count)

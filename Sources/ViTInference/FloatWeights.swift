@@ -48,8 +48,8 @@ final class TensorBox {
 }
 
 
-/// All graph parameters of one block as float weights.
+/// All graph parameters of one block: LayerNorms as float32, linear layers for the backend.
 struct BlockWeights: Sendable {
-    let ln1w, ln1b, qw, kw, vw, ow, ob, ln2w, ln2b, fc1w, fc1b, fc2w, fc2b: FloatWeight
-    let qb, kb, vb: FloatWeight?
+    let ln1w, ln1b, ln2w, ln2b: FloatWeight
+    let q, k, v, o, fc1, fc2: DenseLayer
 }

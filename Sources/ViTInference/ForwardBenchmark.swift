@@ -28,21 +28,34 @@ public struct ForwardBenchmark: Sendable {
     public var peakResidentMegabytes: Double
     /// Threads the forward pass used (`ComputeThreads`).
     public var threads: Int
-    /// The arithmetic: `f32`.
+    /// The arithmetic of the linear layers: `f32` or `bf16` (`f32` when bf16 was asked for
+    /// on a CPU without bf16 kernels; `backend` then says so).
     public var compute: String
-    /// The matrix library and its kernels, e.g. `blis-skx`.
+    /// The matrix library and its kernels, e.g. `onednn brg:avx512_core_bf16 (bf16)` (oneDNN's
+    /// name for the kernel of the MLP's first product, which names the instruction set) or `blis-skx`.
     public var backend: String
 
     /// Measures `path`.
     ///
     /// - Parameters:
     ///   - image: a PNG or JPEG to preprocess; nil uses a generated 640x480 photo-like pattern.
+    ///   - compute: the linear layers' arithmetic.
     /// - Throws: `CheckpointError`, `ViTError` or `ImageError` from opening and running.
     public static func measure(path: String, options: ViTCheckpoint.Options = .init(), batch: Int = 8,
-                               iterations: Int = 5, image: String? = nil) throws -> ForwardBenchmark {
+                               iterations: Int = 5, image: String? = nil,
+                               compute: ComputePrecision = .f32) throws -> ForwardBenchmark {
+        try measure(path: path, options: options, batch: batch, iterations: iterations, image: image, compute: compute,
+                    backend: .onednn)
+    }
+
+    /// `measure`, with the matrix library chosen.
+    package static func measure(path: String, options: ViTCheckpoint.Options = .init(), batch: Int = 8,
+                                iterations: Int = 5, image: String? = nil, compute: ComputePrecision,
+                                backend: MatrixBackend) throws -> ForwardBenchmark {
         precondition(batch > 0 && iterations > 0, "batch and iterations must be positive")
         let start = now()
-        let pipeline = try ViTPipeline(checkpoint: ViTCheckpoint(path: path, options: options))
+        let pipeline = try ViTPipeline(checkpoint: ViTCheckpoint(path: path, options: options), compute: compute,
+                                       backend: backend)
         let load = now() - start
         let config = pipeline.checkpoint.config
         let size = pipeline.imageSize
@@ -64,8 +77,8 @@ public struct ForwardBenchmark: Sendable {
             loadMilliseconds: load * 1000, preprocessMilliseconds: preprocess * 1000,
             forwardMillisecondsBatch1: one * 1000, forwardMillisecondsPerImage: many * 1000 / Double(batch), batch: batch,
             gigaflops: flops(config, size: size) * Double(batch) / many / 1e9,
-            peakResidentMegabytes: peakResidentMegabytes(), threads: ComputeThreads.count, compute: "f32",
-            backend: "blis-\(CPUFeatures.blisKernels)")
+            peakResidentMegabytes: peakResidentMegabytes(), threads: ComputeThreads.count,
+            compute: pipeline.forward.compute.rawValue, backend: pipeline.forward.backendDescription)
     }
 
     /// `bench --json`: `load_ms`, `preprocess_ms`, `forward_ms_b1`, `forward_ms_per_image`,

@@ -24,10 +24,10 @@ enum Kernels {
         }
     }
 
-    /// Adds `bias[j]` to every row.
-    static func addBias(_ y: UnsafeMutablePointer<Float>, rows: Int, d: Int, bias: UnsafePointer<Float>) {
+    /// Adds `bias[j]` to every row (`ldc` apart; default `d`).
+    static func addBias(_ y: UnsafeMutablePointer<Float>, rows: Int, d: Int, ldc: Int? = nil, bias: UnsafePointer<Float>) {
         for r in 0..<rows {
-            let yr = y + r * d
+            let yr = y + r * (ldc ?? d)
             for j in 0..<d { yr[j] += bias[j] }
         }
     }

@@ -7,10 +7,15 @@ import Tensors
 /// Scratch buffers for one batch, reused by every layer.
 struct Workspace {
     let h, x, q, k, v, ctx, big, scores: UnsafeMutablePointer<Float>
-    let owner: [UnsafeMutablePointer<Float>]
+    /// bf16 compute: the linear layers' inputs (`rows x d`) and the MLP's hidden rows.
+    let xb, bigb: UnsafeMutablePointer<UInt16>?
+    let stream: DNNLStream?
+    private let floats: [UnsafeMutablePointer<Float>]
 
-    /// - Parameter patchValues: elements of one image's im2col matrix (`patches x C*P*P`).
-    init(rows: Int, d: Int, m: Int, t: Int, patchValues: Int) {
+    /// - Parameters:
+    ///   - scores: floats of attention scores held at once.
+    ///   - patchValues: elements of one image's im2col matrix (`patches x C*P*P`).
+    init(rows: Int, d: Int, m: Int, scores: Int, patchValues: Int, bf16: Bool, stream: DNNLStream?) {
         func alloc(_ n: Int) -> UnsafeMutablePointer<Float> {
             let p = UnsafeMutablePointer<Float>.allocate(capacity: max(n, 1))
             p.initialize(repeating: 0, count: max(n, 1))
@@ -18,17 +23,34 @@ struct Workspace {
         }
         h = alloc(rows * d); x = alloc(rows * d); q = alloc(rows * d); k = alloc(rows * d)
         v = alloc(rows * d); ctx = alloc(rows * d); big = alloc(max(rows * m, patchValues))
-        scores = alloc(t * t)
-        owner = [h, x, q, k, v, ctx, big, scores]
+        self.scores = alloc(scores)
+        floats = [h, x, q, k, v, ctx, big, self.scores]
+        xb = bf16 ? .allocate(capacity: rows * d) : nil
+        bigb = bf16 ? .allocate(capacity: rows * m) : nil
+        self.stream = stream
     }
 
-    func release() { for p in owner { p.deallocate() } }
+    func release() {
+        for p in floats { p.deallocate() }
+        xb?.deallocate()
+        bigb?.deallocate()
+    }
+
+    /// The input of `layer` for `rows` rows of `x` (`lda` apart): `x` itself, or its bf16
+    /// rounding (in `xb`, rows `layer.inputs` apart) for a bf16 layer. Returns the pointer
+    /// and its row stride.
+    func input(_ x: UnsafePointer<Float>, lda: Int, rows: Int, for layer: DenseLayer) -> (UnsafeRawPointer, Int) {
+        guard layer.inputElement == .bf16, let xb else { return (UnsafeRawPointer(x), lda) }
+        BFloat16.convert(x, lda: lda, rows: rows, cols: layer.inputs, into: xb)
+        return (UnsafeRawPointer(xb), layer.inputs)
+    }
 }
 
 extension ViTForward {
     /// Patch embedding (im2col + GEMM), cls token and position embeddings for one image.
     func embed(_ image: UnsafePointer<Float>, size: Int, positions: UnsafePointer<Float>,
-               into h: UnsafeMutablePointer<Float>, patches: UnsafeMutablePointer<Float>) {
+               into h: UnsafeMutablePointer<Float>, patches: UnsafeMutablePointer<Float>,
+               stream: DNNLStream?) throws(ViTError) {
         let c = config, p = c.patchSize, ch = c.numChannels, grid = size / p, d = c.hiddenSize
         let k = ch * p * p
         // patches[n, (c, ky, kx)] matches the OIHW weight's flattening.
@@ -44,51 +66,42 @@ extension ViTForward {
             }
         }
         let n = grid * grid
-        BLAS.gemm(m: n, n: d, k: k, a: patches, lda: k, b: patchW.pointer, ldb: k, transB: true, c: h + d, ldc: d)
-        Kernels.addBias(h + d, rows: n, d: d, bias: patchB.pointer)
+        try patch.apply(patches, lda: k, rows: n, into: h + d, ldc: d, stream: stream)
         h.update(from: cls.pointer, count: d)
         Kernels.add(h, positions, count: (n + 1) * d)
     }
 
     /// One pre-LN transformer block over the whole batch.
-    func runBlock(_ w: BlockWeights, _ ws: inout Workspace, batch: Int, t: Int) {
+    func runBlock(_ w: BlockWeights, _ ws: inout Workspace, batch: Int, t: Int) throws(ViTError) {
         let c = config, d = c.hiddenSize, rows = batch * t
-        let heads = c.numAttentionHeads, hd = c.headDim
         Kernels.layerNorm(ws.h, ws.x, rows: rows, d: d, weight: w.ln1w.pointer, bias: w.ln1b.pointer, eps: c.layerNormEps)
-        for (out, weight, bias) in [(ws.q, w.qw, w.qb), (ws.k, w.kw, w.kb), (ws.v, w.vw, w.vb)] {
-            BLAS.gemm(m: rows, n: d, k: d, a: ws.x, lda: d, b: weight.pointer, ldb: d, transB: true, c: out, ldc: d)
-            if let bias { Kernels.addBias(out, rows: rows, d: d, bias: bias.pointer) }
+        let (x, lda) = ws.input(ws.x, lda: d, rows: rows, for: w.q)
+        for (out, layer) in [(ws.q, w.q), (ws.k, w.k), (ws.v, w.v)] {
+            try layer.apply(x, lda: lda, rows: rows, into: out, ldc: d, stream: ws.stream)
         }
-        let scale = 1 / Float(hd).squareRoot()
-        for b in 0..<batch {
-            let base = b * t * d
-            for hh in 0..<heads {
-                let off = base + hh * hd
-                BLAS.gemm(m: t, n: t, k: hd, alpha: scale, a: ws.q + off, lda: d, b: ws.k + off, ldb: d, transB: true,
-                          c: ws.scores, ldc: t)
-                Kernels.softmaxRows(ws.scores, rows: t, d: t)
-                BLAS.gemm(m: t, n: hd, k: t, a: ws.scores, lda: t, b: ws.v + off, ldb: d, transB: false, c: ws.ctx + off, ldc: d)
-            }
-        }
-        BLAS.gemm(m: rows, n: d, k: d, a: ws.ctx, lda: d, b: w.ow.pointer, ldb: d, transB: true, beta: 1, c: ws.h, ldc: d)
-        Kernels.addBias(ws.h, rows: rows, d: d, bias: w.ob.pointer)
-        residualMLP(w, residual: ws.h, normed: ws.x, hidden: ws.big, rows: rows)
+        try attention(q: ws.q, k: ws.k, v: ws.v, ctx: ws.ctx, batch: batch, t: t, queries: t, scores: ws.scores,
+                      stream: ws.stream)
+        let (ctx, ldctx) = ws.input(ws.ctx, lda: d, rows: rows, for: w.o)
+        try w.o.apply(ctx, lda: ldctx, rows: rows, into: ws.h, ldc: d, .accumulate, stream: ws.stream)
+        try residualMLP(w, residual: ws.h, normed: ws.x, rows: rows, ws)
     }
 
     /// `residual += fc2(gelu(fc1(LN_after(residual))))` over `rows` rows; `normed` (`rows x d`)
-    /// and `hidden` (`rows x intermediate`) are scratch.
+    /// and the workspace's hidden rows are scratch.
     func residualMLP(_ w: BlockWeights, residual: UnsafeMutablePointer<Float>, normed: UnsafeMutablePointer<Float>,
-                     hidden: UnsafeMutablePointer<Float>, rows: Int) {
+                     rows: Int, _ ws: Workspace) throws(ViTError) {
         let c = config, d = c.hiddenSize, m = c.intermediateSize
         Kernels.layerNorm(residual, normed, rows: rows, d: d, weight: w.ln2w.pointer, bias: w.ln2b.pointer, eps: c.layerNormEps)
-        BLAS.gemm(m: rows, n: m, k: d, a: normed, lda: d, b: w.fc1w.pointer, ldb: d, transB: true, c: hidden, ldc: m)
-        Kernels.addBias(hidden, rows: rows, d: m, bias: w.fc1b.pointer)
-        switch c.hiddenAct {
-        case .gelu: Kernels.geluExact(hidden, count: rows * m)
-        case .geluTanh: Kernels.geluTanh(hidden, count: rows * m)
+        let (x, lda) = ws.input(normed, lda: d, rows: rows, for: w.fc1)
+        let gelu: Epilogue = c.hiddenAct == .gelu ? .geluErf : .geluTanh
+        // bf16: fc1 writes its GELU output as bf16, fc2's input, with no separate pass.
+        if w.fc2.inputElement == .bf16, let hidden = ws.bigb {
+            try w.fc1.apply(x, lda: lda, rows: rows, into: hidden, ldc: m, dstElement: .bf16, gelu, stream: ws.stream)
+            try w.fc2.apply(hidden, lda: m, rows: rows, into: residual, ldc: d, .accumulate, stream: ws.stream)
+        } else {
+            try w.fc1.apply(x, lda: lda, rows: rows, into: ws.big, ldc: m, gelu, stream: ws.stream)
+            try w.fc2.apply(ws.big, lda: m, rows: rows, into: residual, ldc: d, .accumulate, stream: ws.stream)
         }
-        BLAS.gemm(m: rows, n: d, k: m, a: hidden, lda: m, b: w.fc2w.pointer, ldb: m, transB: true, beta: 1, c: residual, ldc: d)
-        Kernels.addBias(residual, rows: rows, d: d, bias: w.fc2b.pointer)
     }
 
     /// The last block when only the class token's outputs are wanted (cls, pooler, logits):
@@ -97,38 +110,26 @@ extension ViTForward {
     /// rounding. The class rows are gathered into `batch`-row buffers (`x` holds their
     /// residual stream, `q` their queries and then their LayerNorm, `ctx` their attention
     /// output) and written back to `h` at the end.
-    func runBlockForClassToken(_ w: BlockWeights, _ ws: inout Workspace, batch: Int, t: Int) {
+    func runBlockForClassToken(_ w: BlockWeights, _ ws: inout Workspace, batch: Int, t: Int) throws(ViTError) {
         let c = config, d = c.hiddenSize, rows = batch * t
-        let heads = c.numAttentionHeads, hd = c.headDim
         Kernels.layerNorm(ws.h, ws.x, rows: rows, d: d, weight: w.ln1w.pointer, bias: w.ln1b.pointer, eps: c.layerNormEps)
-        for (out, weight, bias) in [(ws.k, w.kw, w.kb), (ws.v, w.vw, w.vb)] {
-            BLAS.gemm(m: rows, n: d, k: d, a: ws.x, lda: d, b: weight.pointer, ldb: d, transB: true, c: out, ldc: d)
-            if let bias { Kernels.addBias(out, rows: rows, d: d, bias: bias.pointer) }
+        let (x, lda) = ws.input(ws.x, lda: d, rows: rows, for: w.k)
+        for (out, layer) in [(ws.k, w.k), (ws.v, w.v)] {
+            try layer.apply(x, lda: lda, rows: rows, into: out, ldc: d, stream: ws.stream)
         }
         // Class-token queries: rows b*t of the LayerNorm output, strided by t rows.
-        BLAS.gemm(m: batch, n: d, k: d, a: ws.x, lda: t * d, b: w.qw.pointer, ldb: d, transB: true, c: ws.q, ldc: d)
-        if let qb = w.qb { Kernels.addBias(ws.q, rows: batch, d: d, bias: qb.pointer) }
-        let scale = 1 / Float(hd).squareRoot()
-        for b in 0..<batch {
-            for hh in 0..<heads {
-                let off = b * t * d + hh * hd
-                BLAS.gemm(m: 1, n: t, k: hd, alpha: scale, a: ws.q + b * d + hh * hd, lda: d, b: ws.k + off, ldb: d,
-                          transB: true, c: ws.scores, ldc: t)
-                Kernels.softmaxRows(ws.scores, rows: 1, d: t)
-                BLAS.gemm(m: 1, n: hd, k: t, a: ws.scores, lda: t, b: ws.v + off, ldb: d, transB: false,
-                          c: ws.ctx + b * d + hh * hd, ldc: d)
-            }
-        }
+        try w.q.apply(x, lda: t * lda, rows: batch, into: ws.q, ldc: d, stream: ws.stream)
+        try attention(q: ws.q, k: ws.k, v: ws.v, ctx: ws.ctx, batch: batch, t: t, queries: 1, scores: ws.scores,
+                      stream: ws.stream)
         for b in 0..<batch { (ws.x + b * d).update(from: ws.h + b * t * d, count: d) }
-        BLAS.gemm(m: batch, n: d, k: d, a: ws.ctx, lda: d, b: w.ow.pointer, ldb: d, transB: true, beta: 1, c: ws.x, ldc: d)
-        Kernels.addBias(ws.x, rows: batch, d: d, bias: w.ob.pointer)
-        residualMLP(w, residual: ws.x, normed: ws.q, hidden: ws.big, rows: batch)
+        let (ctx, ldctx) = ws.input(ws.ctx, lda: d, rows: batch, for: w.o)
+        try w.o.apply(ctx, lda: ldctx, rows: batch, into: ws.x, ldc: d, .accumulate, stream: ws.stream)
+        try residualMLP(w, residual: ws.x, normed: ws.q, rows: batch, ws)
         for b in 0..<batch { (ws.h + b * t * d).update(from: ws.x + b * d, count: d) }
     }
 
     /// Final LayerNorm on the CLS rows, then pooler and classifier.
     func heads(_ ws: Workspace, batch: Int, t: Int) -> [ViTOutputs] {
-        defer { ws.release() }
         let c = config, d = c.hiddenSize
         var outputs: [ViTOutputs] = []
         var clsRow = [Float](repeating: 0, count: d)

@@ -1,47 +1,90 @@
 import ViTModel
 import Tensors
 
-/// The ViT forward pass on CPU in float32 (DESIGN.md §1), matrix products through BLAS.
+/// The ViT forward pass on CPU (DESIGN.md §1): matrix products through oneDNN (or BLIS),
+/// float32 or, on request, bfloat16 linear layers.
 ///
-/// Weights are loaded once (f16/bf16 upcast; f32 mapped views used in place). Buffers are
-/// allocated per call for the batch and reused across layers.
+/// Weights are loaded once: the linear layers' packed (and converted) for the kernels, the
+/// rest used as float32 (f32 mapped views in place). Buffers are allocated per call for
+/// the batch and reused across layers.
 public final class ViTForward: Sendable {
     /// The configuration of the graph being run.
     public let config: ViTConfig
-    let patchW, patchB, cls, positions, normW, normB: FloatWeight
+    let patch: DenseLayer
+    let cls, positions, normW, normB: FloatWeight
     let blocks: [BlockWeights]
     let poolerW, poolerB, headW, headB: FloatWeight?
+    /// The matrix library in use.
+    package let backend: MatrixBackend
+    /// The arithmetic of the linear layers: `bf16` when asked for and the CPU has bf16 kernels.
+    public let compute: ComputePrecision
+    /// The kernels in use, e.g. `onednn brg:avx512_core (f32)`, `blis-skx`, or a note that
+    /// bf16 was asked for on a CPU without bf16 kernels.
+    public let backendDescription: String
 
-    /// Loads every graph parameter of a complete checkpoint.
+    /// Loads every graph parameter of a complete checkpoint, converting and packing the
+    /// linear layers' weights once for the matrix kernels.
     ///
+    /// - Parameter compute: `bf16` runs the linear layers with bfloat16 inputs and weights
+    ///   (float32 accumulation) where the CPU has AMX or AVX512-BF16; float32 otherwise.
     /// - Throws: `ViTError.mapping` when the checkpoint has missing or mismatched tensors
-    ///   (unused tensors are allowed only with `allowUnused`).
-    public init(_ checkpoint: ViTCheckpoint, allowUnused: Bool = false) throws {
+    ///   (unused tensors are allowed only with `allowUnused`); `.computeBackend` when oneDNN
+    ///   refuses the weights' shapes.
+    public convenience init(_ checkpoint: ViTCheckpoint, allowUnused: Bool = false, compute: ComputePrecision = .f32) throws {
+        try self.init(checkpoint, allowUnused: allowUnused, compute: compute, backend: .onednn)
+    }
+
+    /// Whether this CPU has bf16 matrix kernels (AMX or AVX512-BF16) for `compute: .bf16`.
+    public static var hasBF16Kernels: Bool { DNNL.hasBF16Kernels }
+
+    /// `init`, with the matrix library chosen (BLIS runs float32 only).
+    package init(_ checkpoint: ViTCheckpoint, allowUnused: Bool = false, compute asked: ComputePrecision,
+                 backend: MatrixBackend) throws {
         try checkpoint.requireComplete(allowUnused: allowUnused)
         config = checkpoint.config
+        self.backend = backend
+        let bf16 = asked == .bf16 && backend == .onednn && DNNL.hasBF16Kernels
+        compute = bf16 ? .bf16 : .f32
+        let element: TensorLayout.Element = bf16 ? .bf16 : .f32
+        let grid = config.imageSize / config.patchSize, tokens = grid * grid + 1
         func w(_ name: String) throws -> FloatWeight { try FloatWeight(checkpoint.parameter(name)) }
-        patchW = try w(CanonicalName.patchWeight)
-        patchB = try w(CanonicalName.patchBias)
+        func dense(_ weight: String, _ bias: String?, _ e: TensorLayout.Element = element, rows: Int = tokens) throws -> DenseLayer {
+            try DenseLayer(weight: checkpoint.parameter(weight), bias: bias.map { try checkpoint.parameter($0) },
+                           backend: backend, element: e, referenceRows: rows)
+        }
+        // The patch embedding (1% of the work) stays float32: its input is the image itself.
+        patch = try dense(CanonicalName.patchWeight, CanonicalName.patchBias, .f32, rows: grid * grid)
         cls = try w(CanonicalName.cls)
         positions = try w(CanonicalName.positions)
         normW = try w(CanonicalName.finalNormWeight)
         normB = try w(CanonicalName.finalNormBias)
         var blocks: [BlockWeights] = []
         for i in 0..<config.numHiddenLayers {
-            func b(_ s: String) throws -> FloatWeight { try w(CanonicalName.block(i, s)) }
-            let bias = config.qkvBias
+            func n(_ s: String) -> String { CanonicalName.block(i, s) }
+            let qkvBias = config.qkvBias
             blocks.append(BlockWeights(
-                ln1w: try b("ln1.weight"), ln1b: try b("ln1.bias"), qw: try b("q.weight"), kw: try b("k.weight"),
-                vw: try b("v.weight"), ow: try b("o.weight"), ob: try b("o.bias"), ln2w: try b("ln2.weight"),
-                ln2b: try b("ln2.bias"), fc1w: try b("fc1.weight"), fc1b: try b("fc1.bias"), fc2w: try b("fc2.weight"),
-                fc2b: try b("fc2.bias"), qb: bias ? try b("q.bias") : nil, kb: bias ? try b("k.bias") : nil,
-                vb: bias ? try b("v.bias") : nil))
+                ln1w: try w(n("ln1.weight")), ln1b: try w(n("ln1.bias")), ln2w: try w(n("ln2.weight")),
+                ln2b: try w(n("ln2.bias")),
+                q: try dense(n("q.weight"), qkvBias ? n("q.bias") : nil), k: try dense(n("k.weight"), qkvBias ? n("k.bias") : nil),
+                v: try dense(n("v.weight"), qkvBias ? n("v.bias") : nil), o: try dense(n("o.weight"), n("o.bias")),
+                fc1: try dense(n("fc1.weight"), n("fc1.bias")), fc2: try dense(n("fc2.weight"), n("fc2.bias"))))
         }
         self.blocks = blocks
         poolerW = config.hasPooler ? try w(CanonicalName.poolerWeight) : nil
         poolerB = config.hasPooler ? try w(CanonicalName.poolerBias) : nil
         headW = config.hasClassifier ? try w(CanonicalName.classifierWeight) : nil
         headB = config.hasClassifier ? try w(CanonicalName.classifierBias) : nil
+        switch backend {
+        case .blis:
+            backendDescription = "blis-\(CPUFeatures.blisKernels)" + (asked == .bf16 ? " (bf16 needs oneDNN: ran f32)" : "")
+        case .onednn:
+            let layer = blocks.first?.fc1 ?? patch
+            let probe = MatMulShape(src: .matrix(tokens, layer.inputs, stride: layer.inputs, layer.inputElement),
+                                    weights: .packed(layer.packed!.layout), dst: .matrix(tokens, layer.outputs, stride: layer.outputs))
+            let kernel = try MatMulPrimitive.get(probe).implementation
+            let note = asked == .bf16 && !bf16 ? ", no AMX or AVX512-BF16 on this CPU: bf16 ran as f32" : ""
+            backendDescription = "onednn \(kernel) (\(compute.rawValue)\(note))"
+        }
     }
 
     /// Runs a batch of images.
@@ -87,21 +130,30 @@ public final class ViTForward: Sendable {
         }
         let pos = positionTable(size: size)
         let grid = size / c.patchSize, n = grid * grid, t = n + 1, d = c.hiddenSize
-        var ws = Workspace(rows: batch * t, d: d, m: c.intermediateSize, t: t,
-                           patchValues: n * c.numChannels * c.patchSize * c.patchSize)
-        pixels.withUnsafeBufferPointer { px in
-            pos.withUnsafeBufferPointer { pos in
+        let stream: DNNLStream?
+        if backend == .onednn {
+            DNNL.useComputeThreads()
+            stream = try DNNLStream()
+        } else {
+            stream = nil
+        }
+        var ws = Workspace(rows: batch * t, d: d, m: c.intermediateSize, scores: scoresCapacity(batch: batch, t: t),
+                           patchValues: n * c.numChannels * c.patchSize * c.patchSize, bf16: compute == .bf16,
+                           stream: stream)
+        defer { ws.release() }
+        try pixels.withUnsafeBufferPointer { (px) throws(ViTError) in
+            try pos.withUnsafeBufferPointer { (pos) throws(ViTError) in
                 for b in 0..<batch {
-                    embed(px.baseAddress! + b * c.numChannels * size * size, size: size, positions: pos.baseAddress!,
-                          into: ws.h + b * t * d, patches: ws.big)
+                    try embed(px.baseAddress! + b * c.numChannels * size * size, size: size, positions: pos.baseAddress!,
+                              into: ws.h + b * t * d, patches: ws.big, stream: stream)
                 }
             }
         }
         for (i, block) in blocks.enumerated() {
             if clsOnlyLastBlock, i == blocks.count - 1 {
-                runBlockForClassToken(block, &ws, batch: batch, t: t)
+                try runBlockForClassToken(block, &ws, batch: batch, t: t)
             } else {
-                runBlock(block, &ws, batch: batch, t: t)
+                try runBlock(block, &ws, batch: batch, t: t)
             }
         }
         return (ws, t)

@@ -19,15 +19,23 @@ public final class ViTPipeline: Sendable {
     ///     transformers' `interpolate_pos_encoding=True`); default: the model's.
     ///   - preprocessing: a processor config overriding the checkpoint's
     ///     `preprocessor_config.json` (an expectations file's `preprocessing`).
+    ///   - compute: the linear layers' arithmetic (`ComputePrecision`); float32 by default.
     ///
     /// - Throws: `ViTError.mapping` when weights are missing or mismatched (or unused, unless
     ///   `allowUnused`); `.invalidImageSize`; `ImageError.invalidConfig` for a processor config
     ///   vitkit cannot follow.
     ///   - preprocessingSource: where `preprocessing` came from, named in its errors.
-    public init(checkpoint: ViTCheckpoint, imageSize: Int? = nil, preprocessing: JSON? = nil, preprocessingSource: String? = nil,
-                allowUnused: Bool = false) throws {
+    public convenience init(checkpoint: ViTCheckpoint, imageSize: Int? = nil, preprocessing: JSON? = nil,
+                            preprocessingSource: String? = nil, allowUnused: Bool = false, compute: ComputePrecision = .f32) throws {
+        try self.init(checkpoint: checkpoint, imageSize: imageSize, preprocessing: preprocessing,
+                      preprocessingSource: preprocessingSource, allowUnused: allowUnused, compute: compute, backend: .onednn)
+    }
+
+    /// `init`, with the matrix library chosen.
+    package init(checkpoint: ViTCheckpoint, imageSize: Int? = nil, preprocessing: JSON? = nil, preprocessingSource: String? = nil,
+                 allowUnused: Bool = false, compute: ComputePrecision, backend: MatrixBackend) throws {
         self.checkpoint = checkpoint
-        forward = try ViTForward(checkpoint, allowUnused: allowUnused)
+        forward = try ViTForward(checkpoint, allowUnused: allowUnused, compute: compute, backend: backend)
         let size = imageSize ?? checkpoint.config.imageSize
         let patch = checkpoint.config.patchSize
         guard size > 0, size % patch == 0, size / patch <= ViTForward.maxGrid else {

@@ -27,6 +27,8 @@ public enum ViTError: Error, Sendable, CustomStringConvertible {
     /// The model produced NaN or infinity for `image` in `outputs` (`logits`, `cls`...);
     /// `weight` is the first graph parameter holding NaN or infinity, if any.
     case nonFiniteOutput(file: String, image: String, outputs: [String], weight: String?)
+    /// The matrix library (oneDNN) refused or failed a call: `call` names it, `reason` says why.
+    case computeBackend(call: String, reason: String)
 
     /// One sentence for a person (a mapping report adds one line per problem).
     public var description: String {
@@ -46,6 +48,7 @@ public enum ViTError: Error, Sendable, CustomStringConvertible {
                 ? "image size \(size) is too large: at most \(maximum) px for patch size \(patch) (attention memory grows with the fourth power of the grid)"
                 : "image size \(size) must be a positive multiple of the patch size \(patch)"
         case .input(let s): s
+        case .computeBackend(let call, let reason): "oneDNN: \(call) failed (\(reason))"
         case .nonFiniteOutput(let f, let image, let outputs, let weight):
             "\(f): outputs for \(image) are not finite (NaN or infinity in \(outputs.joined(separator: ", "))); "
                 + (weight.map { "the weight \($0) holds NaN or infinity" } ?? "every weight is finite, so the values overflowed inside the model")

@@ -6,9 +6,10 @@ import Tensors
 public enum VerifyRun {
     /// Verifies `checkpoint` against `expectations`; tolerances default to the file's.
     public static func run(_ checkpoint: ViTCheckpoint, expectations: Expectations,
-                           atol: Double? = nil, rtol: Double? = nil, allowUnused: Bool = false) throws -> Verification {
+                           atol: Double? = nil, rtol: Double? = nil, allowUnused: Bool = false,
+                           compute: ComputePrecision = .f32) throws -> Verification {
         let pipeline = try ViTPipeline(checkpoint: checkpoint, imageSize: expectations.imageSize,
-                                       preprocessing: expectations.processorConfig, allowUnused: allowUnused)
+                                       preprocessing: expectations.processorConfig, allowUnused: allowUnused, compute: compute)
         let a = atol ?? expectations.atol, r = rtol ?? expectations.rtol
         let outputs = try pipeline.run(paths: expectations.images.map(expectations.resolve))
         let results = zip(expectations.images, outputs).map { want, got in
@@ -19,8 +20,10 @@ public enum VerifyRun {
 
     /// Compares two checkpoints' outputs on `images` (`verify A --against B`).
     public static func compare(_ a: ViTCheckpoint, against b: ViTCheckpoint, images: [String], imageSize: Int?,
-                               atol: Double, rtol: Double, allowUnused: Bool = false) throws -> Verification {
-        let pa = try ViTPipeline(checkpoint: a, imageSize: imageSize, allowUnused: allowUnused)
+                               atol: Double, rtol: Double, allowUnused: Bool = false,
+                               compute: ComputePrecision = .f32) throws -> Verification {
+        // `compute` applies to `a`; `b` is the float32 reference.
+        let pa = try ViTPipeline(checkpoint: a, imageSize: imageSize, allowUnused: allowUnused, compute: compute)
         let pb = try ViTPipeline(checkpoint: b, imageSize: imageSize, preprocessing: a.preprocessorConfig,
                                  preprocessingSource: a.preprocessorConfigOrigin, allowUnused: allowUnused)
         let oa = try pa.run(paths: images), ob = try pb.run(paths: images)
@@ -35,8 +38,9 @@ public enum VerifyRun {
     /// An expectations file from vitkit's own outputs (`verify --record`); image paths are
     /// stored relative to `outputPath`'s directory when possible.
     public static func record(_ checkpoint: ViTCheckpoint, images: [String], imageSize: Int?, outputPath: String,
-                              atol: Double, rtol: Double, allowUnused: Bool = false) throws -> Expectations {
-        let pipeline = try ViTPipeline(checkpoint: checkpoint, imageSize: imageSize, allowUnused: allowUnused)
+                              atol: Double, rtol: Double, allowUnused: Bool = false,
+                              compute: ComputePrecision = .f32) throws -> Expectations {
+        let pipeline = try ViTPipeline(checkpoint: checkpoint, imageSize: imageSize, allowUnused: allowUnused, compute: compute)
         let outputs = try pipeline.run(paths: images)
         // JSON has no NaN: such expectations could never be read back, nor ever pass.
         try pipeline.requireFinite(outputs, images: images)
@@ -56,7 +60,7 @@ public enum VerifyRun {
             ("library", .string("vitkit")), ("version", .string(VitKitVersion.current)),
             ("model", .string(checkpoint.checkpoint.path)),
             ("scheme", .string(checkpoint.scheme.id.rawValue)),
-        ])
+        ] + (pipeline.forward.compute == .f32 ? [] : [("compute", .string(pipeline.forward.compute.rawValue))]))
         return Expectations(images: entries, imageSize: pipeline.imageSize, atol: atol, rtol: rtol,
                             preprocessing: preprocessing, provenance: provenance, baseDirectory: base)
     }

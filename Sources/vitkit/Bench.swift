@@ -18,6 +18,9 @@ struct Bench: ParsableCommand {
     @Option(help: "A PNG or JPEG to preprocess (default: a generated 640x480 image).") var image: String?
     @Flag(help: "Print JSON.") var json = false
     @OptionGroup var vit: ViTOptions
+    @OptionGroup var computeOptions: ComputeOptions
+    @Option(help: ArgumentHelp("Matrix library: onednn (default) or blis (f32 only), to compare.", valueName: "onednn|blis"))
+    var backend: MatrixBackend = .onednn
 
     func validate() throws {
         try NumericOption.positive(batch, "--batch")
@@ -28,7 +31,8 @@ struct Bench: ParsableCommand {
     func run() throws {
         ComputeThreads.limit(to: threads)
         let r = try ForwardBenchmark.measure(path: checkpoint, options: vit.options, batch: batch,
-                                             iterations: iterations, image: image)
+                                             iterations: iterations, image: image, compute: computeOptions.compute,
+                                             backend: backend)
         if json {
             print(r.json.prettyText)
             return

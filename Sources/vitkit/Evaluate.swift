@@ -27,6 +27,7 @@ struct Evaluate: ParsableCommand {
     @Flag(help: "Stop at the first image that cannot be decoded.") var strict = false
     @Flag(help: "Ignore stored tensors that are not part of the graph.") var allowUnused = false
     @OptionGroup var vit: ViTOptions
+    @OptionGroup var computeOptions: ComputeOptions
 
     func validate() throws {
         try NumericOption.positive(batch, "--batch")
@@ -40,7 +41,9 @@ struct Evaluate: ParsableCommand {
         let inputs = model.checkpoint.inputFiles + [data] + dataset.items.map(\.path)
         if let out = errors { try OutputGuard.check(out, inputs: inputs, replace: force, output: .file) }  // before running
         let progress = Progress(enabled: isatty(2) == 1)
-        let options = Evaluation.Options(batchSize: batch, imageSize: imageSize, topK: topK, strict: strict, allowUnused: allowUnused)
+        var options = Evaluation.Options(batchSize: batch, imageSize: imageSize, topK: topK, strict: strict, allowUnused: allowUnused)
+        options.compute = computeOptions.compute
+        computeOptions.noteFallback()
         let result = try Evaluation.run(model, data: dataset, options: options, progress: progress.update) { failure in
             progress.clear()
             printError(Terminal.escape("skipped: \(failure.reason)"))

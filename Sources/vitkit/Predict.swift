@@ -16,6 +16,7 @@ struct Predict: ParsableCommand {
     @Flag(help: "Replace existing files under --save-pixels.") var force = false
     @Flag(help: "Ignore stored tensors that are not part of the graph.") var allowUnused = false
     @OptionGroup var vit: ViTOptions
+    @OptionGroup var computeOptions: ComputeOptions
 
     func validate() throws {
         try NumericOption.positive(topK, "--top-k")
@@ -25,7 +26,9 @@ struct Predict: ParsableCommand {
 
     func run() throws {
         let model = try vit.vit(checkpoint)
-        let pipeline = try ViTPipeline(checkpoint: model, imageSize: imageSize, allowUnused: allowUnused)
+        computeOptions.noteFallback()
+        let pipeline = try ViTPipeline(checkpoint: model, imageSize: imageSize, allowUnused: allowUnused,
+                                       compute: computeOptions.compute)
         if let dir = savePixels {
             _ = try pipeline.savePixels(images: images, directory: dir, inputs: model.checkpoint.inputFiles + images, replace: force)
         }

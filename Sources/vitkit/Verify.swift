@@ -24,6 +24,7 @@ struct Verify: ParsableCommand {
     @Flag(help: "Replace an existing --record file.") var force = false
     @Flag(help: "Ignore stored tensors that are not part of the graph.") var allowUnused = false
     @OptionGroup var vit: ViTOptions
+    @OptionGroup var computeOptions: ComputeOptions
 
     func validate() throws {
         let modes = [expectations, record, against].compactMap { $0 }.count
@@ -37,11 +38,16 @@ struct Verify: ParsableCommand {
 
     func run() throws {
         let model = try vit.vit(checkpoint)
+        let compute = computeOptions.compute
+        computeOptions.noteFallback()
+        if compute == .bf16, expectations != nil, atol == nil {
+            printError("note: --compute bf16 outputs differ from float32 by about 1e-2; the tolerances are the expectations file's: give --atol/--rtol")
+        }
         if let out = record {
             let inputs = model.checkpoint.inputFiles + images
             try OutputGuard.check(out, inputs: inputs, replace: force, output: .file)  // before running the model
             let e = try VerifyRun.record(model, images: images, imageSize: imageSize, outputPath: out,
-                                         atol: atol ?? 1e-4, rtol: rtol ?? 0, allowUnused: allowUnused)
+                                         atol: atol ?? 1e-4, rtol: rtol ?? 0, allowUnused: allowUnused, compute: compute)
             try e.write(to: out, inputs: inputs, replace: force)
             printText("recorded \(e.images.count) images to \(out)")
             return
@@ -49,10 +55,10 @@ struct Verify: ParsableCommand {
         let result: Verification
         if let other = against {
             result = try VerifyRun.compare(model, against: vit.vit(other), images: images, imageSize: imageSize,
-                                           atol: atol ?? 1e-4, rtol: rtol ?? 0, allowUnused: allowUnused)
+                                           atol: atol ?? 1e-4, rtol: rtol ?? 0, allowUnused: allowUnused, compute: compute)
         } else {
             let e = try Expectations(path: expectations!)
-            result = try VerifyRun.run(model, expectations: e, atol: atol, rtol: rtol, allowUnused: allowUnused)
+            result = try VerifyRun.run(model, expectations: e, atol: atol, rtol: rtol, allowUnused: allowUnused, compute: compute)
         }
         if json {
             print(result.json.prettyText)

@@ -18,8 +18,33 @@ struct BenchCommandTests {
         #expect(json["batch"]?.intValue == 3)
         #expect(json["threads"]?.intValue == 1)
         #expect(json["compute"]?.stringValue == "f32")
-        #expect(json["backend"]?.stringValue?.hasPrefix("blis-") == true)
+        #expect(json["backend"]?.stringValue?.hasPrefix("onednn ") == true, "\(json["backend"]?.stringValue ?? "")")
         let bad = try CLI.run(["bench", CLI.sample("models/hf-classifier"), "--iterations=0"])
         #expect(bad.status != 0 && bad.stderr.contains("--iterations"), "\(bad.stderr)")
+    }
+
+    /// `--compute bf16` reports bf16 and the bf16 kernel's instruction set (AMX or AVX512-BF16),
+    /// or, on a CPU with neither, f32 and a note; `--backend blis` reports BLIS.
+    @Test func bf16AndBackendChoice() throws {
+        let r = try CLI.run(["bench", CLI.sample("models/hf-classifier"), "--json", "--batch", "2", "--iterations", "1",
+                             "--compute", "bf16"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try #require(r.json)
+        let backend = try #require(json["backend"]?.stringValue)
+        let cpu = try String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
+        let bf16CPU = cpu.contains(" avx512_bf16") || cpu.contains(" amx_bf16")
+        if bf16CPU {
+            #expect(json["compute"]?.stringValue == "bf16")
+            #expect(backend.contains("avx512_core_bf16") || backend.contains("amx"), "\(backend)")
+        } else {
+            #expect(json["compute"]?.stringValue == "f32")
+            #expect(backend.contains("ran as f32"), "\(backend)")
+        }
+        let blis = try CLI.run(["bench", CLI.sample("models/hf-classifier"), "--json", "--batch", "2", "--iterations", "1",
+                                "--backend", "blis"])
+        #expect(blis.status == 0, "\(blis.stderr)")
+        #expect(blis.json?["backend"]?.stringValue?.hasPrefix("blis-") == true)
+        let bad = try CLI.run(["bench", CLI.sample("models/hf-classifier"), "--compute", "f64"])
+        #expect(bad.status != 0 && bad.stderr.contains("--compute"), "\(bad.stderr)")
     }
 }

@@ -17,6 +17,20 @@ struct VerifyCommandTests {
         #expect(r.json?["passed"]?.boolValue == true)
     }
 
+    /// `verify --compute bf16` passes with the tolerance the user gives, and says that the
+    /// file's own tolerance (1e-4) is for float32 when none is given.
+    @Test func verifyWithBFloat16UsesTheGivenTolerance() throws {
+        let model = CLI.sample("models/hf-classifier"), e = CLI.sample("expected/expectations/hf-classifier.json")
+        let loose = try CLI.run(["verify", model, "--expectations", e, "--compute", "bf16", "--atol", "0.05", "--json"])
+        #expect(loose.status == 0, "\(loose.stdout)\(loose.stderr)")
+        #expect(loose.json?["atol"]?.doubleValue == 0.05)
+        let cpu = try String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
+        guard cpu.contains(" avx512_bf16") || cpu.contains(" amx_bf16") else { return }  // bf16 runs as f32 there
+        let strict = try CLI.run(["verify", model, "--expectations", e, "--compute", "bf16"])
+        #expect(strict.status != 0 && strict.stdout.contains("FAIL"), "\(strict.stdout)")
+        #expect(strict.stderr.contains("--atol"), "\(strict.stderr)")
+    }
+
     @Test func verifyFailsWhenTheModelDiffers() throws {
         // The in21k expectations do not describe the classifier model.
         let r = try CLI.run(["verify", CLI.sample("models/hf-classifier"), "--expectations", CLI.sample("expected/expectations/hf-in21k.json")])

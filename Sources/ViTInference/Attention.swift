@@ -1,0 +1,64 @@
+import ViTModel
+
+extension ViTForward {
+    /// Scores of at most this many floats are held at once (16 MB; one ViT-B/16 batch of 8).
+    static let scoresBudget = 1 << 22
+
+    /// Floats of the attention-scores scratch for `batch` images of `t` tokens.
+    func scoresCapacity(batch: Int, t: Int) -> Int {
+        max(t * t, min(batch * config.numAttentionHeads * t * t, Self.scoresBudget))
+    }
+
+    /// Multi-head attention, `ctx = softmax(q k^T / sqrt(head dim)) v` for every head, read
+    /// in place from the projections' `[tokens, heads x head dim]` rows (no transposes).
+    ///
+    /// `k`, `v`: `batch x t` rows of width d. `q`, `ctx`: `batch x queries` rows (`queries` is
+    /// `t`, or 1 when only the class token's output is wanted). `scores` holds
+    /// `scoresCapacity(batch:t:)` floats.
+    func attention(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
+                   ctx: UnsafeMutablePointer<Float>, batch: Int, t: Int, queries tq: Int,
+                   scores: UnsafeMutablePointer<Float>, stream: DNNLStream?) throws(ViTError) {
+        let c = config, d = c.hiddenSize, heads = c.numAttentionHeads, hd = c.headDim
+        let scale = 1 / Float(hd).squareRoot()
+        guard let stream else {
+            for b in 0..<batch {
+                for hh in 0..<heads {
+                    let qo = b * tq * d + hh * hd, kvo = b * t * d + hh * hd
+                    BLAS.gemm(m: tq, n: t, k: hd, alpha: scale, a: q + qo, lda: d, b: k + kvo, ldb: d, transB: true,
+                              c: scores, ldc: t)
+                    Kernels.softmaxRows(scores, rows: tq, d: t)
+                    BLAS.gemm(m: tq, n: hd, k: t, a: scores, lda: t, b: v + kvo, ldb: d, transB: false, c: ctx + qo, ldc: d)
+                }
+            }
+            return
+        }
+        // oneDNN: [images, heads, rows, cols] products over strided views, as many images (or,
+        // for very large grids, heads of one image) per call as the scores budget holds.
+        let capacity = scoresCapacity(batch: batch, t: t), perImage = heads * tq * t
+        var b0 = 0
+        while b0 < batch {
+            let images = perImage <= capacity ? min(batch - b0, capacity / perImage) : 1
+            let group = perImage <= capacity ? heads : max(1, capacity / (tq * t))
+            var h0 = 0
+            while h0 < heads {
+                let g = min(group, heads - h0)
+                let qo = b0 * tq * d + h0 * hd, kvo = b0 * t * d + h0 * hd
+                let queryLayout = TensorLayout(dims: [images, g, tq, hd], strides: [tq * d, hd, d, 1], element: .f32)
+                let scoresLayout = TensorLayout(dims: [images, g, tq, t], strides: [g * tq * t, tq * t, t, 1], element: .f32)
+                let keys = MatMulShape(
+                    src: queryLayout,
+                    weights: .strided(TensorLayout(dims: [images, g, hd, t], strides: [t * d, hd, 1, d], element: .f32)),
+                    dst: scoresLayout, scale: scale)
+                try MatMulPrimitive.get(keys).execute(src: q + qo, weights: k + kvo, dst: scores, stream: stream)
+                try SoftmaxPrimitive.get(dims: scoresLayout.dims).execute(scores, stream: stream)
+                let values = MatMulShape(
+                    src: scoresLayout,
+                    weights: .strided(TensorLayout(dims: [images, g, t, hd], strides: [t * d, hd, d, 1], element: .f32)),
+                    dst: queryLayout)
+                try MatMulPrimitive.get(values).execute(src: scores, weights: v + kvo, dst: ctx + qo, stream: stream)
+                h0 += g
+            }
+            b0 += images
+        }
+    }
+}
