@@ -39,9 +39,9 @@ public final class Embedder: Sendable {
     /// - Throws: `EmbeddingError.noPooler` (checked before any weight is loaded); what
     ///   `ViTPipeline.init` throws.
     public convenience init(checkpoint: ViTCheckpoint, kind: EmbeddingKind? = nil, normalize: Bool = false,
-                            imageSize: Int? = nil, allowUnused: Bool = false) throws {
+                            imageSize: Int? = nil, allowUnused: Bool = false, compute: ComputePrecision = .f32) throws {
         if kind == .pooler, !checkpoint.config.hasPooler { throw EmbeddingError.noPooler(file: checkpoint.checkpoint.path) }
-        try self.init(pipeline: ViTPipeline(checkpoint: checkpoint, imageSize: imageSize, allowUnused: allowUnused),
+        try self.init(pipeline: ViTPipeline(checkpoint: checkpoint, imageSize: imageSize, allowUnused: allowUnused, compute: compute),
                       kind: kind, normalize: normalize)
     }
 

@@ -31,6 +31,7 @@ struct Embed: ParsableCommand {
     @Flag(help: "Replace existing output files.") var force = false
     @Flag(help: "Ignore stored tensors that are not part of the graph.") var allowUnused = false
     @OptionGroup var vit: ViTOptions
+    @OptionGroup var computeOptions: ComputeOptions
 
     func validate() throws {
         try NumericOption.positive(batch, "--batch")
@@ -44,8 +45,9 @@ struct Embed: ParsableCommand {
         let model = try vit.vit(checkpoint)
         let inputs = model.checkpoint.inputFiles + paths
         try EmbeddingWriter.check(outputFile, inputs: inputs, replace: force)  // before the weights load
+        computeOptions.noteFallback()
         let embedder = try Embedder(checkpoint: model, kind: kind, normalize: normalize, imageSize: imageSize,
-                                    allowUnused: allowUnused)
+                                    allowUnused: allowUnused, compute: computeOptions.compute)
         printError(Terminal.escape(Self.describe(embedder)))
         let progress = Progress(enabled: isatty(2) == 1)
         let summary = try embedder.write(paths: paths, to: outputFile, inputs: inputs,
