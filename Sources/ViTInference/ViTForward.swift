@@ -104,6 +104,7 @@ public final class ViTForward: Sendable {
     /// MLP; keys and values still of every token). The outputs are the same up to rounding.
     package func run(pixels: [Float], batch: Int, size: Int, clsOnlyLastBlock: Bool) throws(ViTError) -> [ViTOutputs] {
         let (ws, t) = try encode(pixels: pixels, batch: batch, size: size, clsOnlyLastBlock: clsOnlyLastBlock)
+        defer { ws.release() }
         return heads(ws, batch: batch, t: t)
     }
 
@@ -112,13 +113,14 @@ public final class ViTForward: Sendable {
     /// (transformers' `last_hidden_state[i].mean(0)`), `[hidden_size]` per image.
     package func runWithMeanTokens(pixels: [Float], batch: Int, size: Int) throws(ViTError) -> (outputs: [ViTOutputs], meanTokens: [[Float]]) {
         let (ws, t) = try encode(pixels: pixels, batch: batch, size: size, clsOnlyLastBlock: false)
+        defer { ws.release() }
         let means = meanTokens(ws, batch: batch, t: t)
         return (heads(ws, batch: batch, t: t), means)
     }
 
     /// Embeddings and every block: the residual stream of all tokens (or, after a class-token
     /// last block, of the class rows only) in the returned workspace's `h`; `t` tokens per image.
-    /// The caller releases the workspace (`heads` does).
+    /// The caller releases the returned workspace; on an error it is released here.
     func encode(pixels: [Float], batch: Int, size: Int, clsOnlyLastBlock: Bool) throws(ViTError) -> (Workspace, t: Int) {
         let c = config
         guard size > 0, size % c.patchSize == 0, size / c.patchSize <= Self.maxGrid else {
@@ -140,7 +142,8 @@ public final class ViTForward: Sendable {
         var ws = Workspace(rows: batch * t, d: d, m: c.intermediateSize, scores: scoresCapacity(batch: batch, t: t),
                            patchValues: n * c.numChannels * c.patchSize * c.patchSize, bf16: compute == .bf16,
                            stream: stream)
-        defer { ws.release() }
+        var returned = false
+        defer { if !returned { ws.release() } }
         try pixels.withUnsafeBufferPointer { (px) throws(ViTError) in
             try pos.withUnsafeBufferPointer { (pos) throws(ViTError) in
                 for b in 0..<batch {
@@ -156,6 +159,7 @@ public final class ViTForward: Sendable {
                 try runBlock(block, &ws, batch: batch, t: t)
             }
         }
+        returned = true
         return (ws, t)
     }
 
