@@ -31,11 +31,13 @@ let package = Package(
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
         // Async-signal-safe handlers (temporary cleanup, mapped-file SIGBUS) and renameat2:
-        // what Swift cannot express safely. A few dozen lines of C, no dependency.
-        .target(name: "CSystem"),
+        // what Swift cannot express safely. A few dozen lines of C, no dependency. Not named
+        // `CSystem`: swift-system (which swift-nio, under the Milvus client, needs) has a target
+        // of that name, and target names must be unique across the package graph.
+        .target(name: "CVitKitSystem"),
         // Tensor core: dtypes, shapes, storage (mapped or owned), half conversions, JSON, and
         // the file-system layer every writer and reader goes through. No C library.
-        .target(name: "Tensors", dependencies: ["CSystem"]),
+        .target(name: "Tensors", dependencies: ["CVitKitSystem"]),
         // Containers, one target each.
         .target(name: "SafeTensors", dependencies: ["Tensors"]),
         .target(name: "NumPy", dependencies: ["Tensors", "CDeflate"]),

@@ -1,7 +1,7 @@
-// See CSystem.h. Everything a handler touches is a fixed table of plain bytes: no malloc,
+// See CVitKitSystem.h. Everything a handler touches is a fixed table of plain bytes: no malloc,
 // no stdio, no locks taken inside a handler.
 #define _GNU_SOURCE
-#include "CSystem.h"
+#include "CVitKitSystem.h"
 
 #include <errno.h>
 #include <fcntl.h>

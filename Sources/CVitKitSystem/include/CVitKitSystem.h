@@ -1,8 +1,8 @@
 // POSIX pieces Swift cannot express safely: signal handlers that only call
 // async-signal-safe functions (a Swift closure may allocate, take locks or run lazy
 // global initialisers), and renameat2, which Swift's Glibc module does not import.
-#ifndef CSYSTEM_H
-#define CSYSTEM_H
+#ifndef CVITKITSYSTEM_H
+#define CVITKITSYSTEM_H
 
 #include <stddef.h>
 
