@@ -14,9 +14,16 @@ let package = Package(
         .library(name: "ViTVerification", targets: ["ViTVerification"]),
         .library(name: "ViTEvaluation", targets: ["ViTEvaluation"]),
         .library(name: "Checkpoints", targets: ["Checkpoints"]),
+        // A Milvus vector-database client and a milvus-lite launcher (issue 13); no ViT code.
+        .library(name: "Milvus", targets: ["Milvus"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // The Milvus client: gRPC over plaintext HTTP/2 with protobuf messages.
+        .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
+        .package(url: "https://github.com/grpc/grpc-swift-protobuf", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // C system libraries: a modulemap + shim header each, found through pkg-config.
@@ -57,6 +64,28 @@ let package = Package(
         .target(name: "ViTVerification", dependencies: ["ViTInference", "ViTModel", "Tensors"]),
         // Task metrics of a classifier on labelled images (image folder or manifest), as scikit-learn defines them.
         .target(name: "ViTEvaluation", dependencies: ["ViTInference", "ViTModel", "Preprocessing", "Tensors"]),
+        // Generated from vitkit's Milvus proto subset (scripts/milvus-proto/generate.sh): messages
+        // and the MilvusService client, `package` visibility. Its own target so its ~240 KB of
+        // generated code is compiled once and only for Milvus.
+        .target(
+            name: "MilvusProto",
+            dependencies: [
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
+        ),
+        // MilvusClient (collections of path + embedding, insert, search, query, delete) and the
+        // MilvusLite launcher. CVitKitSystem: the spawn that ties milvus-lite's life to this process.
+        .target(
+            name: "Milvus",
+            dependencies: [
+                "MilvusProto", "CVitKitSystem",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
+        ),
         // One import for library users: every public type and error above.
         .target(name: "VitKit", dependencies: ["Tensors", "Checkpoints", "Preprocessing", "ViTModel", "ViTConversion",
                                                "ViTInference", "ViTVerification", "ViTEvaluation"]),
@@ -81,6 +110,9 @@ let package = Package(
         .testTarget(name: "CheckpointsTests", dependencies: ["Checkpoints", "Tensors"]),
         .testTarget(name: "PreprocessingTests", dependencies: ["Preprocessing", "Tensors"]),
         .testTarget(name: "ViTEvaluationTests", dependencies: ["ViTEvaluation", "Tensors"]),
+        // MilvusLiteProbe: a process that starts milvus-lite, for the test that kills it.
+        .executableTarget(name: "milvus-lite-probe", dependencies: ["Milvus"], path: "Tests/MilvusLiteProbe"),
+        .testTarget(name: "MilvusTests", dependencies: ["Milvus", "milvus-lite-probe"], exclude: ["pymilvus_read_back.py"]),
         .testTarget(name: "VisionTransformerTests", dependencies: ["VitKit", "Tensors"]),
         // HDF5, NumPy, SafeTensors: the CLI tests write hostile and large files with the repo's own writers.
         .testTarget(name: "vitkitTests", dependencies: ["vitkit", "vitkit-library-tour", "HDF5", "NumPy", "SafeTensors", "Tensors"]),

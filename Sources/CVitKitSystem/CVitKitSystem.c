@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 #if defined(__linux__)
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #endif
 
@@ -202,4 +203,30 @@ void csystem_install_handlers(const char *prefix) {
     sigaddset(&handled, SIGHUP);
     sigaddset(&handled, SIGBUS);
     pthread_sigmask(SIG_UNBLOCK, &handled, NULL);
+}
+
+pid_t csystem_spawn_tied(const char *path, char *const argv[], int output_fd, int death_signal) {
+    pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid != 0) return pid;  // the parent (or -1: fork failed)
+#if defined(__linux__)
+    if (prctl(PR_SET_PDEATHSIG, death_signal) != 0) _exit(126);
+#else
+    (void)death_signal;
+#endif
+    if (getppid() != parent) _exit(126);  // the parent died before prctl took effect
+    setpgid(0, 0);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    struct sigaction dfl;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    int reset[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGBUS };
+    for (size_t i = 0; i < sizeof reset / sizeof reset[0]; i++) sigaction(reset[i], &dfl, NULL);
+    int null_fd = open("/dev/null", O_RDONLY);
+    if (null_fd >= 0) { dup2(null_fd, 0); if (null_fd > 2) close(null_fd); }
+    if (output_fd >= 0) { dup2(output_fd, 1); dup2(output_fd, 2); }
+    execv(path, argv);
+    _exit(127);
 }
