@@ -33,6 +33,8 @@ extension MilvusClient {
         request.schema = try imageSchema(name: name, dimension: dimension, description: description).serializedData()
         request.shardsNum = 1
         request.consistencyLevel = .strong
+        // milvus-lite 3.2 drops schema descriptions; collection properties it keeps.
+        if !description.isEmpty { request.properties = [keyValue(MilvusImageSchema.descriptionProperty, description)] }
         let status = try await call("create collection") { s, m, o in
             try await s.createCollection(request, metadata: m, options: o)
         }
@@ -74,8 +76,9 @@ extension MilvusClient {
                 operation: "describe collection",
                 detail: "\(name) is not an image collection (a VARCHAR path and a FLOAT_VECTOR embedding with dim); its fields: \(found)")
         }
-        var info = MilvusCollectionInfo(
-            name: name, description: response.schema.description_p, dimension: dimension, metric: nil, indexType: nil)
+        let stored = response.properties.first { $0.key == MilvusImageSchema.descriptionProperty }?.value
+        let description = response.schema.description_p.isEmpty ? stored ?? "" : response.schema.description_p
+        var info = MilvusCollectionInfo(name: name, description: description, dimension: dimension, metric: nil, indexType: nil)
 
         var indexRequest = Milvus_Proto_Milvus_DescribeIndexRequest()
         indexRequest.collectionName = name

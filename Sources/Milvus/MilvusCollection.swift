@@ -61,4 +61,6 @@ public enum MilvusImageSchema {
     public static let vectorField = "embedding"
     /// Longest path stored, in UTF-8 bytes (Linux's PATH_MAX).
     public static let maxPathBytes = 4096
+    /// The collection property that also holds the description (milvus-lite 3.2 drops the schema's).
+    public static let descriptionProperty = "vitkit.description"
 }

@@ -1,0 +1,134 @@
+import Foundation
+import Glibc
+import Testing
+
+@testable import Milvus
+
+/// The launcher and failures of the connection: servers of their own, not the suite's.
+@Suite(.serialized)
+struct MilvusLiteTests {
+    @Test func refusedPortIsAClearErrorQuickly() async throws {
+        let port = try freeLoopbackPort()  // nothing listens there
+        let client = try MilvusClient(host: "127.0.0.1", port: port, timeout: .seconds(30))
+        defer { Task { await client.close() } }
+        let started = ContinuousClock.now
+        let error = await #expect(throws: MilvusError.self) { try await client.hasCollection("images") }
+        #expect(ContinuousClock.now - started < .seconds(5))
+        guard case .unreachable("has collection", "127.0.0.1:\(port)", _)? = error else {
+            Issue.record("not unreachable: \(String(describing: error))")
+            return
+        }
+        #expect(error!.description.hasPrefix("Milvus has collection failed: cannot reach Milvus at 127.0.0.1:\(port) ("))
+    }
+
+    @Test func missingMilvusLiteSaysHowToInstallIt() throws {
+        let empty = try TestEnvironment.temporaryDirectory("no-venv")
+        defer { try? FileManager.default.removeItem(atPath: empty) }
+        let error = #expect(throws: MilvusError.self) {
+            try MilvusLite.locate(executable: "\(empty)/bin/milvus-lite")
+        }
+        #expect(error == .milvusLiteMissing(searched: ["\(empty)/bin/milvus-lite"]))
+        #expect(error!.description.contains("pip install milvus-lite, or pass --milvus HOST:PORT"))
+    }
+
+    @Test func addressesParse() throws {
+        #expect(try MilvusClient.parse(address: "127.0.0.1:19530") == ("127.0.0.1", 19530))
+        #expect(try MilvusClient.parse(address: "http://localhost:8/") == ("localhost", 8))
+        #expect(try MilvusClient.parse(address: "[::1]:19530") == ("::1", 19530))
+        #expect(throws: MilvusError.self) { try MilvusClient.parse(address: "localhost") }
+        #expect(throws: MilvusError.self) { try MilvusClient.parse(address: "localhost:0") }
+    }
+
+    /// pymilvus's headers: "cm9vdDpNaWx2dXM=" is base64 of "root:Milvus" (Python's base64.b64encode).
+    @Test func tokenAndDatabaseHeaders() {
+        let metadata = MilvusClient.metadata(token: "root:Milvus", database: "images")
+        #expect(Array(metadata[stringValues: "authorization"]) == ["cm9vdDpNaWx2dXM="])
+        #expect(Array(metadata[stringValues: "dbname"]) == ["images"])
+        #expect(MilvusClient.metadata(token: nil, database: nil).isEmpty)
+    }
+
+    @Test func killedServerIsAClearErrorAndItsDataSurvivesARestart() async throws {
+        var (server, data) = try await TestEnvironment.startServer("milvus-kill")
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let name = "survivor"
+        let dimension = 32
+        var random = SeededVectors(seed: 7)
+        let kept = (0..<500).map { "kept/\($0).png" }
+        let keptVectors = random.vectors(kept.count, dimension: dimension)
+        do {
+            let client = try server.client()
+            defer { Task { await client.close() } }
+            try await client.createCollection(name, dimension: dimension, description: "kept across a crash")
+            try await client.insert(collection: name, paths: kept, vectors: keptVectors)
+            try await client.flush(name)
+
+            // A long insert in small batches; the server dies under it.
+            let more = (0..<200_000).map { "more/\($0).png" }
+            let moreVectors = Array(repeating: [Float](repeating: 0.5, count: dimension), count: more.count)
+            let insert = Task { try await client.insert(collection: name, paths: more, vectors: moreVectors, batchSize: 200) }
+            try await Task.sleep(for: .milliseconds(700))
+            await server.kill()
+            let error = await #expect(throws: MilvusError.self) { _ = try await insert.value }
+            guard case .unreachable("insert", server.address, _)? = error else {
+                Issue.record("not unreachable: \(String(describing: error))")
+                return
+            }
+        }
+
+        server = try await MilvusLite.start(dataDirectory: data, virtualenv: TestEnvironment.virtualenv)
+        let client = try server.client()
+        #expect(try await client.hasCollection(name))
+        let info = try await client.describeCollection(name)
+        #expect(info.dimension == dimension && info.description == "kept across a crash" && info.metric == .cosine)
+        try await client.load(name)
+        let rows = try await client.query(collection: name, filter: #"path like "kept/%""#, vectors: true)
+        #expect(Dictionary(uniqueKeysWithValues: rows.map { ($0.path, $0.vector!) })
+            == Dictionary(uniqueKeysWithValues: zip(kept, keptVectors).map { ($0, $1) }))
+        let hits = try await client.search(collection: name, vectors: [keptVectors[42]], k: 1)
+        #expect(hits[0].first?.path == kept[42])
+        await client.close()
+        await server.stop()
+        #expect(!server.isRunning)
+    }
+
+    /// The server dies with the process that started it, even when that one is SIGKILLed.
+    @Test(arguments: [SIGKILL, SIGINT])
+    func serverDoesNotOutliveItsParent(signal: Int32) async throws {
+        let data = try TestEnvironment.temporaryDirectory("milvus-probe")
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let probe = Process()
+        probe.executableURL = URL(fileURLWithPath: TestEnvironment.productsDirectory + "/milvus-lite-probe")
+        probe.arguments = [data, TestEnvironment.virtualenv]
+        let out = Pipe()
+        probe.standardOutput = out
+        try probe.run()
+        let line = String(decoding: out.fileHandleForReading.availableData, as: UTF8.self)
+        let fields = line.split(separator: " ").compactMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        try #require(fields.count == 2 && fields[1] > 0, "probe said: \(line)")
+        let (port, serverPID) = (Int(fields[0]), fields[1])
+        let client = try MilvusClient(host: "127.0.0.1", port: port, timeout: .seconds(5))
+        defer { Task { await client.close() } }
+        _ = try await client.serverVersion()
+
+        kill(probe.processIdentifier, signal)
+        probe.waitUntilExit()
+        let deadline = ContinuousClock.now + .seconds(15)
+        while kill(serverPID, 0) == 0, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(kill(serverPID, 0) != 0, "milvus-lite \(serverPID) still runs after its parent died of signal \(signal)")
+        await #expect(throws: MilvusError.self) { try await client.serverVersion() }
+    }
+}
+
+extension TestEnvironment {
+    /// The directory of the built products: the test runner's, or the one above it.
+    static var productsDirectory: String {
+        let here = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for directory in [here, here.deletingLastPathComponent(), Bundle.main.bundleURL.deletingLastPathComponent()]
+        where FileManager.default.isExecutableFile(atPath: directory.appendingPathComponent("milvus-lite-probe").path) {
+            return directory.path
+        }
+        return "\(repository)/.build/debug"
+    }
+}
