@@ -14,6 +14,7 @@
 #include <unistd.h>
 #if defined(__linux__)
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #endif
 
@@ -227,6 +228,16 @@ pid_t csystem_spawn_tied(const char *path, char *const argv[], int output_fd, in
     int null_fd = open("/dev/null", O_RDONLY);
     if (null_fd >= 0) { dup2(null_fd, 0); if (null_fd > 2) close(null_fd); }
     if (output_fd >= 0) { dup2(output_fd, 1); dup2(output_fd, 2); }
+    // Nothing else is inherited: an open pipe to whoever reads this process's output would
+    // otherwise stay open as long as the child lives.
+#if defined(__linux__) && defined(SYS_close_range)
+    if (syscall(SYS_close_range, 3u, ~0u, 0) != 0)
+#endif
+    {
+        struct rlimit limit;
+        long last = getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < 65536 ? (long)limit.rlim_cur : 65536;
+        for (long fd = 3; fd < last; fd++) close((int)fd);
+    }
     execv(path, argv);
     _exit(127);
 }

@@ -15,7 +15,7 @@ public final class MilvusLite: Sendable {
     public let port: Int
     /// The server's data directory.
     public let dataDirectory: String
-    /// The server's stdout and stderr (a temporary file, removed by ``stop(grace:)``).
+    /// The server's stdout and stderr (a temporary file, removed by ``stop(grace:)`` and deinit).
     public let logPath: String
     let process: ChildProcess
 
@@ -29,6 +29,7 @@ public final class MilvusLite: Sendable {
 
     deinit {
         let process = process
+        unlink(logPath)  // the server keeps writing to it until it exits
         process.send(SIGINT)
         DispatchQueue.global().asyncAfter(deadline: .now() + 10) { process.send(SIGKILL) }
     }
@@ -113,6 +114,7 @@ public final class MilvusLite: Sendable {
     /// Ends the server at once (SIGKILL), as a crash would; returns once it has exited.
     func kill() async {
         await process.stop(signal: SIGKILL, grace: .seconds(10))
+        unlink(logPath)
     }
 
     /// The server's log so far.

@@ -103,9 +103,10 @@ struct MilvusLiteTests {
         probe.standardOutput = out
         try probe.run()
         let line = String(decoding: out.fileHandleForReading.availableData, as: UTF8.self)
-        let fields = line.split(separator: " ").compactMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
-        try #require(fields.count == 2 && fields[1] > 0, "probe said: \(line)")
-        let (port, serverPID) = (Int(fields[0]), fields[1])
+        let fields = line.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: " ").map(String.init)
+        try #require(fields.count == 3, "probe said: \(line)")
+        defer { unlink(fields[2]) }  // the server's log: its parent died before removing it
+        let (port, serverPID) = (try #require(Int(fields[0])), try #require(Int32(fields[1])))
         let client = try MilvusClient(host: "127.0.0.1", port: port, timeout: .seconds(5))
         defer { Task { await client.close() } }
         _ = try await client.serverVersion()
@@ -117,6 +118,7 @@ struct MilvusLiteTests {
             try await Task.sleep(for: .milliseconds(50))
         }
         #expect(kill(serverPID, 0) != 0, "milvus-lite \(serverPID) still runs after its parent died of signal \(signal)")
+        if kill(serverPID, 0) == 0 { kill(serverPID, SIGKILL) }  // the failure above: leave nothing running
         await #expect(throws: MilvusError.self) { try await client.serverVersion() }
     }
 }

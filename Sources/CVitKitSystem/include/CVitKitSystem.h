@@ -36,7 +36,8 @@ void csystem_remove_temporaries(void);
 /// as a child tied to the calling thread: the child gets `death_signal` when that thread ends
 /// (prctl PR_SET_PDEATHSIG: the process exiting or being killed, SIGKILL included), runs in
 /// its own process group (kill(-pid, sig) reaches it and its children; a terminal's Ctrl-C
-/// does not), has stdin on /dev/null and stdout and stderr on `output_fd`, and starts with
+/// does not), has stdin on /dev/null, stdout and stderr on `output_fd` and no other file
+/// descriptor open (close_range), and starts with
 /// SIGINT, SIGTERM, SIGHUP and SIGPIPE at their default actions and no signal blocked.
 /// Call it from a thread that outlives the child (one that then waits for it). Between fork
 /// and exec the child calls only async-signal-safe functions. Returns the pid, or -1 with
