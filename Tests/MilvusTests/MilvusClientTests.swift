@@ -177,6 +177,27 @@ struct MilvusClientTests {
         try await client.dropCollection(name)
     }
 
+    /// The `dbname` header: pymilvus creates a database, this client creates a collection in it,
+    /// pymilvus finds the collection there and not in the default database.
+    @Test func databaseHeaderSelectsTheDatabase() async throws {
+        let server = try SharedMilvusServer.server
+        let script = "\(TestEnvironment.repository)/Tests/MilvusTests/pymilvus_databases.py"
+        let uri = "http://\(server.address)"
+        _ = try runPython(script, uri, "create", "vitkit_images")
+        let client = try MilvusClient(address: server.address, database: "vitkit_images")
+        defer { Task { await client.close() } }
+        try await client.createCollection("in_database", dimension: 2)
+        #expect(try await client.hasCollection("in_database"))
+        let inDatabase = try JSONDecoder().decode([String].self, from: try runPython(script, uri, "list", "vitkit_images"))
+        let inDefault = try JSONDecoder().decode([String].self, from: try runPython(script, uri, "list", "default"))
+        #expect(inDatabase == ["in_database"])
+        #expect(!inDefault.contains("in_database"))
+        let defaultClient = try server.client()
+        defer { Task { await defaultClient.close() } }
+        #expect(try await defaultClient.hasCollection("in_database") == false)
+        try await client.dropCollection("in_database")
+    }
+
     func runPython(_ arguments: String...) throws -> Data {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: TestEnvironment.python)
