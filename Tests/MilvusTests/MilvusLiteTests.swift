@@ -8,7 +8,8 @@ import Testing
 @Suite(.serialized)
 struct MilvusLiteTests {
     @Test func refusedPortIsAClearErrorQuickly() async throws {
-        let port = try freeLoopbackPort()  // nothing listens there
+        let (socket, port) = try refusingPort()
+        defer { close(socket) }
         let client = try MilvusClient(host: "127.0.0.1", port: port, timeout: .seconds(30))
         defer { Task { await client.close() } }
         let started = ContinuousClock.now
@@ -121,6 +122,25 @@ struct MilvusLiteTests {
         if kill(serverPID, 0) == 0 { kill(serverPID, SIGKILL) }  // the failure above: leave nothing running
         await #expect(throws: MilvusError.self) { try await client.serverVersion() }
     }
+}
+
+/// A loopback port held by a socket that is bound and never listens: connections to it are
+/// refused, and no other test's server can take it meanwhile (a port that was merely free
+/// could be picked by a milvus-lite another suite starts at the same time).
+func refusingPort() throws -> (socket: Int32, port: Int) {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    try #require(fd >= 0)
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) { pointer in
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
+        }
+    }
+    try #require(bound, "bind: \(String(cString: strerror(errno)))")
+    return (fd, Int(UInt16(bigEndian: address.sin_port)))
 }
 
 extension TestEnvironment {
