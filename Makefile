@@ -41,9 +41,13 @@ build: deps
 demo: build milvus-deps
 	@bash scripts/demo.sh $(VITKIT)
 
+# The Milvus tests run on their own: the CLI tests block Swift's 2 cooperative threads for
+# seconds (waiting for processes), and grpc-swift handles connection events on those threads, so
+# beside them a refused connection was reported after 13-50 s instead of milliseconds.
 test: deps milvus-deps
 	@bash scripts/check-consumer.sh
-	swift test
+	swift test --skip MilvusTests
+	swift test --skip-build --filter MilvusTests
 
 # Forward-pass benchmark on a checkpoint: make bench CHECKPOINT=path [ARGS="--batch 8"]
 bench: deps
