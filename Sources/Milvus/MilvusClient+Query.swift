@@ -2,9 +2,12 @@ import MilvusProto
 
 /// A stored row: an image path and, when asked for, its embedding.
 public struct MilvusRecord: Sendable, Equatable {
+    /// The image path (the primary key).
     public var path: String
+    /// The embedding; nil unless the query asked for vectors.
     public var vector: [Float]?
 
+    /// A row of `path` with its embedding, if known.
     public init(path: String, vector: [Float]? = nil) {
         self.path = path
         self.vector = vector

@@ -10,6 +10,7 @@ public struct MilvusHit: Sendable, Equatable {
     /// L2 the squared distance (smaller is nearer). Hits come nearest first.
     public var distance: Float
 
+    /// A hit of `path` at `distance`.
     public init(path: String, distance: Float) {
         self.path = path
         self.distance = distance

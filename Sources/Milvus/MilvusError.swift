@@ -21,6 +21,7 @@ public enum MilvusError: Error, Sendable, Equatable, CustomStringConvertible {
     /// milvus-lite could not be started or stopped answering before it was ready.
     case milvusLiteFailed(reason: String, log: String)
 
+    /// One line: the operation, what went wrong, and Milvus's reason or the address.
     public var description: String {
         switch self {
         case let .server(operation, code, reason):
