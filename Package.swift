@@ -15,9 +15,17 @@ let package = Package(
         .library(name: "ViTEvaluation", targets: ["ViTEvaluation"]),
         .library(name: "ViTEmbedding", targets: ["ViTEmbedding"]),
         .library(name: "Checkpoints", targets: ["Checkpoints"]),
+        // A Milvus vector-database client and a milvus-lite launcher (issue 13); no ViT code.
+        .library(name: "Milvus", targets: ["Milvus"]),
+        .library(name: "ViTSearch", targets: ["ViTSearch"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // The Milvus client: gRPC over plaintext HTTP/2 with protobuf messages.
+        .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
+        .package(url: "https://github.com/grpc/grpc-swift-protobuf", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // C system libraries: a modulemap + shim header each, found through pkg-config.
@@ -35,11 +43,13 @@ let package = Package(
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
         // Async-signal-safe handlers (temporary cleanup, mapped-file SIGBUS) and renameat2:
-        // what Swift cannot express safely. A few dozen lines of C, no dependency.
-        .target(name: "CSystem"),
+        // what Swift cannot express safely. A few dozen lines of C, no dependency. Not named
+        // `CSystem`: swift-system (which swift-nio, under the Milvus client, needs) has a target
+        // of that name, and target names must be unique across the package graph.
+        .target(name: "CVitKitSystem"),
         // Tensor core: dtypes, shapes, storage (mapped or owned), half conversions, JSON, and
         // the file-system layer every writer and reader goes through. No C library.
-        .target(name: "Tensors", dependencies: ["CSystem"]),
+        .target(name: "Tensors", dependencies: ["CVitKitSystem"]),
         // Containers, one target each.
         .target(name: "SafeTensors", dependencies: ["Tensors"]),
         .target(name: "NumPy", dependencies: ["Tensors", "CDeflate"]),
@@ -61,13 +71,37 @@ let package = Package(
         .target(name: "ViTEvaluation", dependencies: ["ViTInference", "ViTModel", "Preprocessing", "Tensors"]),
         // Image embeddings (pooler, CLS, mean token) streamed to .npy + sidecar or JSON lines.
         .target(name: "ViTEmbedding", dependencies: ["ViTInference", "ViTModel", "Preprocessing", "NumPy", "Tensors"]),
+        // Generated from vitkit's Milvus proto subset (scripts/milvus-proto/generate.sh): messages
+        // and the MilvusService client, `package` visibility. Its own target so its ~240 KB of
+        // generated code is compiled once and only for Milvus.
+        .target(
+            name: "MilvusProto",
+            dependencies: [
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
+        ),
+        // MilvusClient (collections of path + embedding, insert, search, query, delete) and the
+        // MilvusLite launcher. CVitKitSystem: the spawn that ties milvus-lite's life to this process.
+        .target(
+            name: "Milvus",
+            dependencies: [
+                "MilvusProto", "CVitKitSystem",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
+        ),
+        // Image search: embeddings of a model into a Milvus collection that records which model made them.
+        .target(name: "ViTSearch", dependencies: ["ViTEmbedding", "ViTConversion", "Checkpoints", "Tensors", "Milvus"]),
         // One import for library users: every public type and error above.
         .target(name: "VitKit", dependencies: ["Tensors", "Checkpoints", "Preprocessing", "ViTModel", "ViTConversion",
                                                "ViTInference", "ViTVerification", "ViTEvaluation", "ViTEmbedding"]),
         .executableTarget(
             name: "vitkit",
             dependencies: [
-                "VitKit",
+                "VitKit", "ViTSearch", "Milvus",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -89,6 +123,9 @@ let package = Package(
         .testTarget(name: "ViTEvaluationTests", dependencies: ["TestScratch", "ViTEvaluation", "Tensors"]),
         .testTarget(name: "ViTEmbeddingTests", dependencies: ["TestScratch", "ViTEmbedding", "ViTModel", "ViTInference", "NumPy", "Tensors"]),
         .testTarget(name: "VisionTransformerTests", dependencies: ["TestScratch", "VitKit", "Tensors"]),
+        // MilvusLiteProbe: a process that starts milvus-lite, for the test that kills it.
+        .executableTarget(name: "milvus-lite-probe", dependencies: ["Milvus"], path: "Tests/MilvusLiteProbe"),
+        .testTarget(name: "MilvusTests", dependencies: ["Milvus", "milvus-lite-probe"], exclude: ["pymilvus_read_back.py", "pymilvus_databases.py"]),
         // HDF5, NumPy, SafeTensors: the CLI tests write hostile and large files with the repo's own writers.
         .testTarget(name: "vitkitTests", dependencies: ["TestScratch", "vitkit", "vitkit-library-tour", "HDF5", "NumPy", "SafeTensors", "Tensors"]),
     ],

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-internal import CSystem
+internal import CVitKitSystem
 
 /// Writes a directory atomically: into a hidden temporary sibling, which then takes the
 /// destination's place in one step.

@@ -3,7 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-internal import CSystem
+internal import CVitKitSystem
 
 /// A read-only, memory-mapped file. Mapping reads nothing: pages come in when touched.
 ///

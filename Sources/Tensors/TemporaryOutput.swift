@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-internal import CSystem
+internal import CVitKitSystem
 
 /// A hidden temporary beside a destination, `.NAME.vitkit-PID-XXXXXX`, on the same file
 /// system so the final rename is atomic.

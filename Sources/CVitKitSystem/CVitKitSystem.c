@@ -1,7 +1,7 @@
-// See CSystem.h. Everything a handler touches is a fixed table of plain bytes: no malloc,
+// See CVitKitSystem.h. Everything a handler touches is a fixed table of plain bytes: no malloc,
 // no stdio, no locks taken inside a handler.
 #define _GNU_SOURCE
-#include "CSystem.h"
+#include "CVitKitSystem.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,6 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 #if defined(__linux__)
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #endif
 
@@ -202,4 +204,40 @@ void csystem_install_handlers(const char *prefix) {
     sigaddset(&handled, SIGHUP);
     sigaddset(&handled, SIGBUS);
     pthread_sigmask(SIG_UNBLOCK, &handled, NULL);
+}
+
+pid_t csystem_spawn_tied(const char *path, char *const argv[], int output_fd, int death_signal) {
+    pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid != 0) return pid;  // the parent (or -1: fork failed)
+#if defined(__linux__)
+    if (prctl(PR_SET_PDEATHSIG, death_signal) != 0) _exit(126);
+#else
+    (void)death_signal;
+#endif
+    if (getppid() != parent) _exit(126);  // the parent died before prctl took effect
+    setpgid(0, 0);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    struct sigaction dfl;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    int reset[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGBUS };
+    for (size_t i = 0; i < sizeof reset / sizeof reset[0]; i++) sigaction(reset[i], &dfl, NULL);
+    int null_fd = open("/dev/null", O_RDONLY);
+    if (null_fd >= 0) { dup2(null_fd, 0); if (null_fd > 2) close(null_fd); }
+    if (output_fd >= 0) { dup2(output_fd, 1); dup2(output_fd, 2); }
+    // Nothing else is inherited: an open pipe to whoever reads this process's output would
+    // otherwise stay open as long as the child lives.
+#if defined(__linux__) && defined(SYS_close_range)
+    if (syscall(SYS_close_range, 3u, ~0u, 0) != 0)
+#endif
+    {
+        struct rlimit limit;
+        long last = getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < 65536 ? (long)limit.rlim_cur : 65536;
+        for (long fd = 3; fd < last; fd++) close((int)fd);
+    }
+    execv(path, argv);
+    _exit(127);
 }
