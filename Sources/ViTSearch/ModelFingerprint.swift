@@ -1,6 +1,7 @@
 import Checkpoints
 import Tensors
-package import ViTConversion
+import ViTConversion
+import ViTEmbedding
 
 /// What identifies the model behind a collection's vectors: the SHA-256 of its weights and
 /// the kind of embedding taken from it. Indexing into a collection whose fingerprint differs
@@ -19,6 +20,16 @@ public struct ModelFingerprint: Sendable, Equatable {
         self.sha256 = sha256
         self.embedding = embedding
         self.dimension = dimension
+    }
+
+    /// The fingerprint of what `embedder` writes: its checkpoint's weights digest, its kind
+    /// (and normalization) and dimension.
+    ///
+    /// - Throws: `CheckpointError` when a weights file cannot be read.
+    public init(embedder: Embedder) throws(CheckpointError) {
+        self.init(sha256: try Self.weightsDigest(of: embedder.pipeline.checkpoint.checkpoint),
+                  embedding: embedder.kind.rawValue + (embedder.normalize ? "+normalized" : ""),
+                  dimension: embedder.dimension)
     }
 
     /// The weights digest of `checkpoint` as described for `sha256`.
