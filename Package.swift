@@ -125,7 +125,7 @@ let package = Package(
         .testTarget(name: "VisionTransformerTests", dependencies: ["TestScratch", "VitKit", "Tensors"]),
         // MilvusLiteProbe: a process that starts milvus-lite, for the test that kills it.
         .executableTarget(name: "milvus-lite-probe", dependencies: ["Milvus"], path: "Tests/MilvusLiteProbe"),
-        .testTarget(name: "MilvusTests", dependencies: ["Milvus", "milvus-lite-probe"], exclude: ["pymilvus_read_back.py", "pymilvus_databases.py"]),
+        .testTarget(name: "MilvusTests", dependencies: ["Milvus", "milvus-lite-probe", "vitkit", "NumPy", "Tensors"], exclude: ["pymilvus_read_back.py", "pymilvus_databases.py"]),
         // HDF5, NumPy, SafeTensors: the CLI tests write hostile and large files with the repo's own writers.
         .testTarget(name: "vitkitTests", dependencies: ["TestScratch", "vitkit", "vitkit-library-tour", "HDF5", "NumPy", "SafeTensors", "Tensors"]),
     ],

@@ -198,16 +198,5 @@ struct MilvusClientTests {
         try await client.dropCollection("in_database")
     }
 
-    func runPython(_ arguments: String...) throws -> Data {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: TestEnvironment.python)
-        process.arguments = arguments
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        return data
-    }
+    func runPython(_ arguments: String...) throws -> Data { try TestEnvironment.runPython(arguments) }
 }

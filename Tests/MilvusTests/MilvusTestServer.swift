@@ -18,6 +18,20 @@ enum TestEnvironment {
         return path
     }
 
+    /// Runs the virtualenv's Python with `arguments`; its standard output (it must exit 0).
+    static func runPython(_ arguments: [String]) throws -> Data {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = arguments
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        return data
+    }
+
     /// Starts milvus-lite on a new data directory in it.
     static func startServer(_ name: String) async throws -> (MilvusLite, dataDirectory: String) {
         let data = try temporaryDirectory(name)
