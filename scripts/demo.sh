@@ -36,3 +36,7 @@ echo "== embed (the in21k model's pooler output per image: .npy + .paths.json si
 embed_dir=$(mktemp -d)
 trap 'rm -rf "$embed_dir"' EXIT
 "$vitkit" embed samples/models/hf-in21k samples/images -o "$embed_dir/embeddings.npy"
+echo
+echo "== index + search (image search in Milvus: a local milvus-lite from .venv, its data in a temporary directory)"
+PATH="$PWD/.venv/bin:$PATH" "$vitkit" index samples/models/hf-in21k samples/images --collection demo --data-dir "$embed_dir/milvus"
+PATH="$PWD/.venv/bin:$PATH" "$vitkit" search samples/models/hf-in21k samples/images/chelsea.png --collection demo --data-dir "$embed_dir/milvus" -k 3
