@@ -109,6 +109,7 @@ let package = Package(
         .executableTarget(name: "vitkit-bench", dependencies: ["ViTInference", "ViTModel", "Tensors"], path: "Benchmarks/ViTBenchmark"),
         // The README's library snippet, compiled (and run by LibraryExampleTests) so it cannot rot.
         .executableTarget(name: "vitkit-library-tour", dependencies: ["VitKit"], path: "Examples/LibraryTour"),
+        .executableTarget(name: "vitkit-search-bench", dependencies: ["Milvus"], path: "Benchmarks/SearchBenchmark"),
         .executableTarget(name: "vitkit-container-bench", dependencies: ["Checkpoints", "NumPy", "Tensors"],
                           path: "Benchmarks/ContainerBenchmark"),
 
