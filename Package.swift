@@ -29,6 +29,8 @@ let package = Package(
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
         // OpenSSL's libcrypto for SHA-256 (provenance of native conversions).
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        // FreeType rasterizes the text of `evaluate --plot` (font: Debian's fonts-dejavu-core).
+        .systemLibrary(name: "CFreeType", pkgConfig: "freetype2", providers: [.apt(["libfreetype-dev"])]),
 
         // Async-signal-safe handlers (temporary cleanup, mapped-file SIGBUS) and renameat2:
         // what Swift cannot express safely. A few dozen lines of C, no dependency.
@@ -55,9 +57,12 @@ let package = Package(
         .target(name: "ViTVerification", dependencies: ["ViTInference", "ViTModel", "Tensors"]),
         // Task metrics of a classifier on labelled images (image folder or manifest), as scikit-learn defines them.
         .target(name: "ViTEvaluation", dependencies: ["ViTInference", "ViTModel", "Preprocessing", "Tensors"]),
+        // The confusion matrix as a PNG heat map (FreeType text, libpng through Preprocessing).
+        .target(name: "EvaluationPlot", dependencies: ["ViTEvaluation", "Preprocessing", "Tensors", "CFreeType"]),
         // One import for library users: every public type and error above.
         .target(name: "VitKit", dependencies: ["Tensors", "Checkpoints", "Preprocessing", "ViTModel", "ViTConversion",
-                                               "ViTInference", "ViTVerification", "ViTEvaluation"]),
+                                               "ViTInference", "ViTVerification", "ViTEvaluation",
+                                               "EvaluationPlot"]),
         .executableTarget(
             name: "vitkit",
             dependencies: [
@@ -81,6 +86,7 @@ let package = Package(
         .testTarget(name: "CheckpointsTests", dependencies: ["TestScratch", "Checkpoints", "Tensors"]),
         .testTarget(name: "PreprocessingTests", dependencies: ["TestScratch", "Preprocessing", "Tensors"]),
         .testTarget(name: "ViTEvaluationTests", dependencies: ["TestScratch", "ViTEvaluation", "Tensors"]),
+        .testTarget(name: "EvaluationPlotTests", dependencies: ["TestScratch", "EvaluationPlot", "Preprocessing", "Tensors"]),
         .testTarget(name: "VisionTransformerTests", dependencies: ["TestScratch", "VitKit", "Tensors"]),
         // HDF5, NumPy, SafeTensors: the CLI tests write hostile and large files with the repo's own writers.
         .testTarget(name: "vitkitTests", dependencies: ["TestScratch", "vitkit", "vitkit-library-tour", "HDF5", "NumPy", "SafeTensors", "Tensors"]),
