@@ -112,3 +112,13 @@ public struct ConfusionMatrixPlot: Sendable {
         return canvas
     }
 }
+
+extension ConfusionMatrixPlot {
+    /// Opens the font at `path` once, so a missing or unreadable font is reported before a
+    /// long evaluation rather than after it.
+    ///
+    /// - Throws: `PlotError.font` naming `path`.
+    public static func checkFont(_ path: String) throws(PlotError) {
+        _ = try FontFace(path: path)
+    }
+}

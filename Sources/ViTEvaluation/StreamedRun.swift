@@ -53,15 +53,19 @@ final class StreamedRun {
         self.options = options
     }
 
+    /// Both models must have the same labels, in the same order; placeholder names
+    /// (`LABEL_n`, a checkpoint without config) match any name of the same id.
     static func checkSameLabels(_ other: ViTCheckpoint, as first: ViTCheckpoint) throws(EvaluationError) {
         let a = first.config.labels, b = other.config.labels
         guard a.count == b.count else {
-            throw .incomparable(file: other.checkpoint.path,
-                                reason: "has \(b.count) labels, \(first.checkpoint.path) has \(a.count)")
+            throw .incomparable(file: other.checkpoint.path, other: first.checkpoint.path,
+                                reason: "it has \(b.count) labels, the other \(a.count)")
         }
+        let placeholders = a.indices.map { "LABEL_\($0)" }
+        guard a != placeholders, b != placeholders else { return }
         if let i = a.indices.first(where: { a[$0] != b[$0] }) {
-            throw .incomparable(file: other.checkpoint.path,
-                                reason: "label \(i) is '\(b[i])', in \(first.checkpoint.path) it is '\(a[i])'")
+            throw .incomparable(file: other.checkpoint.path, other: first.checkpoint.path,
+                                reason: "its label \(i) is '\(b[i])', the other's '\(a[i])'")
         }
     }
 
