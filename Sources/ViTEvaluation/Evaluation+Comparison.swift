@@ -15,11 +15,14 @@ extension Evaluation {
             public var otherPredictedID: Int
         }
 
-        /// The first checkpoint's path and its metrics.
+        /// The first checkpoint's path.
         public let checkpoint: String
+        /// The first checkpoint's metrics and predictions.
         public let result: Result
-        /// The other checkpoint's path and its metrics (same images, same labels).
+        /// The other checkpoint's path.
         public let otherCheckpoint: String
+        /// The other checkpoint's metrics and predictions on the same images (its `seconds`
+        /// is the whole run's, both models together, as the first one's).
         public let other: Result
         /// Every image whose top-1 prediction differs, in DATA order.
         public let differences: [Difference]

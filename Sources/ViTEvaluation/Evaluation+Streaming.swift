@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 import Preprocessing
 import Tensors
 import ViTInference
@@ -16,31 +17,55 @@ struct PreparedBatch: Sendable {
     var end: Int
 }
 
-/// Decodes each image once and runs every distinct preprocessor on it.
+/// Decodes each image once and runs every distinct preprocessor on it; the images of a
+/// batch are decoded `threads` at a time.
 struct BatchPreparer: Sendable {
     let paths: [String]
     let preprocessors: [ImagePreprocessor]
     let batchSize: Int
     /// Stop a batch at its first failure (the run ends there).
     let strict: Bool
+    /// Images decoded in parallel (1: one after the other on the preparing thread).
+    let threads: Int
 
     /// The batch of up to `batchSize` decodable images starting at item `start`.
     func batch(from start: Int) -> PreparedBatch {
         var b = PreparedBatch(pixels: preprocessors.map { _ in [] }, end: start)
         for (k, p) in preprocessors.enumerated() { b.pixels[k].reserveCapacity(batchSize * 3 * p.height * p.width) }
         while b.items.count < batchSize, b.end < paths.count {
-            let i = b.end
-            b.end += 1
-            do {
-                let image = try ImageDecoder.decode(path: paths[i])
-                for (k, p) in preprocessors.enumerated() { b.pixels[k] += p.pixelValues(image: image) }
-                b.items.append(i)
-            } catch {
-                b.failures.append((i, error))
-                if strict { break }
+            let chunk = b.end..<min(b.end + batchSize - b.items.count, paths.count)
+            for (i, decoded) in zip(chunk, decode(chunk)) {
+                b.end = i + 1
+                switch decoded {
+                case .success(let pixels):
+                    for k in pixels.indices { b.pixels[k] += pixels[k] }
+                    b.items.append(i)
+                case .failure(let error):
+                    b.failures.append((i, error))
+                    if strict { return b }
+                }
             }
         }
         return b
+    }
+
+    /// Pixels per preprocessor for each image of `range`, in order.
+    func decode(_ range: Range<Int>) -> [Result<[[Float]], ImageError>] {
+        let one: @Sendable (Int) -> Result<[[Float]], ImageError> = { [paths, preprocessors] i in
+            Result { () throws(ImageError) in
+                let image = try ImageDecoder.decode(path: paths[i])
+                return preprocessors.map { $0.pixelValues(image: image) }
+            }
+        }
+        guard threads > 1, range.count > 1 else { return range.map(one) }
+        let slots = Mutex<[Result<[[Float]], ImageError>?]>(Array(repeating: nil, count: range.count))
+        DispatchQueue.concurrentPerform(iterations: min(threads, range.count)) { worker in
+            for j in stride(from: worker, to: range.count, by: min(threads, range.count)) {
+                let r = one(range.lowerBound + j)
+                slots.withLock { $0[j] = r }
+            }
+        }
+        return slots.withLock { $0.map { $0! } }
     }
 }
 

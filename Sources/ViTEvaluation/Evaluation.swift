@@ -23,16 +23,19 @@ public enum Evaluation {
         /// Decode and preprocess the next batch on another thread while the forward pass
         /// runs (false: one after the other, on the calling thread; for measurements).
         public var overlap: Bool
+        /// Images of a batch decoded and preprocessed in parallel; default: one per processor.
+        public var decodeThreads: Int?
 
         /// Options; the defaults are those of `vitkit evaluate`.
         public init(batchSize: Int = 8, imageSize: Int? = nil, topK: Int = 5, strict: Bool = false, allowUnused: Bool = false,
-                    overlap: Bool = true) {
+                    overlap: Bool = true, decodeThreads: Int? = nil) {
             self.batchSize = batchSize
             self.imageSize = imageSize
             self.topK = topK
             self.strict = strict
             self.allowUnused = allowUnused
             self.overlap = overlap
+            self.decodeThreads = decodeThreads
         }
     }
 

@@ -47,7 +47,7 @@ final class StreamedRun {
         }
         pixelSource = source
         preparer = BatchPreparer(paths: data.items.map(\.path), preprocessors: distinct, batchSize: options.batchSize,
-                                 strict: options.strict)
+                                 strict: options.strict, threads: options.decodeThreads ?? Processors.online)
         predictions = models.map { _ in [] }
         self.data = data
         self.options = options

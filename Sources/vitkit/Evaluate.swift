@@ -30,6 +30,7 @@ struct Evaluate: ParsableCommand {
     @Option(help: "Largest |logit difference| --compare accepts.") var atol = 1e-4
     @Flag(help: "Replace an existing --errors or --plot file.") var force = false
     @Flag(help: "Decode the next batch only after the forward pass (no overlap; for measurements).") var sequential = false
+    @Option(help: "Images of a batch decoded in parallel (default: one per processor).") var decodeThreads: Int?
     @Flag(help: "Stop at the first image that cannot be decoded.") var strict = false
     @Flag(help: "Ignore stored tensors that are not part of the graph.") var allowUnused = false
     @OptionGroup var vit: ViTOptions
@@ -39,6 +40,7 @@ struct Evaluate: ParsableCommand {
         try NumericOption.positive(imageSize, "--image-size")
         try NumericOption.positive(topK, "--top-k")
         try NumericOption.tolerance(atol, "--atol")
+        try NumericOption.positive(decodeThreads, "--decode-threads")
     }
 
     func run() throws {
@@ -55,7 +57,7 @@ struct Evaluate: ParsableCommand {
             printError(Terminal.escape("skipped: \(failure.reason)"))
         }
         let options = Evaluation.Options(batchSize: batch, imageSize: imageSize, topK: topK, strict: strict,
-                                         allowUnused: allowUnused, overlap: !sequential)
+                                         allowUnused: allowUnused, overlap: !sequential, decodeThreads: decodeThreads)
         let comparison = try other.map {
             try Evaluation.compare(model, with: $0, data: dataset, options: options, atol: atol, progress: progress.update,
                                    failure: skipped)

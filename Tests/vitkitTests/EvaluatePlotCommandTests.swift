@@ -68,3 +68,24 @@ struct EvaluatePlotCommandTests {
         #expect(!FileManager.default.fileExists(atPath: out))
     }
 }
+
+/// The progress bar: on stderr only when it is a terminal (`script` gives the run a pty).
+@Suite("vitkit evaluate progress")
+struct EvaluateProgressTests {
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "needs util-linux script for a pty"))
+    func progressBarOnATerminalOnly() throws {
+        let command = [CLI.binary.path, "evaluate", CLI.sample("models/hf-classifier"), CLI.sample("eval"), "--batch", "4", "--json"]
+            .map { "'\($0)'" }.joined(separator: " ")
+        // stdout goes to a file, stderr stays on the pty that `script` records.
+        let dir = try CLI.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("out.json").path
+        let r = try CLI.capture(["/usr/bin/script", "-qec", "\(command) > '\(out)'", "/dev/null"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("[######------------------] 4/15 images, "), "\(r.stdout)")
+        #expect(r.stdout.contains("[########################] 15/15 images, ") && r.stdout.contains(" images/s, ETA "))
+        #expect(r.stdout.hasSuffix("\r\u{1B}[K"), "the line is cleared at the end")
+        let json = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(json.hasPrefix("{") && !json.contains("images/s"), "stdout has the report only")
+    }
+}
