@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+import Preprocessing
 import ViTModel
 @testable import ViTEvaluation
 
@@ -69,8 +70,9 @@ struct StreamingTests {
     func overlapGivesTheSamePredictionsInOrderAsTransformers(batch: Int) throws {
         let model = try ViTCheckpoint(path: Fixtures.sample("models/hf-classifier"))
         let data = try EvaluationData(path: Fixtures.sample("eval"))
-        let a = try Evaluation.run(model, data: data, options: .init(batchSize: batch, overlap: true))
-        let b = try Evaluation.run(model, data: data, options: .init(batchSize: batch, overlap: false))
+        // Overlapped with 3 decoding threads against one after the other on one thread.
+        let a = try Evaluation.run(model, data: data, options: .init(batchSize: batch, overlap: true, decodeThreads: 3))
+        let b = try Evaluation.run(model, data: data, options: .init(batchSize: batch, overlap: false, decodeThreads: 1))
         #expect(a.predictions.map(\.path) == data.items.map(\.path))
         #expect(a.predictions.map(\.path) == b.predictions.map(\.path))
         #expect(a.predictions.map(\.predictedID) == b.predictions.map(\.predictedID))
@@ -91,11 +93,11 @@ struct StreamingTests {
             let model = try ViTCheckpoint(path: Fixtures.sample("models/hf-classifier"))
             var seen: [String] = []
             var progress: [Int] = []
-            let r = try Evaluation.run(model, data: data, options: .init(batchSize: 4), progress: { done, _ in progress.append(done) },
+            let r = try Evaluation.run(model, data: data, options: .init(batchSize: 4, decodeThreads: 3), progress: { done, _ in progress.append(done) },
                                        failure: { seen.append($0.path) })
             #expect(seen == [broken, broken] && r.failures.count == 2 && r.predictions.count == 15)
             #expect(progress.last == 17 && progress == progress.sorted())
-            #expect(throws: (any Error).self) { try Evaluation.run(model, data: data, options: .init(batchSize: 4, strict: true)) }
+            #expect(throws: ImageError.self) { try Evaluation.run(model, data: data, options: .init(batchSize: 4, strict: true)) }
         }
     }
 }
