@@ -35,4 +35,4 @@ done
 built=$(for d in "$dir"/.build/debug/*.build; do t=$(basename "$d" .build); if compiled "$t"; then echo "$t"; fi; done | tr '\n' ' ')
 if ldd "$dir/.build/debug/Converter" | grep -E 'libblis|libpng|libjpeg|libfreetype'; then echo "FAIL: linked the libraries above"; exit 1; fi
 (cd "$repo" && "$dir/.build/debug/Converter" samples/models/hf-classifier "$dir/out.safetensors")
-echo "consumer OK: compiled $built; links no BLAS, libpng or libjpeg"
+echo "consumer OK: compiled $built; links no BLAS, libpng, libjpeg or FreeType"
