@@ -3,8 +3,10 @@
 #   make test   install what is missing (apt; milvus-lite and pymilvus into .venv), run the test suite
 #               and the consumer-package layering check
 SHELL := /bin/bash
-APT_PACKAGES := pkg-config libhdf5-dev zlib1g-dev libblis-dev libdnnl-dev libpng-dev libjpeg62-turbo-dev libssl-dev
-PKG_CONFIG_NAMES := hdf5 zlib libpng libjpeg libcrypto
+APT_PACKAGES := pkg-config libhdf5-dev zlib1g-dev libblis-dev libdnnl-dev libpng-dev libjpeg62-turbo-dev libssl-dev libfreetype-dev fonts-dejavu-core
+PKG_CONFIG_NAMES := hdf5 zlib libpng libjpeg libcrypto freetype2
+# The font evaluate --plot draws with (fonts-dejavu-core).
+PLOT_FONT := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VITKIT := .build/release/vitkit
 # milvus-lite (the Milvus server the Milvus tests start) and pymilvus (their cross-check), from
@@ -19,6 +21,7 @@ deps:
 	for p in $(PKG_CONFIG_NAMES); do pkg-config --exists $$p 2>/dev/null || missing=1; done; \
 	dpkg -s libblis-dev >/dev/null 2>&1 || missing=1; \
 	dpkg -s libdnnl-dev >/dev/null 2>&1 || missing=1; \
+	[ -f $(PLOT_FONT) ] || missing=1; \
 	if [ $$missing = 1 ]; then \
 	  echo "Installing system libraries: $(APT_PACKAGES)"; \
 	  $(SUDO) apt-get update -qq && \

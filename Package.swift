@@ -41,6 +41,8 @@ let package = Package(
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
         // OpenSSL's libcrypto for SHA-256 (provenance of native conversions).
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        // FreeType rasterizes the text of `evaluate --plot` (font: Debian's fonts-dejavu-core).
+        .systemLibrary(name: "CFreeType", pkgConfig: "freetype2", providers: [.apt(["libfreetype-dev"])]),
 
         // Async-signal-safe handlers (temporary cleanup, mapped-file SIGBUS) and renameat2:
         // what Swift cannot express safely. A few dozen lines of C, no dependency. Not named
@@ -95,9 +97,12 @@ let package = Package(
         ),
         // Image search: embeddings of a model into a Milvus collection that records which model made them.
         .target(name: "ViTSearch", dependencies: ["ViTEmbedding", "ViTConversion", "Checkpoints", "Tensors", "Milvus"]),
+        // The confusion matrix as a PNG heat map (FreeType text, libpng through Preprocessing).
+        .target(name: "EvaluationPlot", dependencies: ["ViTEvaluation", "Preprocessing", "Tensors", "CFreeType"]),
         // One import for library users: every public type and error above.
         .target(name: "VitKit", dependencies: ["Tensors", "Checkpoints", "Preprocessing", "ViTModel", "ViTConversion",
-                                               "ViTInference", "ViTVerification", "ViTEvaluation", "ViTEmbedding"]),
+                                               "ViTInference", "ViTVerification", "ViTEvaluation", "ViTEmbedding",
+                                               "EvaluationPlot"]),
         .executableTarget(
             name: "vitkit",
             dependencies: [
@@ -123,6 +128,7 @@ let package = Package(
         .testTarget(name: "PreprocessingTests", dependencies: ["TestScratch", "Preprocessing", "Tensors"]),
         .testTarget(name: "ViTEvaluationTests", dependencies: ["TestScratch", "ViTEvaluation", "Tensors"]),
         .testTarget(name: "ViTEmbeddingTests", dependencies: ["TestScratch", "ViTEmbedding", "ViTModel", "ViTInference", "NumPy", "Tensors"]),
+        .testTarget(name: "EvaluationPlotTests", dependencies: ["TestScratch", "EvaluationPlot", "Preprocessing", "Tensors"]),
         .testTarget(name: "VisionTransformerTests", dependencies: ["TestScratch", "VitKit", "Tensors"]),
         // MilvusLiteProbe: a process that starts milvus-lite, for the test that kills it.
         .executableTarget(name: "milvus-lite-probe", dependencies: ["Milvus"], path: "Tests/MilvusLiteProbe"),

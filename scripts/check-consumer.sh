@@ -29,10 +29,10 @@ SWIFT
 (cd "$dir" && swift build --product Converter 2>&1 | tail -1)
 # SwiftPM creates a directory for every target while planning; compiled ones hold objects.
 compiled() { compgen -G "$dir/.build/debug/$1.build/*.o" > /dev/null; }
-for t in CBLIS Preprocessing ViTInference ViTVerification CPNG CJPEG; do
+for t in CBLIS Preprocessing ViTInference ViTVerification CPNG CJPEG CFreeType EvaluationPlot; do
   if compiled "$t"; then echo "FAIL: the consumer compiled $t"; exit 1; fi
 done
 built=$(for d in "$dir"/.build/debug/*.build; do t=$(basename "$d" .build); if compiled "$t"; then echo "$t"; fi; done | tr '\n' ' ')
-if ldd "$dir/.build/debug/Converter" | grep -E 'libblis|libpng|libjpeg'; then echo "FAIL: linked the libraries above"; exit 1; fi
+if ldd "$dir/.build/debug/Converter" | grep -E 'libblis|libpng|libjpeg|libfreetype'; then echo "FAIL: linked the libraries above"; exit 1; fi
 (cd "$repo" && "$dir/.build/debug/Converter" samples/models/hf-classifier "$dir/out.safetensors")
-echo "consumer OK: compiled $built; links no BLAS, libpng or libjpeg"
+echo "consumer OK: compiled $built; links no BLAS, libpng, libjpeg or FreeType"

@@ -30,7 +30,12 @@ echo "== inspect (layer view)"
 "$vitkit" inspect samples/models/jax/in21k.npz --filter posembed
 echo
 echo "== evaluate (a labelled folder; metrics as scikit-learn computes them)"
-"$vitkit" evaluate samples/models/hf-classifier samples/eval
+plot=${TMPDIR:-/tmp}/vitkit-demo-confusion.png
+"$vitkit" evaluate samples/models/hf-classifier samples/eval --plot "$plot" --force
+echo "(confusion matrix heat map: $plot)"
+echo
+echo "== evaluate --compare (a converted copy: same predictions, same logits)"
+"$vitkit" evaluate samples/models/hf-classifier samples/eval --compare samples/models/tf-classifier | tail -n 3
 echo
 echo "== embed (the in21k model's pooler output per image: .npy + .paths.json sidecar)"
 embed_dir=$(mktemp -d)

@@ -19,13 +19,16 @@ let count = Int(option("--vectors", "10000"))!, dimension = Int(option("--dimens
 let queries = Int(option("--queries", "200"))!, k = Int(option("-k", "10"))!
 let metric = MilvusMetric(rawValue: option("--metric", "cosine").uppercased()) ?? .cosine
 
-var state: UInt64 = 42
-func random() -> Float {
+/// Seeded uniform values in [-1, 1) (SplitMix64).
+struct Uniform {
+    var state: UInt64 = 42
+    mutating func next() -> Float {
     state &+= 0x9E37_79B9_7F4A_7C15
     var z = state
     z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
     z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
     return Float(Double((z ^ (z >> 31)) >> 11) / Double(1 << 53) * 2 - 1)
+    }
 }
 
 func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
@@ -50,7 +53,8 @@ Task {
         let name = "search_bench_\(getpid())"
         try await client.createCollection(name, dimension: dimension, metric: metric)
         let paths = (0..<count).map { String(format: "/bench/%06d.png", $0) }
-        let vectors = (0..<count).map { _ in (0..<dimension).map { _ in random() } }
+        var uniform = Uniform()
+        let vectors = (0..<count).map { _ in (0..<dimension).map { _ in uniform.next() } }
         let clock = ContinuousClock()
         let insert = try await clock.measure {
             try await client.insert(collection: name, paths: paths, vectors: vectors, batchSize: 500)

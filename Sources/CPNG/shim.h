@@ -149,4 +149,83 @@ static inline int vitkit_png_read_pixels(vitkit_png_reader *r, unsigned char *ou
     return 0;
 }
 
+/*
+ * Encoding an 8-bit RGB image to PNG bytes in memory (libpng's writer, zlib level 6):
+ *
+ *   vitkit_png_buffer out = {0};
+ *   vitkit_png_encode_rgb(pixels, width, height, &out)  -> 0, or -1 with out.message
+ *   (use out.data[0..<out.size]) ; vitkit_png_buffer_free(&out)
+ */
+
+typedef struct vitkit_png_buffer {
+    unsigned char *data;
+    size_t size;
+    size_t capacity;
+    int failed;
+    char message[256];
+} vitkit_png_buffer;
+
+static inline void vitkit_png_write_error_fn(png_structp png, png_const_charp msg) {
+    vitkit_png_buffer *b = (vitkit_png_buffer *)png_get_error_ptr(png);
+    if (b != NULL && b->message[0] == 0) {
+        strncpy(b->message, msg != NULL ? msg : "libpng error", sizeof(b->message) - 1);
+    }
+    png_longjmp(png, 1);
+}
+
+static inline void vitkit_png_write_fn(png_structp png, png_bytep bytes, size_t count) {
+    vitkit_png_buffer *b = (vitkit_png_buffer *)png_get_io_ptr(png);
+    if (count > b->capacity - b->size) {
+        size_t capacity = b->capacity < 65536 ? 65536 : b->capacity;
+        while (count > capacity - b->size) {
+            if (capacity > ((size_t)-1) / 2) png_error(png, "PNG output too large");
+            capacity *= 2;
+        }
+        unsigned char *grown = (unsigned char *)realloc(b->data, capacity);
+        if (grown == NULL) png_error(png, "out of memory");
+        b->data = grown;
+        b->capacity = capacity;
+    }
+    memcpy(b->data + b->size, bytes, count);
+    b->size += count;
+}
+
+static inline void vitkit_png_flush_fn(png_structp png) { (void)png; }
+
+static inline void vitkit_png_buffer_free(vitkit_png_buffer *b) {
+    free(b->data);
+    b->data = NULL;
+    b->size = b->capacity = 0;
+}
+
+/// Encodes `height` rows of `width` RGB pixels (3 bytes each, no padding) into `out`.
+/// 0 on success, -1 with `out->message` set (and `out->data` freed).
+static inline int vitkit_png_encode_rgb(const unsigned char *pixels, png_uint_32 width, png_uint_32 height,
+                                        vitkit_png_buffer *out) {
+    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, out, vitkit_png_write_error_fn, vitkit_png_warning_fn);
+    if (png == NULL) {
+        strncpy(out->message, "cannot create a PNG encoder (out of memory)", sizeof(out->message) - 1);
+        return -1;
+    }
+    png_infop info = png_create_info_struct(png);
+    if (info == NULL || setjmp(png_jmpbuf(png))) {
+        png_destroy_write_struct(&png, info != NULL ? &info : NULL);
+        vitkit_png_buffer_free(out);
+        out->failed = 1;
+        if (out->message[0] == 0) strncpy(out->message, "cannot create a PNG encoder (out of memory)", sizeof(out->message) - 1);
+        return -1;
+    }
+    png_set_write_fn(png, out, vitkit_png_write_fn, vitkit_png_flush_fn);
+    png_set_IHDR(png, info, width, height, 8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
+                 PNG_FILTER_TYPE_DEFAULT);
+    png_set_compression_level(png, 6);
+    png_write_info(png, info);
+    for (png_uint_32 y = 0; y < height; y++) {
+        png_write_row(png, (png_const_bytep)(pixels + (size_t)y * width * 3));
+    }
+    png_write_end(png, info);
+    png_destroy_write_struct(&png, &info);
+    return 0;
+}
+
 #endif

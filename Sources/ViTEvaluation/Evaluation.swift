@@ -22,14 +22,22 @@ public enum Evaluation {
         public var allowUnused: Bool
         /// The forward pass's arithmetic (`ComputePrecision`); float32 by default.
         public var compute: ComputePrecision = .f32
+        /// Decode and preprocess the next batch on another thread while the forward pass
+        /// runs (false: one after the other, on the calling thread; for measurements).
+        public var overlap: Bool
+        /// Images of a batch decoded and preprocessed in parallel; default: one per processor.
+        public var decodeThreads: Int?
 
         /// Options; the defaults are those of `vitkit evaluate`.
-        public init(batchSize: Int = 8, imageSize: Int? = nil, topK: Int = 5, strict: Bool = false, allowUnused: Bool = false) {
+        public init(batchSize: Int = 8, imageSize: Int? = nil, topK: Int = 5, strict: Bool = false, allowUnused: Bool = false,
+                    overlap: Bool = true, decodeThreads: Int? = nil) {
             self.batchSize = batchSize
             self.imageSize = imageSize
             self.topK = topK
             self.strict = strict
             self.allowUnused = allowUnused
+            self.overlap = overlap
+            self.decodeThreads = decodeThreads
         }
     }
 
@@ -77,66 +85,21 @@ public enum Evaluation {
 
     /// Runs `checkpoint` on every image of `data` in batches and computes the metrics.
     ///
-    /// Memory holds one batch of pixels and, per image, its prediction: it does not grow
-    /// with the dataset otherwise. `progress(done, total)` is called after each batch
-    /// (`done` counts skipped images too); `failure` as soon as an image is skipped.
+    /// Images are decoded and preprocessed on another thread while the forward pass runs
+    /// on the previous batch (unless `options.overlap` is false); at most one batch is
+    /// prepared ahead, so memory holds two batches of pixels and, per image, its
+    /// prediction: it does not grow with the dataset otherwise. Results are in DATA order
+    /// and identical either way. `progress(done, total)` is called after each batch (`done`
+    /// counts skipped images too); `failure` as soon as a skipped image's batch is reached.
     ///
     /// - Throws: `EvaluationError.noClassifier`, `.unknownLabels` (before any image is read),
     ///   `.data` when no image could be decoded; `ImageError` for an undecodable image when
     ///   `strict`; `ViTError` from the model (including non-finite outputs).
     public static func run(_ checkpoint: ViTCheckpoint, data: EvaluationData, options: Options = .init(),
                            progress: ((Int, Int) -> Void)? = nil, failure: ((Failure) -> Void)? = nil) throws -> Result {
-        precondition(options.batchSize > 0, "batchSize must be positive")
-        guard checkpoint.config.hasClassifier else { throw EvaluationError.noClassifier(file: checkpoint.checkpoint.path) }
-        let names = checkpoint.config.labels
-        let matching = try LabelMatching(data, modelLabels: names)
-        let pipeline = try ViTPipeline(checkpoint: checkpoint, imageSize: options.imageSize, allowUnused: options.allowUnused,
-                                       compute: options.compute)
-        let start = monotonicSeconds()
-        var predictions: [Prediction] = []
-        predictions.reserveCapacity(data.items.count)
-        var failures: [Failure] = []
-        var next = 0
-        let total = data.items.count
-        while next < total {
-            var pixels: [Float] = []
-            var batch: [Int] = []
-            while batch.count < options.batchSize, next < total {
-                let i = next
-                next += 1
-                do {
-                    let image = try ImageDecoder.decode(path: data.items[i].path)
-                    pixels += pipeline.preprocessor.pixelValues(image: image)
-                    batch.append(i)
-                } catch {
-                    if options.strict { throw error }
-                    let f = Failure(path: data.items[i].path, reason: error.description)
-                    failures.append(f)
-                    failure?(f)
-                }
-            }
-            if !batch.isEmpty {
-                let outputs = try pipeline.forward.run(pixels: pixels, batch: batch.count, size: pipeline.imageSize)
-                try pipeline.requireFinite(outputs, images: batch.map { data.items[$0].path })
-                for (i, out) in zip(batch, outputs) {
-                    let logits = out.logits ?? []
-                    let predicted = TopK.indices(logits, k: 1).first ?? 0
-                    let truth = matching.ids[i]
-                    predictions.append(Prediction(path: data.items[i].path, trueID: truth, predictedID: predicted,
-                                                  probability: TopK.softmax(logits)[predicted],
-                                                  trueRank: ClassificationMetrics.rank(of: truth, in: logits)))
-                }
-            }
-            progress?(next, total)
-        }
-        guard !predictions.isEmpty else {
-            throw EvaluationError.data(path: data.path, reason: "none of its \(total) images could be decoded")
-        }
-        let seconds = monotonicSeconds() - start
-        let metrics = ClassificationMetrics(trueIDs: predictions.map(\.trueID), predictedIDs: predictions.map(\.predictedID),
-                                            trueRanks: predictions.map(\.trueRank), labelNames: names, k: options.topK)
-        return Result(metrics: metrics, predictions: predictions, failures: failures, labelNames: names,
-                      labelNotes: matching.notes, seconds: seconds)
+        let job = try StreamedRun(models: [checkpoint], data: data, options: options)
+        try job.execute(progress: progress, failure: failure)
+        return job.result(model: 0)
     }
 
     static func monotonicSeconds() -> Double {

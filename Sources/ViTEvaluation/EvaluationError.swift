@@ -11,6 +11,8 @@ public enum EvaluationError: Error, Sendable, Equatable, CustomStringConvertible
     case unknownLabels(data: String, labels: [String], modelLabels: [String])
     /// The checkpoint has no classifier, so there is nothing to evaluate.
     case noClassifier(file: String)
+    /// A second checkpoint (`file`, `--compare`) whose labels are not the first one's (`other`).
+    case incomparable(file: String, other: String, reason: String)
 
     /// One sentence naming the file (and line, for manifests).
     public var description: String {
@@ -22,6 +24,7 @@ public enum EvaluationError: Error, Sendable, Equatable, CustomStringConvertible
                 + " none of the model's \(model.count) labels (\(Self.list(model, limit: 50)))"
         case .noClassifier(let f):
             "\(f) has no classifier (no labels, no classification head): it cannot be evaluated on labelled images"
+        case .incomparable(let f, let other, let reason): "\(f): cannot be compared with \(other): \(reason)"
         }
     }
 

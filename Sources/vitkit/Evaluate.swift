@@ -23,7 +23,14 @@ struct Evaluate: ParsableCommand {
     @Flag(help: "Print JSON.") var json = false
     @Option(help: ArgumentHelp("Write every misclassified image as CSV (path,true_label,predicted_label,probability).", valueName: "file.csv"))
     var errors: String?
-    @Flag(help: "Replace an existing --errors file.") var force = false
+    @Option(help: ArgumentHelp("Draw the confusion matrix as a PNG heat map.", valueName: "file.png")) var plot: String?
+    @Option(help: ArgumentHelp("TrueType font for --plot.", valueName: "file.ttf")) var font = ConfusionMatrixPlot.defaultFontPath
+    @Option(help: ArgumentHelp("Also run this checkpoint on every image and compare (exit status 1 when a prediction differs or a logit differs by more than --atol).", valueName: "checkpoint"))
+    var compare: String?
+    @Option(help: "Largest |logit difference| --compare accepts.") var atol = 1e-4
+    @Flag(help: "Replace an existing --errors or --plot file.") var force = false
+    @Flag(help: "Decode the next batch only after the forward pass (no overlap; for measurements).") var sequential = false
+    @Option(help: "Images of a batch decoded in parallel (default: one per processor).") var decodeThreads: Int?
     @Flag(help: "Stop at the first image that cannot be decoded.") var strict = false
     @Flag(help: "Ignore stored tensors that are not part of the graph.") var allowUnused = false
     @OptionGroup var vit: ViTOptions
@@ -33,98 +40,49 @@ struct Evaluate: ParsableCommand {
         try NumericOption.positive(batch, "--batch")
         try NumericOption.positive(imageSize, "--image-size")
         try NumericOption.positive(topK, "--top-k")
+        try NumericOption.tolerance(atol, "--atol")
+        try NumericOption.positive(decodeThreads, "--decode-threads")
     }
 
     func run() throws {
         let model = try vit.vit(checkpoint)
+        let other = try compare.map { try vit.vit($0) }
         let dataset = try EvaluationData(path: data)
-        let inputs = model.checkpoint.inputFiles + [data] + dataset.items.map(\.path)
-        if let out = errors { try OutputGuard.check(out, inputs: inputs, replace: force, output: .file) }  // before running
+        let inputs = model.checkpoint.inputFiles + (other?.checkpoint.inputFiles ?? []) + [data] + dataset.items.map(\.path)
+        // Outputs and the font are checked before anything runs.
+        for out in [errors, plot].compactMap({ $0 }) { try OutputGuard.check(out, inputs: inputs, replace: force, output: .file) }
+        if plot != nil { try ConfusionMatrixPlot.checkFont(font) }
         let progress = Progress(enabled: isatty(2) == 1)
-        var options = Evaluation.Options(batchSize: batch, imageSize: imageSize, topK: topK, strict: strict, allowUnused: allowUnused)
-        options.compute = computeOptions.compute
-        computeOptions.noteFallback()
-        let result = try Evaluation.run(model, data: dataset, options: options, progress: progress.update) { failure in
+        let skipped: (Evaluation.Failure) -> Void = { failure in
             progress.clear()
             printError(Terminal.escape("skipped: \(failure.reason)"))
         }
+        var options = Evaluation.Options(batchSize: batch, imageSize: imageSize, topK: topK, strict: strict,
+                                         allowUnused: allowUnused, overlap: !sequential, decodeThreads: decodeThreads)
+        options.compute = computeOptions.compute
+        computeOptions.noteFallback()
+        let comparison = try other.map {
+            try Evaluation.compare(model, with: $0, data: dataset, options: options, atol: atol, progress: progress.update,
+                                   failure: skipped)
+        }
+        let result = try comparison?.result ?? Evaluation.run(model, data: dataset, options: options, progress: progress.update,
+                                                              failure: skipped)
         progress.clear()
         for note in result.labelNotes { printError(Terminal.escape("note: label \(note)")) }
         if let out = errors { try result.writeMisclassified(to: out, inputs: inputs, replace: force) }
+        if let out = plot {
+            try ConfusionMatrixPlot(result, name: FileSystem.baseName(of: checkpoint), fontPath: font)
+                .write(to: out, inputs: inputs, replace: force)
+        }
         if json {
-            print(result.json.prettyText)
+            print((comparison?.json ?? result.json).prettyText)
         } else {
             printReport(result)
+            if let c = comparison { printComparison(c) }
         }
-    }
-
-    func printReport(_ r: Evaluation.Result) {
-        let m = r.metrics
-        let errorsText = r.failures.isEmpty ? "" : ", \(r.failures.count) skipped (could not be decoded)"
-        printText("\(m.count) images in \(fixed(r.seconds, 2)) s (\(fixed(r.imagesPerSecond, 1)) images/s)\(errorsText)")
-        printText("accuracy        \(fixed(m.accuracy))")
-        printText("top-\(m.k) accuracy  \(fixed(m.topKAccuracy))")
-        printText("                precision  recall  f1")
-        printText("macro           \(fixed(m.precisionMacro))     \(fixed(m.recallMacro))  \(fixed(m.f1Macro))")
-        printText("weighted        \(fixed(m.precisionWeighted))     \(fixed(m.recallWeighted))  \(fixed(m.f1Weighted))")
-        printText("")
-        let rows = m.perClass.map { [String($0.id), $0.label, fixed($0.precision), fixed($0.recall), fixed($0.f1), String($0.support)] }
-        for line in TextTable.render(header: ["id", "label", "precision", "recall", "f1", "support"], rows: rows,
-                                     rightAligned: [0, 2, 3, 4, 5]) {
-            print(line)
+        if let c = comparison, !c.passed {
+            printError(Terminal.escape(c.summary))
+            throw ExitCode(1)
         }
-        guard m.labels.count <= 20 else {
-            printText("\n(confusion matrix of \(m.labels.count) classes: see --json)")
-            return
-        }
-        printText("\nconfusion matrix (rows: true, columns: predicted)")
-        let header = [""] + m.labels.map { String($0) }
-        let matrix = zip(m.labels, m.confusionMatrix).map { id, row in ["\(id) \(r.labelNames[id])"] + row.map(String.init) }
-        for line in TextTable.render(header: header, rows: matrix, rightAligned: Set(1...m.labels.count)) { print(line) }
-    }
-
-    /// `v` with `digits` decimals (no Foundation formatting).
-    func fixed(_ v: Double, _ digits: Int = 4) -> String {
-        var scale = 1.0
-        for _ in 0..<digits { scale *= 10 }
-        let n = Int((v * scale).rounded())
-        let whole = n / Int(scale), frac = String(n % Int(scale))
-        return digits == 0 ? "\(whole)" : "\(whole)." + String(repeating: "0", count: digits - frac.count) + frac
-    }
-}
-
-/// A one-line progress display on stderr (only when it is a terminal).
-final class Progress {
-    let enabled: Bool
-    let start: Double
-    var shown = false
-
-    init(enabled: Bool) {
-        self.enabled = enabled
-        start = Self.now()
-    }
-
-    func update(done: Int, total: Int) {
-        guard enabled else { return }
-        let elapsed = Self.now() - start
-        let rate = elapsed > 0 ? Double(done) / elapsed : 0
-        let eta = rate > 0 ? Int((Double(total - done) / rate).rounded()) : 0
-        let line = "\r\u{1B}[K\(done)/\(total) images, \(Int(rate.rounded())) images/s, ETA \(eta / 60):\(eta % 60 < 10 ? "0" : "")\(eta % 60)"
-        let bytes = Array(line.utf8)
-        _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
-        shown = true
-    }
-
-    func clear() {
-        guard shown else { return }
-        let bytes = Array("\r\u{1B}[K".utf8)
-        _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
-        shown = false
-    }
-
-    static func now() -> Double {
-        var t = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &t)
-        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
     }
 }
