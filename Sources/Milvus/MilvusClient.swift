@@ -26,10 +26,12 @@ public final class MilvusClient: Sendable {
     ///     base64-encoded; for a user and password pass `"user:password"`.
     ///   - database: the database (`dbname` header); nil for the server's default.
     ///   - timeout: the deadline of each call.
+    ///   - tls: TLS with the system's trust roots (Zilliz Cloud, a Milvus behind TLS); plaintext
+    ///     HTTP/2 otherwise (milvus-lite, a Milvus Distributed cluster without TLS).
     /// - Throws: ``MilvusError/invalidArgument(operation:reason:)`` for a bad host or port.
     public init(
         host: String = "127.0.0.1", port: Int = 19530, token: String? = nil, database: String? = nil,
-        timeout: Duration = .seconds(60)
+        timeout: Duration = .seconds(60), tls: Bool = false
     ) throws {
         guard !host.isEmpty, (1...65535).contains(port) else {
             throw MilvusError.invalidArgument(operation: "connect", reason: "bad address \(host):\(port)")
@@ -42,7 +44,7 @@ public final class MilvusClient: Sendable {
         let transport: HTTP2ClientTransport.Posix
         do {
             transport = try HTTP2ClientTransport.Posix(
-                target: target, transportSecurity: .plaintext,
+                target: target, transportSecurity: tls ? .tls : .plaintext,
                 config: .defaults { $0.backoff.max = .seconds(2) })
         } catch {
             throw MilvusError.invalidArgument(operation: "connect", reason: "\(address): \(error)")
@@ -53,11 +55,14 @@ public final class MilvusClient: Sendable {
         self.connections = Task { try? await client.runConnections() }
     }
 
-    /// Connects to `"host:port"` (`"[::1]:19530"` for IPv6); see ``init(host:port:token:database:timeout:)``.
+    /// Connects to `"host:port"` (`"[::1]:19530"` for IPv6), or a URI as pymilvus takes it:
+    /// `http://host:port`, or `https://host:port` for TLS (Zilliz Cloud's endpoints); see
+    /// ``init(host:port:token:database:timeout:tls:)``.
     public convenience init(address: String, token: String? = nil, database: String? = nil,
                             timeout: Duration = .seconds(60)) throws {
-        let (host, port) = try Self.parse(address: address)
-        try self.init(host: host, port: port, token: token, database: database, timeout: timeout)
+        let tls = address.hasPrefix("https://")
+        let (host, port) = try Self.parse(address: tls ? String(address.dropFirst("https://".count)) : address)
+        try self.init(host: host, port: port, token: token, database: database, timeout: timeout, tls: tls)
     }
 
     deinit {

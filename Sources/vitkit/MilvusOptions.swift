@@ -10,8 +10,8 @@ extension MilvusMetric: ExpressibleByArgument {
 
 /// Where the Milvus server is: a running one (`--milvus`), or a milvus-lite this run starts.
 struct MilvusOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("A running Milvus server (Milvus Distributed, Zilliz Cloud, milvus-lite); default: start milvus-lite locally.",
-                               valueName: "host:port"))
+    @Option(help: ArgumentHelp("A running Milvus server: host:port (plaintext gRPC), or https://host:port for TLS (Zilliz Cloud); default: start milvus-lite locally.",
+                               valueName: "address"))
     var milvus: String?
     @Option(help: ArgumentHelp("Milvus token: an API key, or user:password.", valueName: "token")) var token: String?
     @Option(help: ArgumentHelp("Milvus database (default: the server's default).", valueName: "name")) var database: String?

@@ -117,6 +117,10 @@ struct SearchCommandTests {
         let dropped = try Self.vitkit(["search", "--collection", "refusals", "--drop"] + milvus)
         #expect(dropped.status == 0 && dropped.stdout == "dropped collection 'refusals'\n", "\(dropped.stderr)")
 
+        // https:// asks for TLS: the plaintext milvus-lite does not answer it (a plaintext client would).
+        let tls = try Self.vitkit(["search", "--collection", "refusals", "--drop", "--milvus", "https://\(server.address)"])
+        #expect(tls.status == 1 && tls.stderr.contains("cannot reach Milvus at \(server.address)") && tls.stderr.contains("SSL"), "\(tls.stderr)")
+
         let (fd, port) = try refusingPort()
         defer { close(fd) }
         let start = Date()
