@@ -38,7 +38,7 @@ func percentile(_ sorted: [Double], _ p: Double) -> Double {
 }
 
 let done = DispatchSemaphore(value: 0)
-Task {
+Task.detached {
     do {
         var server: MilvusLite?
         var data: String?
