@@ -21,38 +21,51 @@ extension Tensor {
     /// - Throws: `CheckpointError.unsupportedDType` for F8 types;
     ///   `CheckpointError.sizeMismatch` when `data` is shorter than the shape calls for.
     public func convert(into dst: UnsafeMutableBufferPointer<Float>) throws(CheckpointError) {
+        precondition(dst.count == elementCount)
+        try convert(elements: 0..<elementCount, into: dst)
+    }
+
+    /// Writes the values of the row-major elements `range` as `Float` into `dst`, converting as
+    /// `floats()` does (for streaming over a large tensor in pieces).
+    ///
+    /// Traps unless `range` lies within the tensor and `dst.count == range.count`.
+    ///
+    /// - Throws: as `convert(into:)`.
+    public func convert(elements range: Range<Int>, into dst: UnsafeMutableBufferPointer<Float>) throws(CheckpointError) {
         let n = elementCount
-        precondition(dst.count == n)
-        let dtype = self.dtype
-        try data.withUnsafeBytes { (src) throws(CheckpointError) in
-            guard src.count >= n * dtype.byteSize else {
-                throw .sizeMismatch(file: "<memory>", tensor: "", expected: n * dtype.byteSize, found: src.count)
+        precondition(range.lowerBound >= 0 && range.upperBound <= n && dst.count == range.count)
+        let dtype = self.dtype, first = range.lowerBound, count = range.count
+        try data.withUnsafeBytes { (all) throws(CheckpointError) in
+            guard all.count >= n * dtype.byteSize else {
+                throw .sizeMismatch(file: "<memory>", tensor: "", expected: n * dtype.byteSize, found: all.count)
             }
+            guard count > 0 else { return }
+            let src = UnsafeRawBufferPointer(rebasing: all[(first * dtype.byteSize)..<((first + count) * dtype.byteSize)])
             switch dtype {
             case .f32:
-                if n > 0 { UnsafeMutableRawBufferPointer(dst).copyMemory(from: UnsafeRawBufferPointer(rebasing: src[0..<(n * 4)])) }
+                UnsafeMutableRawBufferPointer(dst).copyMemory(from: src)
             case .f16:
-                for i in 0..<n { dst[i] = HalfPrecision.float(fromF16: src.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)) }
+                for i in 0..<count { dst[i] = HalfPrecision.float(fromF16: src.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)) }
             case .bf16:
-                for i in 0..<n { dst[i] = HalfPrecision.float(fromBF16: src.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)) }
+                for i in 0..<count { dst[i] = HalfPrecision.float(fromBF16: src.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)) }
             case .f64:
-                for i in 0..<n { dst[i] = Float(src.loadUnaligned(fromByteOffset: 8 * i, as: Double.self)) }
+                for i in 0..<count { dst[i] = Float(src.loadUnaligned(fromByteOffset: 8 * i, as: Double.self)) }
             case .i64:
-                for i in 0..<n { dst[i] = Float(src.loadUnaligned(fromByteOffset: 8 * i, as: Int64.self)) }
+                for i in 0..<count { dst[i] = Float(src.loadUnaligned(fromByteOffset: 8 * i, as: Int64.self)) }
             case .u64:
-                for i in 0..<n { dst[i] = Float(src.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self)) }
+                for i in 0..<count { dst[i] = Float(src.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self)) }
             case .i32:
-                for i in 0..<n { dst[i] = Float(src.loadUnaligned(fromByteOffset: 4 * i, as: Int32.self)) }
+                for i in 0..<count { dst[i] = Float(src.loadUnaligned(fromByteOffset: 4 * i, as: Int32.self)) }
             case .u32:
-                for i in 0..<n { dst[i] = Float(src.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)) }
+                for i in 0..<count { dst[i] = Float(src.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)) }
             case .i16:
-                for i in 0..<n { dst[i] = Float(src.loadUnaligned(fromByteOffset: 2 * i, as: Int16.self)) }
+                for i in 0..<count { dst[i] = Float(src.loadUnaligned(fromByteOffset: 2 * i, as: Int16.self)) }
             case .u16:
-                for i in 0..<n { dst[i] = Float(src.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)) }
+                for i in 0..<count { dst[i] = Float(src.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)) }
             case .i8:
-                for i in 0..<n { dst[i] = Float(Int8(bitPattern: src[i])) }
+                for i in 0..<count { dst[i] = Float(Int8(bitPattern: src[i])) }
             case .u8, .bool:
-                for i in 0..<n { dst[i] = Float(src[i]) }
+                for i in 0..<count { dst[i] = Float(src[i]) }
             case .f8e5m2, .f8e4m3:
                 throw .unsupportedDType(file: "<memory>", tensor: "", dtype: dtype.rawValue)
             }

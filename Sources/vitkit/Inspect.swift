@@ -19,6 +19,9 @@ struct Inspect: ParsableCommand {
     @Option(help: "Only list tensors whose name contains this text (or matches it as a glob with * and ?).")
     var filter: String?
 
+    @Flag(help: "Per-tensor min, max, mean, std, NaN/Inf and zero counts (reads every listed tensor once), and flags for suspicious tensors.")
+    var stats = false
+
     @OptionGroup var vit: ViTOptions
 
     func run() throws {
@@ -33,8 +36,10 @@ struct Inspect: ParsableCommand {
         if let view, let note = Notes.config(view.checkpoint) { printError(note) }
         // Why there is no layer view, when the container holds tensors but none maps to a ViT.
         let viewError: String? = if case .failure(let e) = mapped, !checkpoint.source.tensors.isEmpty { HintedError(e)?.description ?? e.description } else { nil }
+        let statistics = stats ? try InspectStats(checkpoint, tensors: summary.tensors) : nil
         if json {
             guard case .object(var members) = summary.json else { return }
+            if let statistics { members = statistics.adding(to: members) }
             if let view {
                 members.append(("scheme", .string(view.checkpoint.scheme.id.rawValue)))
                 members.append(("vit_config", view.checkpoint.config.json))
@@ -50,6 +55,10 @@ struct Inspect: ParsableCommand {
             if let view { printText(view.text) ; printText("") }
             if let viewError { printText("no ViT layer view: \(viewError)\n") }
             SummaryTable.write(summary) { print($0, terminator: "") }  // cells escaped by TextTable
+            if let statistics {
+                printText("\nstatistics (finite values; std as numpy's, ddof=0):")
+                statistics.write { printText(String(decoding: $0, as: UTF8.self)) }
+            }
         }
     }
 }

@@ -1,0 +1,52 @@
+import Foundation
+import Testing
+import Tensors
+
+/// `inspect --stats`: statistics equal numpy's (samples/tensor_stats.py), flags name the
+/// damaged tensors of samples/stats/flags.safetensors.
+@Suite("inspect --stats")
+struct InspectStatsTests {
+    static let expected: JSON = {
+        let text = (try? String(contentsOfFile: CLI.sample("expected/tensor-stats.json"), encoding: .utf8)) ?? ""
+        return (try? JSON.parse(text)) ?? .null
+    }()
+
+    @Test(arguments: ["stats/flags.safetensors", "models/hf-in21k/model.safetensors", "models/hf-classifier-bf16/model.safetensors"])
+    func statisticsEqualNumpys(file: String) throws {
+        let want = try #require(Self.expected[file]?.objectValue, "samples/expected/tensor-stats.json lacks \(file)")
+        let r = try CLI.run(["inspect", CLI.sample(file), "--stats", "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let tensors = try #require(r.json?["tensors"]?.arrayValue)
+        #expect(tensors.count == want.count)
+        for entry in tensors {
+            let name = try #require(entry["name"]?.stringValue)
+            let got = try #require(entry["stats"], "\(name)")
+            let reference = try #require(want.first { $0.0 == name }?.1, "\(name)")
+            for key in ["min", "max", "mean", "std"] {
+                if reference[key] == .null {
+                    #expect(got[key] == .null, "\(name) \(key)")
+                } else {
+                    let a = try #require(got[key]?.doubleValue, "\(name) \(key)"), b = try #require(reference[key]?.doubleValue)
+                    #expect(abs(a - b) <= 1e-12 + 1e-9 * abs(b), "\(name) \(key): \(a) vs numpy \(b)")
+                }
+            }
+            for key in ["nan", "inf", "zeros"] { #expect(got[key]?.intValue == reference[key]?.intValue, "\(name) \(key)") }
+        }
+    }
+
+    @Test func flagsNameTheDamagedTensors() throws {
+        let r = try CLI.run(["inspect", CLI.sample("stats/flags.safetensors"), "--stats", "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        var flags: [String: [String]] = [:]
+        for entry in r.json?["tensors"]?.arrayValue ?? [] {
+            flags[entry["name"]?.stringValue ?? ""] = (entry["flags"]?.arrayValue ?? []).compactMap { $0.stringValue }
+        }
+        #expect(flags == [
+            "bad.weight": ["nan_or_inf"], "zeros.bias": ["all_zeros"], "blocks.0.norm.weight": ["norm_gain_all_ones"],
+            "blocks.0.fc.weight": [], "blocks.1.fc.weight": [], "blocks.2.fc.weight": [], "blocks.3.fc.weight": ["std_far_from_other_blocks"],
+            "blocks.4.fc.weight": [],
+        ])
+        let text = try CLI.run(["inspect", CLI.sample("stats/flags.safetensors"), "--stats"])
+        #expect(text.status == 0 && text.stdout.contains("4 of 8 tensors flagged\n  bad.weight: nan_or_inf\n"), "\(text.stdout)")
+    }
+}
