@@ -10,7 +10,11 @@ struct InspectStats {
     init(_ checkpoint: Checkpoint, tensors: [TensorInfo]) throws {
         names = tensors.map(\.name)
         var stats: [TensorStatistics] = []
-        for info in tensors { stats.append(try TensorStatistics(checkpoint.source.tensor(named: info.name))) }
+        for info in tensors {
+            let tensor = try checkpoint.source.tensor(named: info.name)
+            stats.append(try TensorStatistics(tensor))
+            tensor.data.releaseResidentPages()  // mapped pages read once: resident memory stays small
+        }
         self.stats = stats
         flags = TensorStatistics.flags(zip(names, stats).map { ($0, $1) })
     }
