@@ -38,6 +38,7 @@ order aborts the process).  No weights are downloaded: every model is random-ini
 
 import argparse
 import ast
+import re
 import copy
 import io
 import json
@@ -605,7 +606,11 @@ def _array_record(name, raw_bytes, member=None):
     # data offset: magic(6)+version(2)+len(2|4)+header; descr exactly as the header spells it
     start = 10 if version == (1, 0) else 12
     hl = int.from_bytes(raw_bytes[8:start], "little")
-    header = ast.literal_eval(raw_bytes[start:start + hl].decode("utf8" if version == (3, 0) else "latin1"))
+    text = raw_bytes[start:start + hl].decode("utf8" if version == (3, 0) else "latin1")
+    if version < (3, 0):
+        # Python 2 long literals (`(2L,)`): numpy drops the L from 1.0/2.0 headers (_filter_header).
+        text = re.sub(r"(\d)L\b", r"\1", text)
+    header = ast.literal_eval(text)
     rec["descr"] = header["descr"] if isinstance(header["descr"], str) else str(header["descr"])
     rec["numpy_dtype"] = dtype.str
     rec.update({"shape": list(shape), "fortran_order": bool(fortran), "header_version": list(version), "data_offset": start + hl})
@@ -696,6 +701,9 @@ def make_numpy(out):
     assert big.nbytes > 64 * 1024
     np.savez(os.path.join(d, "big-stored.npz"), **bigs)
     np.savez_compressed(os.path.join(d, "big-compressed.npz"), **bigs)
+
+    # numpy's own test file with a Python 2 header ('shape': (2L,)), as numpy ships it.
+    shutil.copy(os.path.join(os.path.dirname(np.lib.__file__), "tests", "data", "win64python2.npy"), d)
 
     files = []
     for fn in sorted(os.listdir(d)):

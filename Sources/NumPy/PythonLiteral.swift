@@ -158,6 +158,9 @@ struct PythonLiteralParser {
         guard bytes[start] != UInt8(ascii: "0") || i == start + 1 else {
             throw PythonLiteral.ParseError(offset: start, reason: "integer with a leading zero")
         }
+        // Python 2 wrote long integers as `2L`; numpy drops that `L` from NPY 1.0/2.0 headers
+        // (`_filter_header`), e.g. its own test file win64python2.npy: `'shape': (2L,)`.
+        if latin1, peek() == UInt8(ascii: "L") { i += 1 }
         if let c = peek(),
             c == UInt8(ascii: "_") || c == UInt8(ascii: ".") || c == UInt8(ascii: "L")
                 || (c | 0x20 >= UInt8(ascii: "a") && c | 0x20 <= UInt8(ascii: "z"))

@@ -31,12 +31,21 @@ import Tensors
     }
 
     @Test(arguments: [
-        "", "(", "(1,", "{'a' 1}", "{'a': 1,,}", "(,)", "007", "1_000", "0x10", "3L", "1.5", "1e3",
+        "", "(", "(1,", "{'a' 1}", "{'a': 1,,}", "(,)", "007", "1_000", "0x10", "1.5", "1e3",
         "true", "'abc", "'a\\n'", "{'a': 1} x", "b'<f4'", "9223372036854775808", "{'a': 1, 'a': 2}",
         "# comment\n{}", "((((((((((((((((((1))))))))))))))))))", "{1: 2}", "{(1,): 2}",
     ])
     func refusals(_ text: String) {
         #expect(throws: PythonLiteral.ParseError.self) { try parse(text) }
+    }
+
+    /// Python 2 long literals: numpy drops the `L` from NPY 1.0/2.0 headers (latin-1) and
+    /// refuses it in 3.0 (UTF-8) ones, where it filters nothing.
+    @Test func python2LongsOnlyInLatin1Headers() throws {
+        #expect(try PythonLiteral.parse(Array("(2L, 3)".utf8), latin1: true) == .tuple([.int(2), .int(3)]))
+        #expect(throws: PythonLiteral.ParseError.self) { try PythonLiteral.parse(Array("(2L, 3)".utf8), latin1: false) }
+        #expect(throws: PythonLiteral.ParseError.self) { try PythonLiteral.parse(Array("3LL".utf8), latin1: true) }
+        #expect(throws: PythonLiteral.ParseError.self) { try PythonLiteral.parse(Array("3l".utf8), latin1: true) }
     }
 }
 
