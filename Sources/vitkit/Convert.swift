@@ -3,6 +3,8 @@ import VitKit
 
 extension DType: ExpressibleByArgument {
     public init?(argument: String) { self.init(rawValue: argument.uppercased()) }
+    /// The values `--dtype` takes, spelled as users type them (F64 etc. are accepted too).
+    public static var allValueStrings: [String] { ["f32", "f16", "bf16"] }
 }
 
 struct Convert: ParsableCommand {
