@@ -28,6 +28,18 @@ enum Terminal {
         return out
     }
 
+    /// `text` with each line longer than `limit` characters cut in the middle (its start and
+    /// end kept, the count of what was cut in between): an error that echoes a 66 KB name from a
+    /// file stays readable.
+    static func shorten(_ text: String, limit: Int = 4096) -> String {
+        guard text.utf8.count > limit else { return text }
+        return text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            guard line.count > limit else { return String(line) }
+            let head = String(line.prefix(limit * 3 / 4)), tail = String(line.suffix(limit / 8))
+            return head + "…[\(line.count - head.count - tail.count) characters cut]…" + tail
+        }.joined(separator: "\n")
+    }
+
     static func hex(_ v: UInt32) -> String { (v < 16 ? "0" : "") + String(v, radix: 16) }
 
     static func needsEscape(_ s: Unicode.Scalar, keepNewlines: Bool) -> Bool {

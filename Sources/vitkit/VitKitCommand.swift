@@ -29,7 +29,7 @@ struct VitKitCommand: ParsableCommand {
                 Glibc.exit((try? finishStandardOutput()) == nil ? 1 : 0)
             }
             _ = try? finishStandardOutput()
-            if !message.isEmpty { printError(Terminal.escape(message, keepNewlines: true)) }
+            if !message.isEmpty { printError(Terminal.escape(Terminal.shorten(message), keepNewlines: true)) }
             Glibc.exit(code.rawValue)
         }
     }

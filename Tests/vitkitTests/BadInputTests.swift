@@ -29,6 +29,20 @@ struct BadInputTests {
         #expect(!r.stderr.contains("Fatal error") && !r.stderr.contains("Backtrace") && !r.stderr.contains("HDF5-DIAG"))
     }
 
+    /// A 66,000-character tensor name in a damaged file: the error keeps its start and end and
+    /// says how much it cut, instead of echoing 66 KB.
+    @Test func anErrorEchoingAHugeNameIsCut() throws {
+        let name = String(repeating: "a", count: 66_000)
+        let header = Array("{\"\(name)\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,4]}}".utf8)
+        var bytes: [UInt8] = []
+        withUnsafeBytes(of: UInt64(header.count).littleEndian) { bytes.append(contentsOf: $0) }
+        let path = try write(bytes + header + [0, 0, 0, 0], "long-name.safetensors")
+        let r = try CLI.run(["inspect", path])
+        #expect(r.status == 1)
+        #expect(r.stderr.utf8.count < 4_200 && r.stderr.contains("characters cut]"), "\(r.stderr.utf8.count) bytes")
+        #expect(r.stderr.hasPrefix("Error: \(path): tensor 'aaaa") && r.stderr.hasSuffix("' should have 8 bytes of data but has 4\n"))
+    }
+
     @Test func anEnormousImageSizeIsRefusedBeforeAllocating() throws {
         let r = try CLI.run(["predict", CLI.sample("models/hf-classifier"), CLI.sample("images/chelsea.png"), "--image-size", "160000"])
         #expect(r.status != 0)
