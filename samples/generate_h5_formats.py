@@ -10,6 +10,8 @@ libhdf5 1.10 still reads:
   all compact (the root's phase change raised to 32), creation order tracked;
 - h5/v110-dense-attrs.h5: 20 string root attributes, which HDF5 keeps in dense storage (a
   fractal heap) rather than in the object header;
+- h5/userblock.h5: h5py's default format after a 512-byte user block (the superblock at
+  offset 512), one dataset `w` = arange(6) as float32 [2, 3];
 - h5/v110-many-dense-attrs.h5: 201 variable-length string root attributes (200 scalars of
   9 to 58 bytes and a 40-string list) in dense storage large enough for a two-level name
   index (v2 B-tree of depth 1) and a root indirect block over several direct blocks, for
@@ -66,5 +68,12 @@ def main():
         f["weights"] = np.arange(4, dtype="<f4")
 
 
+
+def userblock(out):
+    with h5py.File(os.path.join(out, "userblock.h5"), "w", userblock_size=512) as f:
+        f["w"] = np.arange(6, dtype="<f4").reshape(2, 3)
+
+
 if __name__ == "__main__":
     main()
+    userblock(os.path.join(HERE, "h5"))
