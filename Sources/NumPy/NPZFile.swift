@@ -23,6 +23,9 @@ public final class NPZFile: TensorSource {
     public let tensors: [TensorInfo]
     /// None: the format carries no metadata.
     public var metadata: [(key: String, value: String)] { [] }
+    /// Members vitkit cannot represent (strings, objects, complex, long double, structured),
+    /// with the reason: listed, never read; the numeric members still are.
+    public let skipped: [(name: String, reason: String)]
     let file: MappedFile
     let members: [Member]
     let index: [String: Int]
@@ -57,19 +60,29 @@ public final class NPZFile: TensorSource {
         let archive = try ZIPArchive(file.bytes, context: context)
         var members: [Member] = []
         var index: [String: Int] = [:]
+        var skipped: [(name: String, reason: String)] = []
         for entry in archive.entries {
             let name = entry.name.hasSuffix(".npy") ? String(entry.name.dropLast(4)) : entry.name
             guard index[name] == nil else {
                 throw context.member(entry.name).malformed("another member also holds the array '\(name)'")
             }
-            let header = try Self.readHeader(
-                file.bytes, entry: entry, tensor: name, bf16FromV2: bf16FromV2,
-                context: context.member(entry.name))
+            let header: NPYHeader
+            do {
+                header = try Self.readHeader(
+                    file.bytes, entry: entry, tensor: name, bf16FromV2: bf16FromV2,
+                    context: context.member(entry.name))
+            } catch {
+                guard case .unsupportedDType(_, _, let dtype) = error else { throw error }
+                skipped.append((name, "unsupported dtype \(dtype)"))
+                index[name] = -1  // a later member of the same name is still a duplicate
+                continue
+            }
             index[name] = members.count
             members.append(Member(name: name, entry: entry, header: header))
         }
         self.members = members
-        self.index = index
+        self.index = index.filter { $0.value >= 0 }
+        self.skipped = skipped
         tensors = members.map { TensorInfo(name: $0.name, dtype: $0.header.dtype, shape: $0.header.shape) }
     }
 
