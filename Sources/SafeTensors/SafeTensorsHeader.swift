@@ -21,6 +21,10 @@ package struct SafeTensorsHeader: Sendable {
     package var entries: [Entry]
     /// `__metadata__`, in document order.
     package var metadata: [(key: String, value: String)]
+    /// Entries of dtypes safetensors defines but vitkit cannot represent (C64, F4, F6_*,
+    /// F8_E8M0, F8_*FNUZ): their sizes and offsets are checked like every entry's, then they
+    /// are listed, never read.
+    package var skipped: [(name: String, reason: String)] = []
     /// Offset of the data buffer in the file (8 + header length).
     package var dataStart: Int
 
@@ -46,7 +50,7 @@ package struct SafeTensorsHeader: Sendable {
         // Entries are checked as they are parsed (the header object is never held whole); the
         // first problem in document order is thrown once the JSON itself is known to be valid.
         var metadata: [(key: String, value: String)] = []
-        var parsed: [(info: TensorInfo, begin: Int, end: Int)] = []
+        var parsed: [(info: TensorInfo, begin: Int, end: Int, skip: String?)] = []
         var problem: CheckpointError?
         let isObject: Bool
         do {
@@ -91,8 +95,10 @@ package struct SafeTensorsHeader: Sendable {
             }
             throw bad("\(bufferSize - expected) trailing bytes after the last tensor (data buffer is \(bufferSize) bytes, tensors use \(expected))")
         }
-        let entries = parsed.map { Entry(info: $0.info, fileRange: (dataStart + $0.begin)..<(dataStart + $0.end)) }
-        return SafeTensorsHeader(entries: entries, metadata: metadata, dataStart: dataStart)
+        let entries = parsed.filter { $0.skip == nil }.map { Entry(info: $0.info, fileRange: (dataStart + $0.begin)..<(dataStart + $0.end)) }
+        var header = SafeTensorsHeader(entries: entries, metadata: metadata, dataStart: dataStart)
+        header.skipped = parsed.compactMap { p in p.skip.map { (p.info.name, $0) } }
+        return header
     }
 
     /// UTF-8 validation without copying: an all-ASCII header (the usual case) is checked byte by byte.
@@ -101,12 +107,19 @@ package struct SafeTensorsHeader: Sendable {
         return String(validating: bytes, as: UTF8.self) != nil
     }
 
-    static func parseEntry(name: String, value: JSON, path: String) throws(CheckpointError) -> (info: TensorInfo, begin: Int, end: Int) {
+    /// Bits per element of the dtypes safetensors defines that vitkit lists but cannot read.
+    static let unreadableBits: [String: Int] = [
+        "C64": 64, "F4": 4, "F6_E2M3": 6, "F6_E3M2": 6, "F8_E8M0": 8, "F8_E4M3FNUZ": 8, "F8_E5M2FNUZ": 8,
+    ]
+
+    static func parseEntry(name: String, value: JSON, path: String) throws(CheckpointError)
+        -> (info: TensorInfo, begin: Int, end: Int, skip: String?) {
         func bad(_ reason: String) -> CheckpointError { .invalidTensor(file: path, tensor: name, reason: reason) }
         guard value.objectValue != nil else { throw bad("entry is not a JSON object") }
         guard let dtypeName = value["dtype"]?.stringValue else { throw bad("missing or non-string 'dtype'") }
         guard let dtype = DType(rawValue: dtypeName) else {
-            throw .unsupportedDType(file: path, tensor: name, dtype: dtypeName)
+            guard let bits = unreadableBits[dtypeName] else { throw .unsupportedDType(file: path, tensor: name, dtype: dtypeName) }
+            return try parseUnreadable(name: name, dtype: dtypeName, bits: bits, value: value, path: path)
         }
         guard let shapeItems = value["shape"]?.arrayValue else { throw bad("missing or non-array 'shape'") }
         var shape: [Int] = []
@@ -123,6 +136,32 @@ package struct SafeTensorsHeader: Sendable {
         guard size == end - begin else {
             throw .sizeMismatch(file: path, tensor: name, expected: size, found: end - begin)
         }
-        return (TensorInfo(name: name, dtype: dtype, shape: shape), begin, end)
+        return (TensorInfo(name: name, dtype: dtype, shape: shape), begin, end, nil)
+    }
+
+    /// An entry of a dtype vitkit cannot represent: shape and offsets checked as safetensors
+    /// checks them (`elements x bits` a whole number of bytes, equal to the data range).
+    static func parseUnreadable(name: String, dtype: String, bits: Int, value: JSON, path: String) throws(CheckpointError)
+        -> (info: TensorInfo, begin: Int, end: Int, skip: String?) {
+        func bad(_ reason: String) -> CheckpointError { .invalidTensor(file: path, tensor: name, reason: reason) }
+        guard let shapeItems = value["shape"]?.arrayValue else { throw bad("missing or non-array 'shape'") }
+        var elements = 1
+        var shape: [Int] = []
+        for item in shapeItems {
+            guard let d = item.intValue, d >= 0 else { throw bad("shape \(JSON.array(shapeItems).compactText) has an invalid dimension") }
+            let (m, overflow) = elements.multipliedReportingOverflow(by: d)
+            guard !overflow else { throw bad("shape \(JSON.array(shapeItems).compactText) overflows the addressable size") }
+            elements = m
+            shape.append(d)
+        }
+        guard let offsets = value["data_offsets"]?.arrayValue, offsets.count == 2,
+              let begin = offsets[0].intValue, let end = offsets[1].intValue, begin >= 0, end >= begin
+        else { throw bad("'data_offsets' must be two non-negative integers [begin, end] with begin <= end") }
+        let (totalBits, overflow) = elements.multipliedReportingOverflow(by: bits)
+        guard !overflow, totalBits % 8 == 0 else { throw bad("\(elements) elements of \(dtype) (\(bits) bits) are not a whole number of bytes") }
+        guard totalBits / 8 == end - begin else { throw .sizeMismatch(file: path, tensor: name, expected: totalBits / 8, found: end - begin) }
+        // The placeholder dtype is never exposed: the entry goes to `skipped`, not `entries`.
+        let info = TensorInfo(name: name, dtype: .u8, shape: [end - begin])
+        return (info, begin, end, "dtype \(dtype) (shape \(Shape.describe(shape)), \(end - begin) bytes) cannot be represented; listed, not read")
     }
 }

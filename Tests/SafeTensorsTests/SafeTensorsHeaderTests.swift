@@ -113,3 +113,29 @@ struct SafeTensorsHeaderTests {
         #expect(openError(try writeRawFile(json: json))?.contains("nesting") == true)
     }
 }
+
+/// Dtypes safetensors defines that vitkit cannot represent: listed as skipped, sizes checked,
+/// the other tensors read (samples/generate_dtypes.py; safetensors writes complex.safetensors).
+@Suite struct UnreadableDTypeTests {
+    static let samples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("samples/dtypes").path
+
+    @Test func complexAndPackedEntriesAreListedNotRead() throws {
+        let complex = try SafeTensorsFile(path: Self.samples + "/complex.safetensors")
+        #expect(complex.tensors.map(\.name) == ["w"] && complex.skipped.map(\.name) == ["c"])
+        #expect(complex.skipped[0].reason == "dtype C64 (shape [3], 24 bytes) cannot be represented; listed, not read")
+        #expect(try complex.tensor(named: "w").floats() == [1, 2])
+        let packed = try SafeTensorsFile(path: Self.samples + "/packed.safetensors")
+        #expect(packed.tensors.map(\.name) == ["w"] && packed.skipped.map(\.name) == ["q", "e"])
+        #expect(packed.skipped[0].reason.hasPrefix("dtype F4 (shape [4], 2 bytes)"))
+        #expect(throws: CheckpointError.self) { try packed.tensor(named: "q") }
+    }
+
+    @Test func aPackedEntryOfTheWrongSizeIsRefused() throws {
+        // 3 F4 elements are 12 bits: not a whole number of bytes.
+        let path = try writeRawFile(header: Array(#"{"q":{"dtype":"F4","shape":[3],"data_offsets":[0,2]}}"#.utf8), data: [0, 0])
+        #expect { try SafeTensorsFile(path: path) } throws: { "\($0)".contains("3 elements of F4 (4 bits) are not a whole number of bytes") }
+        let wrong = try writeRawFile(header: Array(#"{"c":{"dtype":"C64","shape":[2],"data_offsets":[0,8]}}"#.utf8), data: [UInt8](repeating: 0, count: 8))
+        #expect(throws: CheckpointError.self) { try SafeTensorsFile(path: wrong) }
+    }
+}
