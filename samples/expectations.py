@@ -239,30 +239,95 @@ def image_record(rel_path, outputs, config):
 
 def compute_expectations(model_dir, images, out_path, image_size=None, tolerances=None, model_label=None):
     """Compute the expectations document (a dict); image paths are stored relative to out_path."""
-    import numpy as np
-    import PIL
     import torch
-    import transformers
 
     model, config, kind = load_model(model_dir)
     proc = build_processor(model_dir, config, image_size)
-    prep = preprocessing_record(proc)
-    interpolate = prep["image_size"] != config.image_size
+    has_pooler = kind == "base" and model.pooler is not None
+    doc = _document(model_dir, config, kind, type(model).__name__, has_pooler, checkpoint_dtype(model_dir), proc,
+                    tolerances, model_label, {"library": "transformers", "torch": torch.__version__.split("+")[0]})
+    interpolate = doc["model"]["interpolate_pos_encoding"]
     out_dir = os.path.dirname(os.path.abspath(out_path))
-    doc = {
+    for path in images:
+        outputs = run_model(model, kind, pixel_values(proc, path), interpolate)
+        rel = os.path.relpath(os.path.abspath(path), out_dir)
+        doc["images"].append(image_record(rel, outputs, config))
+    return doc
+
+
+def load_tf_model(model_dir):
+    """Load a transformers-TF ViT dir (tf_model.h5), refusing missing/unexpected weights.
+
+    Returns (model, config, kind) with kind "classifier" or "base". TensorFlow must be
+    importable (and torch imported first when both are used in one process).
+    """
+    from transformers import TFViTForImageClassification, TFViTModel, ViTConfig
+
+    config = ViTConfig.from_pretrained(model_dir)
+    arch = (config.architectures or ["ViTModel"])[0]
+    cls, kind = (TFViTForImageClassification, "classifier") if arch.endswith("ForImageClassification") else (TFViTModel, "base")
+    model, info = cls.from_pretrained(model_dir, output_loading_info=True)
+    problems = {k: v for k, v in info.items() if v and k in ("missing_keys", "unexpected_keys", "mismatched_keys")}
+    if problems:
+        raise RuntimeError(f"{model_dir}: tf_model.h5 does not match {cls.__name__}: {problems}")
+    return model, config, kind
+
+
+def run_tf_model(model, kind, pixels):
+    """Run one [3,S,S] image through a transformers-TF ViT; returns numpy float32 outputs."""
+    pv = pixels[None]
+    if kind == "classifier":
+        logits = model(pixel_values=pv, training=False).logits.numpy()[0]
+        return {"logits": logits, "last_hidden_state": model.vit(pixel_values=pv, training=False).last_hidden_state.numpy()[0]}
+    o = model(pixel_values=pv, training=False)
+    out = {"last_hidden_state": o.last_hidden_state.numpy()[0]}
+    if o.pooler_output is not None:
+        out["pooler_output"] = o.pooler_output.numpy()[0]
+    return out
+
+
+def compute_tf_expectations(model_dir, images, out_path, tolerances=None, model_label=None):
+    """Like compute_expectations, with transformers' TensorFlow classes running tf_model.h5
+    (float32, at config.image_size)."""
+    import tensorflow as tf
+
+    model, config, kind = load_tf_model(model_dir)
+    proc = build_processor(model_dir, config)
+    has_pooler = kind == "base" and getattr(model.vit, "pooler", None) is not None
+    dtypes = {w.dtype.name for w in model.weights}
+    if dtypes != {"float32"}:
+        raise RuntimeError(f"{model_dir}: weights are {sorted(dtypes)}, expected float32")
+    doc = _document(model_dir, config, kind, type(model).__name__, has_pooler, "F32", proc, tolerances, model_label,
+                    {"library": "transformers-TF", "tensorflow": tf.__version__})
+    out_dir = os.path.dirname(os.path.abspath(out_path))
+    for path in images:
+        outputs = run_tf_model(model, kind, pixel_values(proc, path))
+        rel = os.path.relpath(os.path.abspath(path), out_dir)
+        doc["images"].append(image_record(rel, outputs, config))
+    return doc
+
+
+def _document(model_dir, config, kind, architecture, has_pooler, dtype, proc, tolerances, model_label, library):
+    """The expectations document without images; `library` holds "library" and its framework's version."""
+    import numpy as np
+    import PIL
+    import transformers
+
+    prep = preprocessing_record(proc)
+    provenance = {"library": library.pop("library"), "version": transformers.__version__}
+    provenance.update(library)
+    provenance.update({
+        "pillow": PIL.__version__,
+        "numpy": np.__version__,
+        "model": model_label if model_label is not None else model_dir,
+        "created": datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0).isoformat(),
+    })
+    return {
         "format": FORMAT,
         "version": VERSION,
-        "provenance": {
-            "library": "transformers",
-            "version": transformers.__version__,
-            "torch": torch.__version__.split("+")[0],
-            "pillow": PIL.__version__,
-            "numpy": np.__version__,
-            "model": model_label if model_label is not None else model_dir,
-            "created": datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0).isoformat(),
-        },
+        "provenance": provenance,
         "model": {
-            "architecture": type(model).__name__,
+            "architecture": architecture,
             "config_image_size": int(config.image_size),
             "patch_size": int(config.patch_size),
             "hidden_size": int(config.hidden_size),
@@ -271,22 +336,16 @@ def compute_expectations(model_dir, images, out_path, image_size=None, tolerance
             "intermediate_size": int(config.intermediate_size),
             "hidden_act": config.hidden_act,
             "layer_norm_eps": float(config.layer_norm_eps),
-            "has_pooler": kind == "base" and model.pooler is not None,
+            "has_pooler": bool(has_pooler),
             "num_labels": int(config.num_labels) if kind == "classifier" else 0,
-            "checkpoint_dtype": checkpoint_dtype(model_dir),
+            "checkpoint_dtype": dtype,
             "compute_dtype": "float32",
-            "interpolate_pos_encoding": bool(interpolate),
+            "interpolate_pos_encoding": prep["image_size"] != config.image_size,
         },
         "preprocessing": prep,
         "tolerances": dict(tolerances or DEFAULT_TOLERANCES),
         "images": [],
     }
-    for path in images:
-        pixels = pixel_values(proc, path)
-        outputs = run_model(model, kind, pixels, interpolate)
-        rel = os.path.relpath(os.path.abspath(path), out_dir)
-        doc["images"].append(image_record(rel, outputs, config))
-    return doc
 
 
 def dumps(obj, indent=1, _level=0):

@@ -13,6 +13,11 @@ Subcommands
     Byte-for-byte reproducibility is not promised (zip and HDF5 writers embed
     timestamps), but every tensor value and every JSON number is reproducible.
 
+``python samples/generate.py tf-noqkvbias [--out samples]``
+    Rewrites only ``models/tf-noqkvbias/`` (a ``qkv_bias: false`` classifier written by
+    transformers-TF, whose ``tf_model.h5`` still holds nonzero q/k/v biases) and its
+    expectations, recorded by transformers-TF (``generate`` writes them too).
+
 ``python samples/generate.py full-size OUTDIR``
     Writes a randomly initialised full-size ViT-B/16 (the architecture of
     google/vit-base-patch16-224-in21k: 768 hidden, 12 layers, 12 heads, 3072 MLP,
@@ -63,6 +68,7 @@ import expectations as X  # noqa: E402
 SEED_IN21K = 21
 SEED_CLASSIFIER = 1000
 SEED_FULL = 224
+SEED_NOQKVBIAS = 77
 LABELS = ["tabby", "astronaut", "coffee", "rocket", "camera"]
 
 # name, skimage source, (width, height), Pillow mode, format
@@ -960,6 +966,56 @@ def keep_created_if_unchanged(doc, path):
         doc["provenance"]["created"] = old["provenance"]["created"]
 
 
+def make_tf_noqkvbias(out, images):
+    """models/tf-noqkvbias/ and expected/expectations/tf-noqkvbias.json.
+
+    A classifier with ``qkv_bias=False`` (seed 77) written by transformers-TF:
+    ``TFViTSelfAttention`` builds q/k/v Dense layers with a bias whatever ``qkv_bias`` says,
+    so its ``tf_model.h5`` stores q/k/v biases. They are set to 0.1 N (seeded) before saving,
+    so a reader that ignores them fails the expectations, which transformers-TF records.
+    """
+    from transformers import ViTConfig, ViTForImageClassification, ViTImageProcessor  # noqa: F401  (torch classes first)
+    import tensorflow as tf  # noqa: F401
+    from transformers import TFViTForImageClassification
+
+    cfg = tiny_config(
+        num_labels=len(LABELS),
+        id2label={i: n for i, n in enumerate(LABELS)},
+        label2id={n: i for i, n in enumerate(LABELS)},
+    )
+    cfg.qkv_bias = False
+    cfg.architectures = ["ViTForImageClassification"]
+    pt = ViTForImageClassification(cfg).eval()
+    assert not any(n.endswith(("query.bias", "key.bias", "value.bias")) for n, _ in pt.named_parameters())
+    randomize_(pt, SEED_NOQKVBIAS)
+    d = os.path.join(out, "models", "tf-noqkvbias")
+    with tempfile.TemporaryDirectory() as td:
+        pt.save_pretrained(td)
+        m = TFViTForImageClassification.from_pretrained(td, from_pt=True)
+    rng = np.random.default_rng(SEED_NOQKVBIAS)
+    biases = [w for w in m.weights if re.search(r"/attention/(query|key|value)/bias:0$", w.name)]
+    assert len(biases) == 3 * cfg.num_hidden_layers, [w.name for w in biases]
+    for w in biases:
+        w.assign((0.1 * rng.standard_normal(w.shape)).astype(np.float32))
+    if os.path.isdir(d):
+        shutil.rmtree(d)
+    m.save_pretrained(d)
+    save_processor(d, 64)
+    with open(os.path.join(d, "config.json")) as f:
+        assert json.load(f)["qkv_bias"] is False
+    e = os.path.join(out, "expected", "expectations", "tf-noqkvbias.json")
+    doc = X.compute_tf_expectations(d, images, e, model_label=rel(d, out))
+    # the biases must matter: without them the logits move far beyond the tolerance
+    for w in biases:
+        w.assign(np.zeros(w.shape, np.float32))
+    proc = X.build_processor(d, m.config)
+    moved = maxdiff(X.run_tf_model(m, "classifier", X.pixel_values(proc, images[0]))["logits"], np.array(doc["images"][0]["logits"]))
+    assert moved > 1e-2, moved
+    keep_created_if_unchanged(doc, e)
+    jdump(doc, e)
+    return d
+
+
 def generate(out):
     import h5py
     import PIL
@@ -1242,6 +1298,9 @@ def generate(out):
     pix.clear()
     pix.update(pix_backup)
     assert max(w.values()) < 1e-5, w
+
+    log("TF model without qkv bias ...")
+    make_tf_noqkvbias(out, images)
 
     log("HDF5 fixtures ...")
     make_generic_h5(os.path.join(h5d, "generic.h5"))
@@ -1630,6 +1689,8 @@ def main(argv=None):
     sub = parser.add_subparsers(dest="cmd")
     g = sub.add_parser("generate", help="rewrite every committed fixture under --out (the default subcommand)")
     g.add_argument("--out", default=HERE, help="samples directory to (re)write (default: the directory of this script)")
+    nq = sub.add_parser("tf-noqkvbias", help="rewrite only models/tf-noqkvbias/ and expected/expectations/tf-noqkvbias.json")
+    nq.add_argument("--out", default=HERE, help="samples directory holding images/ (default: the directory of this script)")
     fs = sub.add_parser("full-size", help="write a random ViT-B/16 in every format (~1.7 GB) for benchmarks")
     fs.add_argument("outdir", metavar="OUTDIR")
     c = sub.add_parser(
@@ -1654,6 +1715,10 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.cmd == "generate":
         generate(args.out)
+        return 0
+    if args.cmd == "tf-noqkvbias":
+        out = os.path.abspath(args.out)
+        make_tf_noqkvbias(out, [os.path.join(out, "images", n) for n, *_ in IMAGES])
         return 0
     if args.cmd == "full-size":
         full_size(args.outdir)

@@ -36,6 +36,8 @@ public enum Conversion {
         public var bytes: Int
         /// Stored tensors left out because they are not part of the graph (with `allowUnused`).
         public var droppedUnused: [String]
+        /// What happened to a TF file's q/k/v biases its config calls absent (nil otherwise).
+        public var qkvBias: QKVBiasChoice?
     }
 
     /// Writes `source` to `destination` in `target`'s layout.
@@ -58,6 +60,11 @@ public enum Conversion {
         }
         var config = source.config
         if options.dropPooler { config.hasPooler = false }
+        let qkvBias = try QKVBiasChoice.choose(source, target: target)
+        if qkvBias == .droppedZero { config.qkvBias = false }
+        // The plan follows `config`; the written config.json follows the choice.
+        var written = config
+        if qkvBias == .keptZeroForTF { written.qkvBias = false }
         if config.hasPooler, target == .timm {
             throw ViTError.conversionRefused(file: source.checkpoint.path, reason: .poolerInTimm)
         }
@@ -69,13 +76,13 @@ public enum Conversion {
         var files: [String] = []
         switch target {
         case .native, .timm:
-            let meta = target == .native ? try NativeFormat.metadata(config: config, source: source) : [("format", "pt")]
+            let meta = target == .native ? try NativeFormat.metadata(config: written, source: source) : [("format", "pt")]
             try writer.writeSafeTensors(to: destination, metadata: meta)
             files = [destination]
         case .hf:
             files = try AtomicDirectory.write(destination) { dir in
                 try writer.writeSafeTensors(to: FileSystem.join(dir, "model.safetensors"), metadata: [("format", "pt")])
-                try HFOutput.writeConfigs(dir: dir, source: source, config: config, dtype: writer.storedDType)
+                try HFOutput.writeConfigs(dir: dir, source: source, config: written, dtype: writer.storedDType)
                 return ["model.safetensors", "config.json"] + (source.preprocessorConfig == nil ? [] : ["preprocessor_config.json"])
             }
         case .jax:
@@ -88,11 +95,11 @@ public enum Conversion {
             }
             files = try AtomicDirectory.write(destination) { dir in
                 try writer.writeKeras(to: FileSystem.join(dir, "tf_model.h5"))
-                try HFOutput.writeConfigs(dir: dir, source: source, config: config, dtype: writer.storedDType)
+                try HFOutput.writeConfigs(dir: dir, source: source, config: written, dtype: writer.storedDType)
                 return ["tf_model.h5", "config.json"] + (source.preprocessorConfig == nil ? [] : ["preprocessor_config.json"])
             }
         }
         return Result(destination: destination, files: files, tensors: plan.items.count, bytes: writer.bytesWritten,
-                      droppedUnused: source.report.unused)
+                      droppedUnused: source.report.unused, qkvBias: qkvBias)
     }
 }

@@ -49,6 +49,11 @@ public final class ViTCheckpoint: Sendable {
     /// are `LABEL_n`. Empty when a config (or vitkit metadata) gave everything, or `--heads`
     /// the head count.
     public let inferredConfigKeys: [String]
+    /// The config says `qkv_bias: false` but the file is a transformers-TF `tf_model.h5`
+    /// holding q/k/v biases for every block: `TFViTSelfAttention` builds them whatever the
+    /// config says, so they are part of what the TF model computes and `config.qkvBias` is
+    /// true. Conversion drops them again only when they are exactly zero.
+    public let qkvBiasFromTFWeights: Bool
     package let sources: [String: Source]
     /// The preprocessor config a native file carries in its metadata, when it has no
     /// `preprocessor_config.json` beside it (parsed at open: invalid JSON is an error).
@@ -127,6 +132,8 @@ public final class ViTCheckpoint: Sendable {
                 config.headsAssumed = false
             }
         }
+        let tfQKVBias = scheme.id == .tf && !config.qkvBias && Self.storesQKVBias(shapes, layers: config.numHiddenLayers)
+        if tfQKVBias { config.qkvBias = true }
         if let h = options.heads {
             config.numAttentionHeads = h
             config.headsAssumed = false
@@ -139,6 +146,7 @@ public final class ViTCheckpoint: Sendable {
         self.config = config
         self.configOrigin = origin
         self.inferredConfigKeys = inferredKeys
+        self.qkvBiasFromTFWeights = tfQKVBias
 
         var report = MappingReport(scheme: scheme.id)
         report.unused = unmatched
@@ -169,6 +177,11 @@ public final class ViTCheckpoint: Sendable {
         } else {
             nativePreprocessorConfig = nil
         }
+    }
+
+    /// Whether every one of `layers` blocks stores q, k and v biases.
+    static func storesQKVBias(_ shapes: [String: [Int]], layers: Int) -> Bool {
+        layers > 0 && (0..<layers).allSatisfy { i in ["q.bias", "k.bias", "v.bias"].allSatisfy { shapes[CanonicalName.block(i, $0)] != nil } }
     }
 
     /// `error` with where the config came from in front of its message.

@@ -35,6 +35,7 @@ struct Convert: ParsableCommand {
                                             options: .init(dtype: dtype, force: force, allowUnused: allowUnused, dropPooler: dropPooler))
         printText("wrote \(result.destination) (\(to.rawValue), \(result.tensors) tensors, \(result.bytes) bytes of data) from \(src.scheme.id.rawValue) scheme")
         for name in result.droppedUnused { printText("dropped unused tensor: \(name)") }
+        if let choice = result.qkvBias { printError("note: \(src.checkpoint.path): \(choice)") }
         if dropPooler, src.config.hasPooler { printText("dropped the pooler (--drop-pooler)") }
     }
 }

@@ -41,6 +41,14 @@ enum Notes {
     static func print(_ checkpoint: ViTCheckpoint) {
         print(checkpoint.checkpoint)
         if let note = config(checkpoint) { printError(note) }
+        if let note = qkvBias(checkpoint) { printError(note) }
+    }
+
+    /// Says that a TF file's q/k/v biases are used although its config says `qkv_bias: false`.
+    static func qkvBias(_ checkpoint: ViTCheckpoint) -> String? {
+        guard checkpoint.qkvBiasFromTFWeights else { return nil }
+        return "note: \(checkpoint.configOrigin) says qkv_bias false, but \(FileSystem.baseName(of: checkpoint.checkpoint.weightsPath)) "
+            + "stores q/k/v biases (transformers-TF always builds them); they are used"
     }
 
     /// Prints the note for a checkpoint opened as tensors.

@@ -21,6 +21,7 @@ struct ForwardTests {
         ("models/hf-classifier-bf16", "hf-classifier-bf16"),
         ("models/tf-classifier", "hf-classifier"),
         ("models/tf-in21k", "hf-in21k"),
+        ("models/tf-noqkvbias", "tf-noqkvbias"),
         ("models/jax/classifier.npz", "hf-classifier"),
         ("models/jax/in21k.npz", "hf-in21k"),
         ("models/jax/classifier-big-vision.npz", "hf-classifier"),
