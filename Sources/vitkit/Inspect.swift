@@ -34,6 +34,7 @@ struct Inspect: ParsableCommand {
         let view = (try? mapped.get()).map(ViTInspection.init)
         Notes.print(checkpoint)
         if let view, let note = Notes.config(view.checkpoint) { printError(note) }
+        if let view, let note = Notes.qkvBias(view.checkpoint) { printError(note) }
         // Why there is no layer view, when the container holds tensors but none maps to a ViT.
         let viewError: String? = if case .failure(let e) = mapped, !checkpoint.source.tensors.isEmpty { HintedError(e)?.description ?? e.description } else { nil }
         let statistics = stats ? try InspectStats(checkpoint, tensors: summary.tensors) : nil

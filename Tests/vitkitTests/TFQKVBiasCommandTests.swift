@@ -34,6 +34,15 @@ struct TFQKVBiasCommandTests {
         return out
     }
 
+    /// `inspect` says the same as predict and verify: the stored biases are used.
+    @Test func inspectNotesTheStoredBiases() throws {
+        let r = try CLI.run(["inspect", Self.model])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("says qkv_bias false, but tf_model.h5 stores q/k/v biases (transformers-TF always builds them); they are used"), "\(r.stderr)")
+        let plain = try CLI.run(["inspect", CLI.sample("models/tf-classifier")])
+        #expect(!plain.stderr.contains("qkv_bias"), "\(plain.stderr)")
+    }
+
     @Test func verifyUsesTheStoredBiasesWithoutAllowUnused() throws {
         let r = try CLI.run(["verify", Self.model, "--expectations", Self.expectations, "--json"])
         #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
