@@ -117,10 +117,9 @@ package struct SafeTensorsHeader: Sendable {
         func bad(_ reason: String) -> CheckpointError { .invalidTensor(file: path, tensor: name, reason: reason) }
         guard value.objectValue != nil else { throw bad("entry is not a JSON object") }
         guard let dtypeName = value["dtype"]?.stringValue else { throw bad("missing or non-string 'dtype'") }
-        guard let dtype = DType(rawValue: dtypeName) else {
-            guard let bits = unreadableBits[dtypeName] else { throw .unsupportedDType(file: path, tensor: name, dtype: dtypeName) }
-            return try parseUnreadable(name: name, dtype: dtypeName, bits: bits, value: value, path: path)
-        }
+        let dtype = DType(rawValue: dtypeName)
+        let unreadableBits = dtype == nil ? Self.unreadableBits[dtypeName] : nil
+        guard dtype != nil || unreadableBits != nil else { throw .unsupportedDType(file: path, tensor: name, dtype: dtypeName) }
         guard let shapeItems = value["shape"]?.arrayValue else { throw bad("missing or non-array 'shape'") }
         var shape: [Int] = []
         for item in shapeItems {
@@ -130,38 +129,26 @@ package struct SafeTensorsHeader: Sendable {
         guard let offsets = value["data_offsets"]?.arrayValue, offsets.count == 2,
               let begin = offsets[0].intValue, let end = offsets[1].intValue, begin >= 0, end >= begin
         else { throw bad("'data_offsets' must be two non-negative integers [begin, end] with begin <= end") }
-        guard let size = Shape.byteCount(shape, dtype) else {
-            throw bad("shape \(Shape.describe(shape)) of \(dtype.rawValue) overflows the addressable size")
+        if let dtype {
+            guard let size = Shape.byteCount(shape, dtype) else {
+                throw bad("shape \(Shape.describe(shape)) of \(dtype.rawValue) overflows the addressable size")
+            }
+            guard size == end - begin else {
+                throw .sizeMismatch(file: path, tensor: name, expected: size, found: end - begin)
+            }
+            return (TensorInfo(name: name, dtype: dtype, shape: shape), begin, end, nil)
         }
-        guard size == end - begin else {
-            throw .sizeMismatch(file: path, tensor: name, expected: size, found: end - begin)
+        // A dtype vitkit cannot represent: sized as safetensors sizes it (`elements x bits` a
+        // whole number of bytes, equal to the data range), then listed, never read.
+        guard let bits = unreadableBits else { throw .unsupportedDType(file: path, tensor: name, dtype: dtypeName) }
+        guard let elements = Shape.elementCount(shape) else {
+            throw bad("shape \(JSON.array(shapeItems).compactText) overflows the addressable size")
         }
-        return (TensorInfo(name: name, dtype: dtype, shape: shape), begin, end, nil)
-    }
-
-    /// An entry of a dtype vitkit cannot represent: shape and offsets checked as safetensors
-    /// checks them (`elements x bits` a whole number of bytes, equal to the data range).
-    static func parseUnreadable(name: String, dtype: String, bits: Int, value: JSON, path: String) throws(CheckpointError)
-        -> (info: TensorInfo, begin: Int, end: Int, skip: String?) {
-        func bad(_ reason: String) -> CheckpointError { .invalidTensor(file: path, tensor: name, reason: reason) }
-        guard let shapeItems = value["shape"]?.arrayValue else { throw bad("missing or non-array 'shape'") }
-        var elements = 1
-        var shape: [Int] = []
-        for item in shapeItems {
-            guard let d = item.intValue, d >= 0 else { throw bad("shape \(JSON.array(shapeItems).compactText) has an invalid dimension") }
-            let (m, overflow) = elements.multipliedReportingOverflow(by: d)
-            guard !overflow else { throw bad("shape \(JSON.array(shapeItems).compactText) overflows the addressable size") }
-            elements = m
-            shape.append(d)
-        }
-        guard let offsets = value["data_offsets"]?.arrayValue, offsets.count == 2,
-              let begin = offsets[0].intValue, let end = offsets[1].intValue, begin >= 0, end >= begin
-        else { throw bad("'data_offsets' must be two non-negative integers [begin, end] with begin <= end") }
         let (totalBits, overflow) = elements.multipliedReportingOverflow(by: bits)
-        guard !overflow, totalBits % 8 == 0 else { throw bad("\(elements) elements of \(dtype) (\(bits) bits) are not a whole number of bytes") }
+        guard !overflow, totalBits % 8 == 0 else { throw bad("\(elements) elements of \(dtypeName) (\(bits) bits) are not a whole number of bytes") }
         guard totalBits / 8 == end - begin else { throw .sizeMismatch(file: path, tensor: name, expected: totalBits / 8, found: end - begin) }
         // The placeholder dtype is never exposed: the entry goes to `skipped`, not `entries`.
         let info = TensorInfo(name: name, dtype: .u8, shape: [end - begin])
-        return (info, begin, end, "dtype \(dtype) (shape \(Shape.describe(shape)), \(end - begin) bytes) cannot be represented; listed, not read")
+        return (info, begin, end, "dtype \(dtypeName) (shape \(Shape.describe(shape)), \(end - begin) bytes) cannot be represented; listed, not read")
     }
 }
