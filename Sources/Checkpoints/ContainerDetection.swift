@@ -1,5 +1,6 @@
 import Tensors
 import SafeTensors
+import HDF5
 
 /// Recognises containers by magic bytes (a directory's weights file: `WeightsChoice`).
 enum ContainerDetection {
@@ -26,21 +27,9 @@ enum ContainerDetection {
         func starts(_ magic: [UInt8]) -> Bool { b.count >= magic.count && zip(b, magic).allSatisfy { $0 == $1 } }
         if starts([0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]) { return .npy }
         if starts([0x50, 0x4B, 0x03, 0x04]) || starts([0x50, 0x4B, 0x05, 0x06]) { return .npz }
-        if hdf5Signature(in: b) { return .hdf5 }
+        if HDF5Superblock.hasSignature(b) { return .hdf5 }  // at 0, 512, 1024, ... (a user block may precede it)
         if SafeTensorsFile.looksLikeSafeTensors(b) || path.hasSuffix(".safetensors") { return .safetensors }
         return .unknown
-    }
-
-    /// The HDF5 signature at offset 0, 512, 1024, 2048, ... (a user block may precede the
-    /// superblock: HDF5 File Format Specification, section II.A; h5py's `userblock_size`).
-    static func hdf5Signature(in b: UnsafeRawBufferPointer) -> Bool {
-        let magic: [UInt8] = [0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A]
-        var at = 0
-        while at + 8 <= b.count {
-            if (0..<8).allSatisfy({ b[at + $0] == magic[$0] }) { return true }
-            at = at == 0 ? 512 : at * 2
-        }
-        return false
     }
 
     static func open(_ path: String, options: Checkpoint.Options) throws(CheckpointError) -> any TensorSource {

@@ -11,7 +11,7 @@
 /// - v2/v3: size of offsets, size of lengths, consistency flags (1 byte each), base address,
 ///   superblock extension address, end-of-file address, root group object header address,
 ///   checksum.
-struct HDF5Superblock {
+package struct HDF5Superblock {
     static let signature: [UInt8] = [0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A]
 
     var version: Int
@@ -33,6 +33,25 @@ struct HDF5Superblock {
     var groupLeafK: Int? = nil
     var groupInternalK: Int? = nil
 
+    /// Where a superblock signature may start in a file of `fileSize` bytes: 0, 512, 1024,
+    /// 2048, ... (a user block may precede it), each with 8 bytes to hold it.
+    package static func signatureOffsets(fileSize: UInt64) -> [UInt64] {
+        var offsets: [UInt64] = []
+        var at: UInt64 = 0
+        while fileSize >= 8, at <= fileSize - 8 {
+            offsets.append(at)
+            at = at == 0 ? 512 : at * 2
+        }
+        return offsets
+    }
+
+    /// Whether `bytes` (a whole file) holds a superblock signature at one of `signatureOffsets`.
+    package static func hasSignature(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        signatureOffsets(fileSize: UInt64(bytes.count)).contains { at in
+            (0..<8).allSatisfy { bytes[Int(at) + $0] == signature[$0] }
+        }
+    }
+
     /// The "undefined address" of `width` bytes (all ones).
     static func undefined(_ width: Int) -> UInt64 { width >= 8 ? .max : (UInt64(1) << (8 * width)) - 1 }
 
@@ -42,13 +61,12 @@ struct HDF5Superblock {
     ///   size is not 2, 4 or 8, the file is shorter than the end of file recorded (truncated),
     ///   or the root object header address is undefined or outside the file.
     static func read(_ file: borrowing HDF5RawFile) throws(HDF5StructureError) -> HDF5Superblock {
-        var location: UInt64 = 0
-        while true {
-            guard location < file.size else { throw HDF5StructureError("no HDF5 superblock signature") }
-            let available = Int(min(file.size - location, 8))
-            if available == 8, try file.read(location, 8, "the superblock signature").bytes == signature { break }
-            location = location == 0 ? 512 : location * 2
+        var found: UInt64?
+        for at in signatureOffsets(fileSize: file.size) where try file.read(at, 8, "the superblock signature").bytes == signature {
+            found = at
+            break
         }
+        guard let location = found else { throw HDF5StructureError("no HDF5 superblock signature") }
         let head = try file.read(location, min(Int(file.size - location), 96), "the superblock")
         let version = Int(try head.u8(8))
         guard version <= 3 else { throw HDF5StructureError("superblock version \(version), expected 0, 1, 2 or 3") }
