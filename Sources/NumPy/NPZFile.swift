@@ -61,9 +61,10 @@ public final class NPZFile: TensorSource {
         var members: [Member] = []
         var index: [String: Int] = [:]
         var skipped: [(name: String, reason: String)] = []
+        var seen = Set<String>()  // every member name, numeric or skipped: a second one is refused
         for entry in archive.entries {
             let name = entry.name.hasSuffix(".npy") ? String(entry.name.dropLast(4)) : entry.name
-            guard index[name] == nil else {
+            guard seen.insert(name).inserted else {
                 throw context.member(entry.name).malformed("another member also holds the array '\(name)'")
             }
             let header: NPYHeader
@@ -74,14 +75,13 @@ public final class NPZFile: TensorSource {
             } catch {
                 guard case .unsupportedDType(_, _, let dtype) = error else { throw error }
                 skipped.append((name, "unsupported dtype \(dtype)"))
-                index[name] = -1  // a later member of the same name is still a duplicate
                 continue
             }
             index[name] = members.count
             members.append(Member(name: name, entry: entry, header: header))
         }
         self.members = members
-        self.index = index.filter { $0.value >= 0 }
+        self.index = index
         self.skipped = skipped
         tensors = members.map { TensorInfo(name: $0.name, dtype: $0.header.dtype, shape: $0.header.shape) }
     }
