@@ -125,7 +125,7 @@ let package = Package(
         .testTarget(name: "NumPyTests", dependencies: ["TestScratch", "NumPy", "Tensors"]),
         .testTarget(name: "HDF5Tests", dependencies: ["TestScratch", "HDF5", "Tensors"]),
         .testTarget(name: "CheckpointsTests", dependencies: ["TestScratch", "Checkpoints", "Tensors"]),
-        .testTarget(name: "PreprocessingTests", dependencies: ["TestScratch", "Preprocessing", "Tensors"]),
+        .testTarget(name: "PreprocessingTests", dependencies: ["TestScratch", "Preprocessing", "NumPy", "Tensors"]),
         .testTarget(name: "ViTEvaluationTests", dependencies: ["TestScratch", "ViTEvaluation", "Tensors"]),
         .testTarget(name: "ViTEmbeddingTests", dependencies: ["TestScratch", "ViTEmbedding", "ViTModel", "ViTInference", "NumPy", "Tensors"]),
         .testTarget(name: "EvaluationPlotTests", dependencies: ["TestScratch", "EvaluationPlot", "Preprocessing", "Tensors"]),

@@ -18,6 +18,11 @@ Subcommands
     transformers-TF, whose ``tf_model.h5`` still holds nonzero q/k/v biases) and its
     expectations, recorded by transformers-TF (``generate`` writes them too).
 
+``python samples/generate.py processors [--out samples]``
+    Rewrites only ``processors/``: pixel tensors written by transformers' ViT, DeiT and BiT
+    image processors, slow and fast, with their configs (``samples/generate_processors.py``;
+    ``generate`` runs it too). Needs a CPU where torch reports AVX2 or AVX512.
+
 ``python samples/generate.py full-size OUTDIR``
     Writes a randomly initialised full-size ViT-B/16 (the architecture of
     google/vit-base-patch16-224-in21k: 768 hidden, 12 layers, 12 heads, 3072 MLP,
@@ -1036,6 +1041,9 @@ def generate(out):
 
     log("images ...")
     images = make_images(out)
+    log("image processor fixtures ...")
+    from generate_processors import generate_processors
+    generate_processors(out)
     log("numpy fixtures ...")
     make_numpy(out)
 
@@ -1691,6 +1699,8 @@ def main(argv=None):
     g.add_argument("--out", default=HERE, help="samples directory to (re)write (default: the directory of this script)")
     nq = sub.add_parser("tf-noqkvbias", help="rewrite only models/tf-noqkvbias/ and expected/expectations/tf-noqkvbias.json")
     nq.add_argument("--out", default=HERE, help="samples directory holding images/ (default: the directory of this script)")
+    pp = sub.add_parser("processors", help="rewrite only processors/ (pixel tensors of transformers' image processors)")
+    pp.add_argument("--out", default=HERE, help="samples directory holding images/ (default: the directory of this script)")
     fs = sub.add_parser("full-size", help="write a random ViT-B/16 in every format (~1.7 GB) for benchmarks")
     fs.add_argument("outdir", metavar="OUTDIR")
     c = sub.add_parser(
@@ -1719,6 +1729,10 @@ def main(argv=None):
     if args.cmd == "tf-noqkvbias":
         out = os.path.abspath(args.out)
         make_tf_noqkvbias(out, [os.path.join(out, "images", n) for n, *_ in IMAGES])
+        return 0
+    if args.cmd == "processors":
+        from generate_processors import generate_processors
+        generate_processors(os.path.abspath(args.out))
         return 0
     if args.cmd == "full-size":
         full_size(args.outdir)

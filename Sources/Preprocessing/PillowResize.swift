@@ -1,9 +1,9 @@
-/// Pillow's `Image.resize(size, Image.BILINEAR)` for 8-bit images, bit for bit.
+/// Pillow's `Image.resize(size, filter)` for 8-bit images, bit for bit.
 ///
 /// Port of `ImagingResample` in Pillow's `src/libImaging/Resample.c` (unchanged from Pillow
-/// 7 to 13): a separable triangle filter whose support grows with the downscale factor
-/// (antialiasing), coefficients normalised in `Double` then rounded to fixed point with 22
-/// fraction bits, and two passes with an intermediate 8-bit image (rounded and clipped)
+/// 7 to 13): a separable filter (`ResampleFilter`) whose support grows with the downscale
+/// factor (antialiasing), coefficients normalised in `Double` then rounded to fixed point with
+/// 22 fraction bits, and two passes with an intermediate 8-bit image (rounded and clipped)
 /// between them. A pass whose size does not change is skipped; when neither changes the
 /// image is returned as is.
 ///
@@ -11,33 +11,54 @@
 /// first when `inHeight - height > 0 && inHeight - height > 2 * (inWidth - width)`,
 /// otherwise horizontal first (over only the rows the vertical pass reads). Pillow 12 and
 /// earlier always go horizontal first; the two orders can differ by 1 in some pixels.
+///
+/// `torchvision` (in `PillowResize+Torchvision.swift`) runs the same passes with ATen's
+/// int16 coefficients, always horizontal first.
 package enum PillowResize {
     /// `image` resized to `width` x `height` with Pillow's BILINEAR filter.
     ///
     /// `width` and `height` must be positive; `image` must not be empty.
     package static func bilinear(_ image: RGBImage, width: Int, height: Int) -> RGBImage {
+        resize(image, width: width, height: height, filter: .bilinear)
+    }
+
+    /// `image` resized to `width` x `height` with `filter`, as Pillow 13 does.
+    ///
+    /// `width` and `height` must be positive; `image` must not be empty.
+    package static func resize(_ image: RGBImage, width: Int, height: Int, filter: ResampleFilter) -> RGBImage {
         precondition(width > 0 && height > 0 && image.width > 0 && image.height > 0, "empty image or size")
-        if width == image.width && height == image.height { return image }
         let (inWidth, inHeight) = (image.width, image.height)
         let verticalFirst = inHeight - height > 0 && inHeight - height > (inWidth - width) * 2
-        let vertical = ResampleCoefficients(inSize: inHeight, outSize: height)
-        if verticalFirst {
-            // Here the height always changes.
+        let vertical = ResampleCoefficients(inSize: inHeight, outSize: height, filter: filter)
+        let horizontal = ResampleCoefficients(inSize: inWidth, outSize: width, filter: filter)
+        return separable(image, width: width, height: height, horizontal: horizontal, vertical: vertical,
+                         verticalFirst: verticalFirst)
+    }
+
+    /// The two passes with the given coefficients; a pass whose size does not change is skipped.
+    static func separable(
+        _ image: RGBImage, width: Int, height: Int, horizontal: ResampleCoefficients, vertical: ResampleCoefficients,
+        verticalFirst: Bool
+    ) -> RGBImage {
+        if width == image.width && height == image.height { return image }
+        let (inWidth, inHeight) = (image.width, image.height)
+        if verticalFirst && height != inHeight {
             let tall = verticalPass(image.pixels, width: inWidth, rowOffset: 0, coefficients: vertical)
             guard width != inWidth else { return RGBImage(width: width, height: height, pixels: tall) }
-            let horizontal = ResampleCoefficients(inSize: inWidth, outSize: width)
             let out = horizontalPass(tall, inWidth: inWidth, rows: 0..<height, coefficients: horizontal)
             return RGBImage(width: width, height: height, pixels: out)
         }
         var source = image.pixels
         var rowOffset = 0
         if width != inWidth {
-            // Only rows [first, last) feed the vertical pass.
-            let first = vertical.bounds[0]
-            let last = vertical.bounds[2 * (height - 1)] + vertical.bounds[2 * (height - 1) + 1]
-            let horizontal = ResampleCoefficients(inSize: inWidth, outSize: width)
-            source = horizontalPass(image.pixels, inWidth: inWidth, rows: first..<last, coefficients: horizontal)
-            rowOffset = first
+            // Only rows [first, last) feed the vertical pass (all of them when it is skipped).
+            var rows = 0..<inHeight
+            if height != inHeight {
+                let last = vertical.bounds[2 * (height - 1)] + vertical.bounds[2 * (height - 1) + 1]
+                rows = vertical.bounds[0]..<last
+            }
+            source = horizontalPass(image.pixels, inWidth: inWidth, rows: rows, coefficients: horizontal)
+            rowOffset = rows.lowerBound
         }
         if height == inHeight {
             return RGBImage(width: width, height: height, pixels: source)
@@ -46,19 +67,16 @@ package enum PillowResize {
         return RGBImage(width: width, height: height, pixels: out)
     }
 
-    static let precisionBits: Int32 = 32 - 8 - 2
-    static let half: Int32 = 1 << (precisionBits - 1)
-
     @inline(__always)
-    static func clip8(_ v: Int32) -> UInt8 {
-        let s = v >> precisionBits
+    static func clip8(_ v: Int32, _ precision: Int32) -> UInt8 {
+        let s = v >> precision
         return s < 0 ? 0 : s > 255 ? 255 : UInt8(truncatingIfNeeded: s)
     }
 
     static func horizontalPass(
         _ input: [UInt8], inWidth: Int, rows: Range<Int>, coefficients c: ResampleCoefficients
     ) -> [UInt8] {
-        let outWidth = c.outSize, ksize = c.ksize
+        let outWidth = c.outSize, ksize = c.ksize, precision = c.precision, half: Int32 = 1 << (c.precision - 1)
         let outRow = outWidth * 3, inRow = inWidth * 3
         return [UInt8](unsafeUninitializedCapacity: rows.count * outRow) { out, initialized in
             input.withUnsafeBufferPointer { src in
@@ -79,9 +97,9 @@ package enum PillowResize {
                                     s2 &+= Int32(p[2]) &* w
                                     p += 3
                                 }
-                                dst[3 * xx] = clip8(s0)
-                                dst[3 * xx + 1] = clip8(s1)
-                                dst[3 * xx + 2] = clip8(s2)
+                                dst[3 * xx] = clip8(s0, precision)
+                                dst[3 * xx + 1] = clip8(s1, precision)
+                                dst[3 * xx + 2] = clip8(s2, precision)
                             }
                         }
                     }
@@ -95,6 +113,7 @@ package enum PillowResize {
         _ input: [UInt8], width: Int, rowOffset: Int, coefficients c: ResampleCoefficients
     ) -> [UInt8] {
         let rowLength = width * 3, outHeight = c.outSize, ksize = c.ksize
+        let precision = c.precision, half: Int32 = 1 << (c.precision - 1)
         // Integer sums are exact, so accumulating a whole row per input line gives Pillow's
         // results while keeping the inner loop contiguous.
         var accumulator = [Int32](repeating: 0, count: rowLength)
@@ -110,62 +129,11 @@ package enum PillowResize {
                             for i in 0..<rowLength { acc[i] &+= Int32(line[i]) &* w }
                         }
                         let dst = out.baseAddress! + yy * rowLength
-                        for i in 0..<rowLength { dst[i] = clip8(acc[i]) }
+                        for i in 0..<rowLength { dst[i] = clip8(acc[i], precision) }
                     }
                 }
             }
             initialized = outHeight * rowLength
         }
-    }
-}
-
-/// Pillow's `precompute_coeffs` + `normalize_coeffs_8bpc` for the BILINEAR filter
-/// (support 1) over the full box `[0, inSize)`.
-struct ResampleCoefficients {
-    let outSize: Int
-    /// Coefficients per output sample (stride of `weights`).
-    let ksize: Int
-    /// `(first input index, number of inputs)` per output sample.
-    let bounds: [Int]
-    /// `outSize * ksize` fixed-point weights (22 fraction bits), zero past each count.
-    let weights: [Int32]
-
-    init(inSize: Int, outSize: Int) {
-        self.outSize = outSize
-        // Pillow passes the box as float[4]; in1 - in0 is computed in float.
-        let scale = Double(Float(inSize) - Float(0)) / Double(outSize)
-        let filterScale = max(scale, 1.0)
-        let support = 1.0 * filterScale
-        let ksize = Int(support.rounded(.up)) * 2 + 1
-        self.ksize = ksize
-        let invFilterScale = 1.0 / filterScale
-        var bounds = [Int](repeating: 0, count: 2 * outSize)
-        var weights = [Int32](repeating: 0, count: outSize * ksize)
-        var k = [Double](repeating: 0, count: ksize)
-        for xx in 0..<outSize {
-            let center = 0.0 + (Double(xx) + 0.5) * scale
-            var xmin = Int(center - support + 0.5)  // C (int) cast: truncation toward zero
-            if xmin < 0 { xmin = 0 }
-            var xmax = Int(center + support + 0.5)
-            if xmax > inSize { xmax = inSize }
-            xmax -= xmin
-            var ww = 0.0
-            for x in 0..<xmax {
-                var t = (Double(x + xmin) - center + 0.5) * invFilterScale
-                if t < 0 { t = -t }
-                let w = t < 1.0 ? 1.0 - t : 0.0
-                k[x] = w
-                ww += w
-            }
-            for x in 0..<xmax {
-                let v = ww != 0.0 ? k[x] / ww : k[x]
-                let scaled = v * Double(1 << 22)
-                weights[xx * ksize + x] = Int32(v < 0 ? -0.5 + scaled : 0.5 + scaled)
-            }
-            bounds[2 * xx] = xmin
-            bounds[2 * xx + 1] = xmax
-        }
-        self.bounds = bounds
-        self.weights = weights
     }
 }

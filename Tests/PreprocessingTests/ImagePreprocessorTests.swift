@@ -54,12 +54,18 @@ import Testing
              "image_processor_type": "ViTImageProcessor", "image_std": [0.5, 0.5, 0.5], "resample": 2,
              "rescale_factor": 0.00392156862745098, "size": {"height": 224, "width": 224}}
             """#)
-        #expect(hf == ImagePreprocessor(size: 224))
+        #expect(hf.height == 224 && hf.width == 224 && hf.resample == .bilinear && !hf.doCenterCrop)
+        #expect(try config(#"{"size": {"height": 224, "width": 224}}"#).pixelValues(image: Self.allBytes)
+            == ImagePreprocessor(size: 224).pixelValues(image: Self.allBytes))
         #expect(try config(#"{"size": 32}"#).width == 32)
     }
 
     @Test(arguments: [
-        #"{"size": {"shortest_edge": 224}}"#, #"{"resample": 3}"#, #"{"do_center_crop": true}"#,
+        #"{"size": {"shortest_edge": 224}}"#, #"{"resample": 1}"#, #"{"resample": 0}"#, #"{"crop_pct": 0.875}"#,
+        #"{"image_processor_type": "CLIPImageProcessor"}"#, #"{"do_pad": true}"#, #"{"data_format": "channels_last"}"#,
+        #"{"image_processor_type": "DeiTImageProcessor", "size": {"shortest_edge": 256}}"#,
+        #"{"size": {"shortest_edge": 256, "longest_edge": 512}}"#, #"{"crop_size": {"shortest_edge": 224}}"#,
+        #"{"do_center_crop": 1}"#, #"{"size": 100000}"#,
         #"{"image_mean": [0.5, 0.5]}"#, #"{"image_std": [0.5, 0, 0.5]}"#, #"{"do_resize": "yes"}"#, #"[1, 2]"#,
         #"{"size": 0}"#,
     ])
@@ -71,5 +77,56 @@ import Testing
         let p = ImagePreprocessor(size: 10)
         #expect(try p.pixelTensor(image: Self.allBytes).floats() == p.pixelValues(image: Self.allBytes))
         #expect(p.value(255, channel: 0) == 1.0 && p.value(0, channel: 2) == -1.0)
+    }
+}
+
+/// The keys and defaults of the DeiT and BiT processors and the fast variants.
+@Suite struct ProcessorConfigTests {
+    func parse(_ text: String, processor: ImageProcessorKind? = nil) throws -> ImagePreprocessor {
+        try ImagePreprocessor(preprocessorConfig: try JSON.parse(text), imageSize: 99, processor: processor)
+    }
+
+    @Test func deitIntegerSizesAreSquares() throws {
+        let p = try parse(#"{"feature_extractor_type": "DeiTFeatureExtractor", "size": 256, "crop_size": 224, "resample": 3}"#)
+        #expect(p.height == 256 && p.width == 256 && p.shortestEdge == nil && p.resample == .bicubic)
+        #expect(p.doCenterCrop && p.cropHeight == 224 && p.cropWidth == 224 && p.processor == .pillow)
+        #expect(p.outputSize(width: 500, height: 20) == (224, 224))
+    }
+
+    @Test func bitIntegerSizeIsTheShortestEdge() throws {
+        let p = try parse(#"{"image_processor_type": "BitImageProcessor", "size": 256}"#)
+        #expect(p.shortestEdge == 256 && p.mean == [0.48145466, 0.4578275, 0.40821073])
+        // transformers truncates: int(256 * 131 / 63) = 532
+        #expect(p.resizedSize(width: 63, height: 131) == (256, 532))
+        #expect(p.resizedSize(width: 131, height: 63) == (532, 256))
+    }
+
+    @Test func fastTypeSelectsTheFastPathUnlessOverridden() throws {
+        #expect(try parse(#"{"image_processor_type": "ViTImageProcessorFast"}"#).processor == .fast)
+        #expect(try parse(#"{"image_processor_type": "ViTImageProcessorFast"}"#, processor: .pillow).processor == .pillow)
+        #expect(try parse(#"{"image_processor_type": "ViTImageProcessor"}"#, processor: .fast).processor == .fast)
+        // The fast classes resize by the shortest edge whatever the family.
+        #expect(try parse(#"{"size": {"shortest_edge": 70}}"#, processor: .fast).shortestEdge == 70)
+        let square = try parse(#"{"image_processor_type": "BitImageProcessorFast", "size": 70, "default_to_square": true}"#)
+        #expect(square.shortestEdge == nil && square.height == 70)
+    }
+
+    @Test func unknownKeysAreNamed() throws {
+        #expect {
+            try parse(#"{"do_resize": true, "crop_pct": 0.9, "frobnicate": 1, "processor_class": "X"}"#)
+        } throws: { error in
+            "\(error)".contains("'crop_pct', 'frobnicate'") && !"\(error)".contains("processor_class")
+        }
+    }
+
+    @Test func setOutputSizeMovesTheCropOrTheResize() throws {
+        var crop = try parse(#"{"image_processor_type": "BitImageProcessor"}"#)
+        try crop.setOutputSize(112)
+        #expect(crop.cropWidth == 112 && crop.shortestEdge == 224)
+        var plain = try parse("{}")
+        try plain.setOutputSize(32)
+        #expect(plain.height == 32 && plain.width == 32)
+        var free = try parse(#"{"image_processor_type": "BitImageProcessor", "do_center_crop": false}"#)
+        #expect(throws: ImageError.self) { try free.setOutputSize(224) }
     }
 }

@@ -1,0 +1,57 @@
+/// The interpolation filters vitkit's resizers implement, numbered as Pillow numbers them
+/// (`PIL.Image.Resampling`), which is how `preprocessor_config.json` stores `resample`.
+///
+/// Both are the separable, antialiased (support scaled by the downscale factor) filters of
+/// Pillow's `Resample.c`; torchvision's `antialias=True` kernels use the same two.
+public enum ResampleFilter: Int, Sendable, Equatable, CaseIterable {
+    /// `Image.BILINEAR` (2): the triangle filter, support 1.
+    case bilinear = 2
+    /// `Image.BICUBIC` (3): Keys' cubic convolution with a = -0.5, support 2.
+    case bicubic = 3
+
+    /// The filter's name as Pillow spells it.
+    public var name: String {
+        switch self {
+        case .bilinear: "BILINEAR"
+        case .bicubic: "BICUBIC"
+        }
+    }
+
+    /// Half-width of the filter at scale 1, in input pixels.
+    var support: Double {
+        switch self {
+        case .bilinear: 1.0
+        case .bicubic: 2.0
+        }
+    }
+
+    /// Pillow's `bilinear_filter` / `bicubic_filter` (`Resample.c`), operation for operation.
+    func pillowWeight(_ x: Double) -> Double {
+        let x = x < 0 ? -x : x
+        switch self {
+        case .bilinear:
+            return x < 1.0 ? 1.0 - x : 0.0
+        case .bicubic:
+            let a = -0.5
+            if x < 1.0 { return ((a + 2.0) * x - (a + 3.0)) * x * x + 1 }
+            if x < 2.0 { return (((x - 5) * x + 8) * x - 4) * a }
+            return 0.0
+        }
+    }
+
+    /// ATen's `HelperInterpLinear::aa_filter` / `HelperInterpCubic::aa_filter`
+    /// (`UpSampleKernel.cpp`); the cubic's outer piece is written differently from Pillow's,
+    /// so the last bits of a weight can differ.
+    func torchWeight(_ x: Double) -> Double {
+        let x = abs(x)
+        switch self {
+        case .bilinear:
+            return x < 1.0 ? 1.0 - x : 0.0
+        case .bicubic:
+            let a = -0.5
+            if x < 1.0 { return ((a + 2) * x - (a + 3)) * x * x + 1 }
+            if x < 2.0 { return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a }
+            return 0.0
+        }
+    }
+}
