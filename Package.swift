@@ -68,7 +68,7 @@ let package = Package(
         // The forward pass (BLAS kernels) and the image -> outputs pipeline.
         .target(name: "ViTInference", dependencies: ["ViTModel", "Preprocessing", "Checkpoints", "Tensors", "CBLIS", "CDNNL"]),
         // Expectations, verify and diff.
-        .target(name: "ViTVerification", dependencies: ["ViTInference", "ViTModel", "Tensors"]),
+        .target(name: "ViTVerification", dependencies: ["ViTInference", "ViTModel", "Preprocessing", "Tensors"]),
         // Task metrics of a classifier on labelled images (image folder or manifest), as scikit-learn defines them.
         .target(name: "ViTEvaluation", dependencies: ["ViTInference", "ViTModel", "Preprocessing", "Tensors"]),
         // Image embeddings (pooler, CLS, mean token) streamed to .npy + sidecar or JSON lines.

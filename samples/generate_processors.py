@@ -21,6 +21,12 @@
     ``[3, 256]``, NaN past the distinct values): ``value[c, y, x] = table[c, index[c, y, x]]``.
     Every output holds at most 256 distinct values per channel (one per input byte), so this
     is the tensor bit for bit at a quarter of the size; it is checked before writing.
+``expectations/hf-classifier-bit64[-fast].json``
+    Expectations (``samples/expectations.py`` format) of ``models/hf-classifier`` run by
+    transformers on pixels from ``BitImageProcessor`` / ``BitImageProcessorFast`` with
+    ``configs/bit64`` (shortest edge 73, BICUBIC, center crop 64, ImageNet mean/std).
+    ``preprocessing`` adds ``processor`` ("pillow" or "fast") and ``processor_config`` (the
+    config with the class's ``image_processor_type``), which ``vitkit verify`` replays.
 ``processors.json``
     The cases (config, processor class, slow or fast, images, output shapes) and the library
     versions and torch CPU capability they were recorded with.
@@ -83,6 +89,9 @@ def config_specs():
                                                 resample=Image.BICUBIC, image_mean=[0.485, 0.456, 0.406],
                                                 image_std=[0.229, 0.224, 0.225])),
         "bit-crop-pad": ("BitImageProcessor", dict(do_resize=False, crop_size={"height": 75, "width": 64})),
+        "bit64": ("BitImageProcessor", dict(size={"shortest_edge": 73}, crop_size={"height": 64, "width": 64},
+                                            resample=Image.BICUBIC, image_mean=[0.485, 0.456, 0.406],
+                                            image_std=[0.229, 0.224, 0.225])),
         "deit-bilinear": ("DeiTImageProcessor", dict(size={"height": 50, "width": 70}, resample=Image.BILINEAR,
                                                      crop_size={"height": 45, "width": 61})),
     }
@@ -201,6 +210,44 @@ def generate_processors(out=HERE):
     with open(os.path.join(root, "processors.json"), "w") as f:
         json.dump(manifest, f, indent=1)
         f.write("\n")
+    make_expectations(out, root, classes)
+
+
+def make_expectations(out, root, classes):
+    """models/hf-classifier through the BiT processors, slow and fast, run by transformers."""
+    sys.path.insert(0, HERE)
+    import torch
+    import expectations as X
+
+    model_dir = os.path.join(out, "models", "hf-classifier")
+    model, config, kind = X.load_model(model_dir)
+    cfg_dir = os.path.join(root, "configs", "bit64")
+    with open(os.path.join(cfg_dir, "preprocessor_config.json")) as f:
+        processor_config = json.load(f)
+    os.makedirs(os.path.join(root, "expectations"))
+    from PIL import Image
+    for cls_name, suffix in (("BitImageProcessor", ""), ("BitImageProcessorFast", "-fast")):
+        proc = classes[cls_name].from_pretrained(cfg_dir)
+        doc = X._document("models/hf-classifier", config, kind, type(model).__name__, False, X.checkpoint_dtype(model_dir),
+                          proc, None, "models/hf-classifier",
+                          {"library": "transformers", "torch": torch.__version__.split("+")[0]})
+        crop = proc.crop_size["height"]
+        assert crop == proc.crop_size["width"] == config.image_size
+        doc["preprocessing"].update({
+            "image_size": crop, "processor": "fast" if suffix else "pillow",
+            "processor_config": dict(processor_config, image_processor_type=cls_name),
+            "convert": "the processor's own convert_to_rgb (PIL Image.convert('RGB'))",
+        })
+        doc["model"]["interpolate_pos_encoding"] = False
+        path = os.path.join(root, "expectations", f"hf-classifier-bit64{suffix}.json")
+        for name in ALL_IMAGES:
+            with Image.open(image_path(out, name)) as im:
+                im.load()
+                pixels = proc(images=im, return_tensors="pt")["pixel_values"][0].numpy()
+            outputs = X.run_model(model, kind, pixels, False)
+            rel = os.path.relpath(image_path(out, name), os.path.dirname(path))
+            doc["images"].append(X.image_record(rel, outputs, config))
+        X.write_json(doc, path)
 
 
 if __name__ == "__main__":

@@ -97,3 +97,25 @@ extension ImagePreprocessor {
         try r.requireNull("data_format", orString: "channels_first")
     }
 }
+
+extension ImagePreprocessor {
+    /// These settings as a `preprocessor_config.json` object that
+    /// `init(preprocessorConfig:processor:)` reads back to an equal value, and that
+    /// transformers' processor of the named `image_processor_type` follows the same way:
+    /// `ViTImageProcessor(Fast)` without crop or shortest-edge resize, else
+    /// `BitImageProcessor(Fast)` (which accepts every setting, and all are written).
+    public var preprocessorConfig: JSON {
+        let family: ImageProcessorFamily = doCenterCrop || shortestEdge != nil ? .bit : .vit
+        func box(_ h: Int, _ w: Int) -> JSON { .object([("height", .int(h)), ("width", .int(w))]) }
+        return .object([
+            ("image_processor_type", .string(family.rawValue + "ImageProcessor" + (processor == .fast ? "Fast" : ""))),
+            ("do_resize", .bool(doResize)),
+            ("size", shortestEdge.map { JSON.object([("shortest_edge", .int($0))]) } ?? box(height, width)),
+            ("resample", .int(resample.rawValue)),
+            ("do_center_crop", .bool(doCenterCrop)), ("crop_size", box(cropHeight, cropWidth)),
+            ("do_rescale", .bool(doRescale)), ("rescale_factor", .double(rescaleFactor)),
+            ("do_normalize", .bool(doNormalize)),
+            ("image_mean", .array(mean.map { JSON.float($0) })), ("image_std", .array(std.map { JSON.float($0) })),
+        ])
+    }
+}

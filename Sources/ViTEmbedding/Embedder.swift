@@ -34,14 +34,17 @@ public final class Embedder: Sendable {
         self.normalize = normalize
     }
 
-    /// Loads `checkpoint` into a pipeline (see `ViTPipeline.init`) and makes an embedder.
+    /// Loads `checkpoint` into a pipeline (see `ViTPipeline.init`, which `processor` is
+    /// passed to) and makes an embedder.
     ///
     /// - Throws: `EmbeddingError.noPooler` (checked before any weight is loaded); what
     ///   `ViTPipeline.init` throws.
     public convenience init(checkpoint: ViTCheckpoint, kind: EmbeddingKind? = nil, normalize: Bool = false,
-                            imageSize: Int? = nil, allowUnused: Bool = false, compute: ComputePrecision = .f32) throws {
+                            imageSize: Int? = nil, allowUnused: Bool = false, compute: ComputePrecision = .f32,
+                            processor: ImageProcessorKind? = nil) throws {
         if kind == .pooler, !checkpoint.config.hasPooler { throw EmbeddingError.noPooler(file: checkpoint.checkpoint.path) }
-        try self.init(pipeline: ViTPipeline(checkpoint: checkpoint, imageSize: imageSize, allowUnused: allowUnused, compute: compute),
+        try self.init(pipeline: ViTPipeline(checkpoint: checkpoint, imageSize: imageSize, allowUnused: allowUnused, compute: compute,
+                                            processor: processor),
                       kind: kind, normalize: normalize)
     }
 

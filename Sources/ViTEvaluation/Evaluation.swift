@@ -22,6 +22,9 @@ public enum Evaluation {
         public var allowUnused: Bool
         /// The forward pass's arithmetic (`ComputePrecision`); float32 by default.
         public var compute: ComputePrecision = .f32
+        /// The image processor implementation (`--processor`); nil: each model's
+        /// `preprocessor_config.json` type, else `.pillow`.
+        public var processor: ImageProcessorKind?
         /// Decode and preprocess the next batch on another thread while the forward pass
         /// runs (false: one after the other, on the calling thread; for measurements).
         public var overlap: Bool

@@ -33,7 +33,8 @@ final class StreamedRun {
         for m in models.dropFirst() { try Self.checkSameLabels(m, as: models[0]) }
         matching = try LabelMatching(data, modelLabels: names)
         pipelines = try models.map {
-            try ViTPipeline(checkpoint: $0, imageSize: options.imageSize, allowUnused: options.allowUnused, compute: options.compute)
+            try ViTPipeline(checkpoint: $0, imageSize: options.imageSize, allowUnused: options.allowUnused, compute: options.compute,
+                            processor: options.processor)
         }
         var distinct: [ImagePreprocessor] = []
         var source: [Int] = []

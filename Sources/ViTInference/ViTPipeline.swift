@@ -20,20 +20,25 @@ public final class ViTPipeline: Sendable {
     ///   - preprocessing: a processor config overriding the checkpoint's
     ///     `preprocessor_config.json` (an expectations file's `preprocessing`).
     ///   - compute: the linear layers' arithmetic (`ComputePrecision`); float32 by default.
+    ///   - processor: the image processor implementation (`--processor`); nil: the one the
+    ///     processor config's `image_processor_type` names, else `.pillow`.
     ///
     /// - Throws: `ViTError.mapping` when weights are missing or mismatched (or unused, unless
     ///   `allowUnused`); `.invalidImageSize`; `ImageError.invalidConfig` for a processor config
-    ///   vitkit cannot follow.
+    ///   vitkit cannot follow, or whose output size follows the image.
     ///   - preprocessingSource: where `preprocessing` came from, named in its errors.
     public convenience init(checkpoint: ViTCheckpoint, imageSize: Int? = nil, preprocessing: JSON? = nil,
-                            preprocessingSource: String? = nil, allowUnused: Bool = false, compute: ComputePrecision = .f32) throws {
+                            preprocessingSource: String? = nil, allowUnused: Bool = false, compute: ComputePrecision = .f32,
+                            processor: ImageProcessorKind? = nil) throws {
         try self.init(checkpoint: checkpoint, imageSize: imageSize, preprocessing: preprocessing,
-                      preprocessingSource: preprocessingSource, allowUnused: allowUnused, compute: compute, backend: .onednn)
+                      preprocessingSource: preprocessingSource, allowUnused: allowUnused, compute: compute, backend: .onednn,
+                      processor: processor)
     }
 
     /// `init`, with the matrix library chosen.
     package init(checkpoint: ViTCheckpoint, imageSize: Int? = nil, preprocessing: JSON? = nil, preprocessingSource: String? = nil,
-                 allowUnused: Bool = false, compute: ComputePrecision, backend: MatrixBackend) throws {
+                 allowUnused: Bool = false, compute: ComputePrecision, backend: MatrixBackend,
+                 processor: ImageProcessorKind? = nil) throws {
         self.checkpoint = checkpoint
         forward = try ViTForward(checkpoint, allowUnused: allowUnused, compute: compute, backend: backend)
         let size = imageSize ?? checkpoint.config.imageSize
@@ -42,11 +47,12 @@ public final class ViTPipeline: Sendable {
             throw ViTError.invalidImageSize(size: size, patchSize: patch, maximum: ViTForward.maxGrid * patch)
         }
         self.imageSize = size
+        let source = preprocessing == nil ? checkpoint.preprocessorConfigOrigin : preprocessingSource
         var preprocessor = try ImagePreprocessor(preprocessorConfig: preprocessing ?? checkpoint.preprocessorConfig, imageSize: size,
-                                                 source: preprocessing == nil ? checkpoint.preprocessorConfigOrigin : preprocessingSource)
-        // The run size wins over the processor config's `size` (that is what --image-size asks).
-        preprocessor.height = size
-        preprocessor.width = size
+                                                 processor: processor, source: source)
+        // The run size wins over the processor config's `size` or `crop_size` (that is what
+        // --image-size asks).
+        try preprocessor.setOutputSize(size, source: source)
         self.preprocessor = preprocessor
     }
 

@@ -1,3 +1,4 @@
+import Preprocessing
 import ViTInference
 import ViTModel
 import Tensors
@@ -34,6 +35,9 @@ public struct Expectations: Sendable {
     public var rtol: Double
     /// The whole `preprocessing` object, kept for reporting.
     public var preprocessing: JSON?
+    /// `preprocessing.processor`: the image processor implementation the outputs were
+    /// recorded with; files without the key were recorded with `.pillow`.
+    public var processor: ImageProcessorKind
     /// Who recorded the file (library, version, model, scheme).
     public var provenance: JSON?
     /// The directory image paths are relative to.
@@ -46,6 +50,7 @@ public struct Expectations: Sendable {
         self.atol = atol
         self.rtol = rtol
         self.preprocessing = preprocessing
+        self.processor = preprocessing?["processor"]?.stringValue.flatMap(ImageProcessorKind.init(rawValue:)) ?? .pillow
         self.provenance = provenance
         self.baseDirectory = baseDirectory
     }
@@ -84,6 +89,14 @@ public struct Expectations: Sendable {
         }
         preprocessing = json["preprocessing"]
         imageSize = json["preprocessing"]?["image_size"]?.intValue
+        switch preprocessing?["processor"] {
+        case nil, .null?: processor = .pillow
+        case let v?:
+            guard let kind = v.stringValue.flatMap(ImageProcessorKind.init(rawValue:)) else {
+                throw bad("preprocessing.processor must be \"pillow\" or \"fast\", found \(v.compactText)")
+            }
+            processor = kind
+        }
         func tolerance(_ key: String, _ fallback: Double) throws -> Double {
             guard let v = json["tolerances"]?[key], v != .null else { return fallback }
             guard let d = v.doubleValue, d.isFinite, d >= 0 else { throw bad("tolerances.\(key) must be a finite number >= 0, found \(v.compactText)") }
@@ -95,8 +108,11 @@ public struct Expectations: Sendable {
         baseDirectory = FileSystem.directoryName(of: path)
     }
 
-    /// `preprocessing` translated to `preprocessor_config.json` keys for `ImagePreprocessor`.
+    /// `preprocessing` translated to `preprocessor_config.json` keys for `ImagePreprocessor`:
+    /// its `processor_config` when recorded (vitkit 0.x `verify --record` writes it), else the
+    /// ViT keys.
     public var processorConfig: JSON? {
+        if let exact = preprocessing?["processor_config"], exact != .null { return exact }
         guard let p = preprocessing?.objectValue else { return nil }
         var m: [(String, JSON)] = []
         for key in ["rescale_factor", "image_mean", "image_std", "do_resize", "do_rescale", "do_normalize"] {

@@ -1,15 +1,18 @@
+import Preprocessing
 import ViTInference
 import ViTModel
 import Tensors
 
 /// `verify`: run a checkpoint on an expectations file's images and compare.
 public enum VerifyRun {
-    /// Verifies `checkpoint` against `expectations`; tolerances default to the file's.
+    /// Verifies `checkpoint` against `expectations`; tolerances default to the file's. The
+    /// images are preprocessed with the file's `processor`.
     public static func run(_ checkpoint: ViTCheckpoint, expectations: Expectations,
                            atol: Double? = nil, rtol: Double? = nil, allowUnused: Bool = false,
                            compute: ComputePrecision = .f32) throws -> Verification {
         let pipeline = try ViTPipeline(checkpoint: checkpoint, imageSize: expectations.imageSize,
-                                       preprocessing: expectations.processorConfig, allowUnused: allowUnused, compute: compute)
+                                       preprocessing: expectations.processorConfig, allowUnused: allowUnused, compute: compute,
+                                       processor: expectations.processor)
         let a = atol ?? expectations.atol, r = rtol ?? expectations.rtol
         let outputs = try pipeline.run(paths: expectations.images.map(expectations.resolve))
         let results = zip(expectations.images, outputs).map { want, got in
@@ -21,11 +24,12 @@ public enum VerifyRun {
     /// Compares two checkpoints' outputs on `images` (`verify A --against B`).
     public static func compare(_ a: ViTCheckpoint, against b: ViTCheckpoint, images: [String], imageSize: Int?,
                                atol: Double, rtol: Double, allowUnused: Bool = false,
-                               compute: ComputePrecision = .f32) throws -> Verification {
+                               compute: ComputePrecision = .f32, processor: ImageProcessorKind? = nil) throws -> Verification {
         // `compute` applies to `a`; `b` is the float32 reference.
-        let pa = try ViTPipeline(checkpoint: a, imageSize: imageSize, allowUnused: allowUnused, compute: compute)
+        let pa = try ViTPipeline(checkpoint: a, imageSize: imageSize, allowUnused: allowUnused, compute: compute, processor: processor)
         let pb = try ViTPipeline(checkpoint: b, imageSize: imageSize, preprocessing: a.preprocessorConfig,
-                                 preprocessingSource: a.preprocessorConfigOrigin, allowUnused: allowUnused)
+                                 preprocessingSource: a.preprocessorConfigOrigin, allowUnused: allowUnused,
+                                 processor: pa.preprocessor.processor)
         let oa = try pa.run(paths: images), ob = try pb.run(paths: images)
         let results = zip(images, zip(oa, ob)).map { path, pair in
             Verification.check(image: path, got: pair.0,
@@ -36,11 +40,13 @@ public enum VerifyRun {
     }
 
     /// An expectations file from vitkit's own outputs (`verify --record`); image paths are
-    /// stored relative to `outputPath`'s directory when possible.
+    /// stored relative to `outputPath`'s directory when possible. `preprocessing` records the
+    /// processor (`processor`) and its full config (`processor_config`), which `run` replays.
     public static func record(_ checkpoint: ViTCheckpoint, images: [String], imageSize: Int?, outputPath: String,
                               atol: Double, rtol: Double, allowUnused: Bool = false,
-                              compute: ComputePrecision = .f32) throws -> Expectations {
-        let pipeline = try ViTPipeline(checkpoint: checkpoint, imageSize: imageSize, allowUnused: allowUnused, compute: compute)
+                              compute: ComputePrecision = .f32, processor: ImageProcessorKind? = nil) throws -> Expectations {
+        let pipeline = try ViTPipeline(checkpoint: checkpoint, imageSize: imageSize, allowUnused: allowUnused, compute: compute,
+                                       processor: processor)
         let outputs = try pipeline.run(paths: images)
         // JSON has no NaN: such expectations could never be read back, nor ever pass.
         try pipeline.requireFinite(outputs, images: images)
@@ -51,10 +57,11 @@ public enum VerifyRun {
         }
         let p = pipeline.preprocessor
         let preprocessing: JSON = .object([
-            ("image_size", .int(pipeline.imageSize)), ("resample", .string("bilinear")),
+            ("image_size", .int(pipeline.imageSize)), ("resample", .string(p.resample.name.lowercased())),
             ("rescale_factor", .double(p.rescaleFactor)),
             ("image_mean", .array(p.mean.map { JSON.float($0) })), ("image_std", .array(p.std.map { JSON.float($0) })),
             ("do_resize", .bool(p.doResize)), ("do_rescale", .bool(p.doRescale)), ("do_normalize", .bool(p.doNormalize)),
+            ("processor", .string(p.processor.rawValue)), ("processor_config", p.preprocessorConfig),
         ])
         let provenance: JSON = .object([
             ("library", .string("vitkit")), ("version", .string(VitKitVersion.current)),

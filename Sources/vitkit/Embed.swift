@@ -32,6 +32,7 @@ struct Embed: ParsableCommand {
     @Flag(help: "Ignore stored tensors that are not part of the graph.") var allowUnused = false
     @OptionGroup var vit: ViTOptions
     @OptionGroup var computeOptions: ComputeOptions
+    @OptionGroup var processorOption: ProcessorOption
 
     func validate() throws {
         try NumericOption.positive(batch, "--batch")
@@ -47,7 +48,8 @@ struct Embed: ParsableCommand {
         try EmbeddingWriter.check(outputFile, inputs: inputs, replace: force)  // before the weights load
         computeOptions.noteFallback()
         let embedder = try Embedder(checkpoint: model, kind: kind, normalize: normalize, imageSize: imageSize,
-                                    allowUnused: allowUnused, compute: computeOptions.compute)
+                                    allowUnused: allowUnused, compute: computeOptions.compute,
+                                    processor: processorOption.processor)
         printError(Terminal.escape(Self.describe(embedder)))
         let progress = Progress(enabled: isatty(2) == 1)
         let summary = try embedder.write(paths: paths, to: outputFile, inputs: inputs,

@@ -35,6 +35,7 @@ struct Evaluate: ParsableCommand {
     @Flag(help: "Ignore stored tensors that are not part of the graph.") var allowUnused = false
     @OptionGroup var vit: ViTOptions
     @OptionGroup var computeOptions: ComputeOptions
+    @OptionGroup var processorOption: ProcessorOption
 
     func validate() throws {
         try NumericOption.positive(batch, "--batch")
@@ -60,6 +61,7 @@ struct Evaluate: ParsableCommand {
         var options = Evaluation.Options(batchSize: batch, imageSize: imageSize, topK: topK, strict: strict,
                                          allowUnused: allowUnused, overlap: !sequential, decodeThreads: decodeThreads)
         options.compute = computeOptions.compute
+        options.processor = processorOption.processor
         computeOptions.noteFallback()
         let comparison = try other.map {
             try Evaluation.compare(model, with: $0, data: dataset, options: options, atol: atol, progress: progress.update,

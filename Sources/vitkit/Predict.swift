@@ -17,6 +17,7 @@ struct Predict: ParsableCommand {
     @Flag(help: "Ignore stored tensors that are not part of the graph.") var allowUnused = false
     @OptionGroup var vit: ViTOptions
     @OptionGroup var computeOptions: ComputeOptions
+    @OptionGroup var processorOption: ProcessorOption
 
     func validate() throws {
         try NumericOption.positive(topK, "--top-k")
@@ -28,7 +29,7 @@ struct Predict: ParsableCommand {
         let model = try vit.vit(checkpoint)
         computeOptions.noteFallback()
         let pipeline = try ViTPipeline(checkpoint: model, imageSize: imageSize, allowUnused: allowUnused,
-                                       compute: computeOptions.compute)
+                                       compute: computeOptions.compute, processor: processorOption.processor)
         if let dir = savePixels {
             _ = try pipeline.savePixels(images: images, directory: dir, inputs: model.checkpoint.inputFiles + images, replace: force)
         }

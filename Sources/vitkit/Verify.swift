@@ -25,6 +25,7 @@ struct Verify: ParsableCommand {
     @Flag(help: "Ignore stored tensors that are not part of the graph.") var allowUnused = false
     @OptionGroup var vit: ViTOptions
     @OptionGroup var computeOptions: ComputeOptions
+    @OptionGroup var processorOption: ProcessorOption
 
     func validate() throws {
         let modes = [expectations, record, against].compactMap { $0 }.count
@@ -47,7 +48,8 @@ struct Verify: ParsableCommand {
             let inputs = model.checkpoint.inputFiles + images
             try OutputGuard.check(out, inputs: inputs, replace: force, output: .file)  // before running the model
             let e = try VerifyRun.record(model, images: images, imageSize: imageSize, outputPath: out,
-                                         atol: atol ?? 1e-4, rtol: rtol ?? 0, allowUnused: allowUnused, compute: compute)
+                                         atol: atol ?? 1e-4, rtol: rtol ?? 0, allowUnused: allowUnused, compute: compute,
+                                         processor: processorOption.processor)
             try e.write(to: out, inputs: inputs, replace: force)
             printText("recorded \(e.images.count) images to \(out)")
             return
@@ -55,9 +57,14 @@ struct Verify: ParsableCommand {
         let result: Verification
         if let other = against {
             result = try VerifyRun.compare(model, against: vit.vit(other), images: images, imageSize: imageSize,
-                                           atol: atol ?? 1e-4, rtol: rtol ?? 0, allowUnused: allowUnused, compute: compute)
+                                           atol: atol ?? 1e-4, rtol: rtol ?? 0, allowUnused: allowUnused, compute: compute,
+                                           processor: processorOption.processor)
         } else {
             let e = try Expectations(path: expectations!)
+            if let asked = processorOption.processor, asked != e.processor {
+                throw ViTError.input("\(expectations!): recorded with --processor \(e.processor.rawValue), "
+                    + "which verify replays; --processor \(asked.rawValue) would compare other pixels")
+            }
             result = try VerifyRun.run(model, expectations: e, atol: atol, rtol: rtol, allowUnused: allowUnused, compute: compute)
         }
         if json {
