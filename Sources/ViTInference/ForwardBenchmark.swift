@@ -14,7 +14,7 @@ import Glibc
 public struct ForwardBenchmark: Sendable {
     /// Opening the checkpoint and loading its weights as float32.
     public var loadMilliseconds: Double
-    /// Decoding and preprocessing one image (`ViTImageProcessor`-exact, to the model's size).
+    /// Preprocessing one decoded image (resize, crop, rescale, normalise: the pipeline's processor).
     public var preprocessMilliseconds: Double
     /// One forward pass at batch 1.
     public var forwardMillisecondsBatch1: Double
@@ -40,22 +40,23 @@ public struct ForwardBenchmark: Sendable {
     /// - Parameters:
     ///   - image: a PNG or JPEG to preprocess; nil uses a generated 640x480 photo-like pattern.
     ///   - compute: the linear layers' arithmetic.
+    ///   - processor: the image processor implementation (see `ViTPipeline.init`).
     /// - Throws: `CheckpointError`, `ViTError` or `ImageError` from opening and running.
     public static func measure(path: String, options: ViTCheckpoint.Options = .init(), batch: Int = 8,
                                iterations: Int = 5, image: String? = nil,
-                               compute: ComputePrecision = .f32) throws -> ForwardBenchmark {
+                               compute: ComputePrecision = .f32, processor: ImageProcessorKind? = nil) throws -> ForwardBenchmark {
         try measure(path: path, options: options, batch: batch, iterations: iterations, image: image, compute: compute,
-                    backend: .onednn)
+                    backend: .onednn, processor: processor)
     }
 
     /// `measure`, with the matrix library chosen.
     package static func measure(path: String, options: ViTCheckpoint.Options = .init(), batch: Int = 8,
                                 iterations: Int = 5, image: String? = nil, compute: ComputePrecision,
-                                backend: MatrixBackend) throws -> ForwardBenchmark {
+                                backend: MatrixBackend, processor: ImageProcessorKind? = nil) throws -> ForwardBenchmark {
         precondition(batch > 0 && iterations > 0, "batch and iterations must be positive")
         let start = now()
         let pipeline = try ViTPipeline(checkpoint: ViTCheckpoint(path: path, options: options), compute: compute,
-                                       backend: backend)
+                                       backend: backend, processor: processor)
         let load = now() - start
         let config = pipeline.checkpoint.config
         let size = pipeline.imageSize

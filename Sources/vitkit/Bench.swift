@@ -19,6 +19,7 @@ struct Bench: ParsableCommand {
     @Flag(help: "Print JSON.") var json = false
     @OptionGroup var vit: ViTOptions
     @OptionGroup var computeOptions: ComputeOptions
+    @OptionGroup var processorOption: ProcessorOption
     @Option(help: ArgumentHelp("Matrix library: onednn (default) or blis (f32 only), to compare.", valueName: "onednn|blis"))
     var backend: MatrixBackend = .onednn
 
@@ -32,7 +33,7 @@ struct Bench: ParsableCommand {
         ComputeThreads.limit(to: threads)
         let r = try ForwardBenchmark.measure(path: checkpoint, options: vit.options, batch: batch,
                                              iterations: iterations, image: image, compute: computeOptions.compute,
-                                             backend: backend)
+                                             backend: backend, processor: processorOption.processor)
         if json {
             print(r.json.prettyText)
             return
