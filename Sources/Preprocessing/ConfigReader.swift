@@ -40,28 +40,21 @@ struct ConfigReader {
         }
     }
 
-    mutating func flag(_ key: String) throws(ImageError) -> Bool? {
+    /// The value of `key` through `extract`; throws naming the key and `what` it must be.
+    private mutating func typed<T>(_ key: String, _ what: String, _ extract: (JSON) -> T?) throws(ImageError) -> T? {
         guard let v = value(key) else { return nil }
-        guard let b = v.boolValue else { throw invalid("'\(key)' must be true or false, found \(v.compactText)") }
-        return b
+        guard let t = extract(v) else { throw invalid("'\(key)' must be \(what), found \(v.compactText)") }
+        return t
     }
 
-    mutating func string(_ key: String) throws(ImageError) -> String? {
-        guard let v = value(key) else { return nil }
-        guard let s = v.stringValue else { throw invalid("'\(key)' must be a string, found \(v.compactText)") }
-        return s
-    }
+    mutating func flag(_ key: String) throws(ImageError) -> Bool? { try typed(key, "true or false") { $0.boolValue } }
 
-    mutating func int(_ key: String) throws(ImageError) -> Int? {
-        guard let v = value(key) else { return nil }
-        guard let i = v.intValue else { throw invalid("'\(key)' must be an integer, found \(v.compactText)") }
-        return i
-    }
+    mutating func string(_ key: String) throws(ImageError) -> String? { try typed(key, "a string") { $0.stringValue } }
+
+    mutating func int(_ key: String) throws(ImageError) -> Int? { try typed(key, "an integer") { $0.intValue } }
 
     mutating func number(_ key: String) throws(ImageError) -> Double? {
-        guard let v = value(key) else { return nil }
-        guard let d = v.doubleValue, d.isFinite else { throw invalid("'\(key)' must be a number, found \(v.compactText)") }
-        return d
+        try typed(key, "a number") { $0.doubleValue.flatMap { $0.isFinite ? $0 : nil } }
     }
 
     /// An integer (a square, or the shortest edge), or `{"height", "width"}`, or

@@ -13,6 +13,24 @@ extension ImagePreprocessor {
         return width <= height ? (edge, newLong) : (newLong, edge)
     }
 
+    /// Throws unless resizing a `width` x `height` image stays within `ImageDecoder`'s limits
+    /// (`maxPixels`, `maxDimension`): a shortest-edge resize of a very elongated image would
+    /// otherwise allocate without bound.
+    ///
+    /// - Throws: `ImageError.tooLarge` naming `name` and the size the resize would produce.
+    public func checkResize(width: Int, height: Int, name: String) throws(ImageError) {
+        let target = resizedSize(width: width, height: height)
+        try ImageDecoder.checkSize(target.width, target.height, name: name + " (resized)")
+    }
+
+    /// `pixelValues(image:)` after `checkResize`, for images of untrusted size.
+    ///
+    /// - Throws: `ImageError.tooLarge` naming `name`.
+    public func checkedPixelValues(image: RGBImage, name: String) throws(ImageError) -> [Float] {
+        try checkResize(width: image.width, height: image.height, name: name)
+        return pixelValues(image: image)
+    }
+
     /// The size `(width, height)` of the pixel tensor for an input of `width` x `height`.
     public func outputSize(width: Int, height: Int) -> (width: Int, height: Int) {
         doCenterCrop ? (cropWidth, cropHeight) : resizedSize(width: width, height: height)

@@ -77,14 +77,16 @@ public struct ImagePreprocessor: Sendable, Equatable {
     /// Pixel values for the image at `path`: a float32 tensor `[3, H, W]` (row-major,
     /// channels R, G, B first), in owned memory; `outputSize` gives H and W.
     ///
-    /// - Throws: `ImageError` from `ImageDecoder.decode(path:)`, naming `path`.
+    /// - Throws: `ImageError` from `ImageDecoder.decode(path:)` and `checkResize`, naming `path`.
     public func pixelValues(path: String) throws(ImageError) -> Tensor {
         let image = try ImageDecoder.decode(path: path)
+        try checkResize(width: image.width, height: image.height, name: path)
         return pixelTensor(image: image)
     }
 
     /// Pixel values for a decoded image as a float32 tensor `[3, H, W]` (row-major, channels
-    /// first), in owned memory; `outputSize(width:height:)` gives H and W.
+    /// first), in owned memory; `outputSize(width:height:)` gives H and W. The resize
+    /// allocates what the settings ask: call `checkResize` first for images of untrusted size.
     public func pixelTensor(image: RGBImage) -> Tensor {
         let prepared = geometry(image)
         let count = 3 * prepared.width * prepared.height

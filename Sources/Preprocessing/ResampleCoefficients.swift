@@ -43,7 +43,7 @@ struct ResampleCoefficients {
             var total = 0.0
             for x in 0..<count {
                 let t = (Double(x + xmin) - center + 0.5) * invFilterScale
-                let w = arithmetic == .pillow ? filter.pillowWeight(t) : filter.torchWeight(t)
+                let w = filter.weight(t, aten: arithmetic == .torchInt16)
                 real[xx * ksize + x] = w
                 total += w
             }

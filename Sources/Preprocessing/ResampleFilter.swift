@@ -25,32 +25,19 @@ public enum ResampleFilter: Int, Sendable, Equatable, CaseIterable {
         }
     }
 
-    /// Pillow's `bilinear_filter` / `bicubic_filter` (`Resample.c`), operation for operation.
-    func pillowWeight(_ x: Double) -> Double {
-        let x = x < 0 ? -x : x
-        switch self {
-        case .bilinear:
-            return x < 1.0 ? 1.0 - x : 0.0
-        case .bicubic:
-            let a = -0.5
-            if x < 1.0 { return ((a + 2.0) * x - (a + 3.0)) * x * x + 1 }
-            if x < 2.0 { return (((x - 5) * x + 8) * x - 4) * a }
-            return 0.0
-        }
-    }
-
-    /// ATen's `HelperInterpLinear::aa_filter` / `HelperInterpCubic::aa_filter`
-    /// (`UpSampleKernel.cpp`); the cubic's outer piece is written differently from Pillow's,
-    /// so the last bits of a weight can differ.
-    func torchWeight(_ x: Double) -> Double {
+    /// The filter at `x`: Pillow's `bilinear_filter` / `bicubic_filter` (`Resample.c`), or
+    /// with `aten` ATen's `HelperInterpLinear::aa_filter` / `HelperInterpCubic::aa_filter`
+    /// (`UpSampleKernel.cpp`), which writes the cubic's outer piece differently, so the last
+    /// bits of a weight can differ. Operation for operation as each library computes it.
+    func weight(_ x: Double, aten: Bool) -> Double {
         let x = abs(x)
         switch self {
         case .bilinear:
             return x < 1.0 ? 1.0 - x : 0.0
         case .bicubic:
             let a = -0.5
-            if x < 1.0 { return ((a + 2) * x - (a + 3)) * x * x + 1 }
-            if x < 2.0 { return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a }
+            if x < 1.0 { return ((a + 2.0) * x - (a + 3.0)) * x * x + 1 }
+            if x < 2.0 { return aten ? ((a * x - 5 * a) * x + 8 * a) * x - 4 * a : (((x - 5) * x + 8) * x - 4) * a }
             return 0.0
         }
     }

@@ -54,7 +54,7 @@ struct BatchPreparer: Sendable {
         let one: @Sendable (Int) -> Result<[[Float]], ImageError> = { [paths, preprocessors] i in
             Result { () throws(ImageError) in
                 let image = try ImageDecoder.decode(path: paths[i])
-                return preprocessors.map { $0.pixelValues(image: image) }
+                return try preprocessors.map { (p) throws(ImageError) in try p.checkedPixelValues(image: image, name: paths[i]) }
             }
         }
         guard threads > 1, range.count > 1 else { return range.map(one) }

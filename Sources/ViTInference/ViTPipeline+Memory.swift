@@ -6,9 +6,10 @@ extension ViTPipeline {
     /// Outputs for images already in memory (decoded RGB), preprocessed exactly as
     /// `ViTImageProcessor`, in batches of `batchSize`.
     ///
-    /// - Throws: `ViTError` from the forward pass.
+    /// - Throws: `ImageError.tooLarge` when an image's resize would exceed `ImageDecoder`'s
+    ///   limits (`ImagePreprocessor.checkResize`); `ViTError` from the forward pass.
     public func run(images: [RGBImage], batchSize: Int = 8) throws -> [ViTOutputs] {
-        try run(count: images.count, batchSize: batchSize) { preprocessor.pixelValues(image: images[$0]) }
+        try run(count: images.count, batchSize: batchSize) { try preprocessor.checkedPixelValues(image: images[$0], name: "image \($0)") }
     }
 
     /// Outputs for encoded PNG or JPEG files held in memory (e.g. received over a network).
@@ -17,7 +18,8 @@ extension ViTPipeline {
     ///   `ViTError` from the forward pass.
     public func run(encodedImages: [[UInt8]], batchSize: Int = 8) throws -> [ViTOutputs] {
         try run(count: encodedImages.count, batchSize: batchSize) { i in
-            preprocessor.pixelValues(image: try ImageDecoder.decode(data: encodedImages[i], name: "image \(i)"))
+            try preprocessor.checkedPixelValues(image: try ImageDecoder.decode(data: encodedImages[i], name: "image \(i)"),
+                                                name: "image \(i)")
         }
     }
 

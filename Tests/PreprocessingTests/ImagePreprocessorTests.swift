@@ -129,4 +129,13 @@ import Testing
         var free = try parse(#"{"image_processor_type": "BitImageProcessor", "do_center_crop": false}"#)
         #expect(throws: ImageError.self) { try free.setOutputSize(224) }
     }
+
+    /// A shortest-edge resize of a 60000 x 1 image would be 256 x 15,360,000: refused, not allocated.
+    @Test func anElongatedImageIsRefusedBeforeResizing() throws {
+        let p = try parse(#"{"image_processor_type": "BitImageProcessor", "size": {"shortest_edge": 256}}"#)
+        let strip = RGBImage(width: 60000, height: 1, pixels: [UInt8](repeating: 9, count: 180_000))
+        #expect(throws: ImageError.self) { try p.checkedPixelValues(image: strip, name: "strip") }
+        let small = RGBImage(width: 20, height: 10, pixels: [UInt8](repeating: 9, count: 600))
+        #expect(try p.checkedPixelValues(image: small, name: "small").count == 3 * 224 * 224)
+    }
 }

@@ -10,13 +10,16 @@ import Testing
 @Suite struct ProcessorFixturesTests {
     static let root = Fixtures.root + "/samples/processors"
 
+    /// One entry of `processors.json`.
     struct Case: Sendable, CustomStringConvertible {
-        var name: String
-        var config: String
-        var className: String
-        var processor: ImageProcessorKind
-        var pixels: String
-        var images: [String]
+        let entry: JSON
+        func field(_ key: String) -> String { entry[key]?.stringValue ?? "" }
+        var name: String { field("name") }
+        var config: String { root + "/" + field("config") }
+        var className: String { field("class") }
+        var processor: ImageProcessorKind? { ImageProcessorKind(rawValue: field("processor")) }
+        var pixels: String { root + "/" + field("pixels") }
+        var images: [String] { entry["images"]?.arrayValue?.compactMap(\.stringValue) ?? [] }
         var description: String { name }
     }
 
@@ -25,11 +28,7 @@ import Testing
         guard let data = FileManager.default.contents(atPath: path), let json = try? JSON.parse(Array(data)),
             let entries = json["cases"]?.arrayValue, !entries.isEmpty
         else { fatalError("cannot read \(path): run samples/generate.py processors") }
-        return entries.map { e in
-            Case(name: e["name"]!.stringValue!, config: root + "/" + e["config"]!.stringValue!,
-                 className: e["class"]!.stringValue!, processor: ImageProcessorKind(rawValue: e["processor"]!.stringValue!)!,
-                 pixels: root + "/" + e["pixels"]!.stringValue!, images: e["images"]!.arrayValue!.map { $0.stringValue! })
-        }
+        return entries.map(Case.init(entry:))
     }()
 
     static func imagePath(_ name: String) -> String {
@@ -52,8 +51,10 @@ import Testing
         let config = try JSON.parse(Array(try Data(contentsOf: URL(fileURLWithPath: c.config))))
         // The config alone picks the implementation for the Fast classes' own configs; the
         // slow classes' configs are replayed with the fast path as `--processor fast` would.
-        let preprocessor = try ImagePreprocessor(preprocessorConfig: config, processor: c.processor, source: c.config)
-        #expect(preprocessor.processor == c.processor)
+        let kind = try #require(c.processor, "\(c.name): processor")
+        #expect(!c.images.isEmpty)
+        let preprocessor = try ImagePreprocessor(preprocessorConfig: config, processor: kind, source: c.config)
+        #expect(preprocessor.processor == kind)
         let npz = try NPZFile(path: c.pixels)
         for image in c.images {
             let expected = try Self.reference(npz, image: image)
