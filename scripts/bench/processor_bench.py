@@ -8,7 +8,8 @@ implementation (slow = Pillow, fast = torchvision), times on one decoded 640x480
 (samples/images/chelsea.png upscaled with Pillow, written to a temporary PNG):
 
 * transformers: ``processor(images=im, return_tensors="pt")`` on the already decoded PIL
-  image, median of ``--iterations`` calls after 3 warm-up calls (torch's default threads);
+  image, median of ``--iterations`` calls after 3 warm-up calls, torch limited to
+  ``--torch-threads`` (default 1, as vitkit's preprocessing; the machine is shared);
 * vitkit: ``vitkit bench DIR --image IMG --processor KIND --json``'s ``preprocess_ms``
   (median of ``--iterations`` runs on the decoded image, one thread), for a random-init
   224 px ViT written with that ``preprocessor_config.json``.
@@ -34,9 +35,11 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--vitkit", required=True, help="path to a release vitkit binary")
     parser.add_argument("--iterations", type=int, default=50)
+    parser.add_argument("--torch-threads", type=int, default=1)
     args = parser.parse_args()
 
     import torch
+    torch.set_num_threads(args.torch_threads)
     from PIL import Image
     from transformers import ViTConfig, ViTForImageClassification
     from generate_processors import DEIT_HUB, DINOV2_HUB, processor_classes
