@@ -58,22 +58,28 @@ struct ConfigReader {
     }
 
     /// An integer (a square, or the shortest edge), or `{"height", "width"}`, or
-    /// `{"shortest_edge"}`; every side positive and at most 65536.
+    /// `{"shortest_edge"}`; every side in 1...`ImageDecoder.maxDimension`, a box at most `ImageDecoder.maxPixels`.
     mutating func size(_ key: String, intIsShortestEdge: Bool) throws(ImageError) -> Size? {
         guard let v = value(key) else { return nil }
         func side(_ j: JSON?) throws(ImageError) -> Int {
-            guard let n = j?.intValue, n > 0, n <= 65536 else {
-                throw invalid("'\(key)' must hold integers in 1...65536, found \(v.compactText)")
+            guard let n = j?.intValue, n > 0, n <= ImageDecoder.maxDimension else {
+                throw invalid("'\(key)' must hold integers in 1...\(ImageDecoder.maxDimension), found \(v.compactText)")
             }
             return n
         }
+        func box(_ h: Int, _ w: Int) throws(ImageError) -> Size {
+            guard h * w <= ImageDecoder.maxPixels else {
+                throw invalid("'\(key)' asks for \(h) x \(w) pixels, more than the limit of \(ImageDecoder.maxPixels)")
+            }
+            return .box(height: h, width: w)
+        }
         if v.intValue != nil {
             let n = try side(v)
-            return intIsShortestEdge ? .shortestEdge(n) : .box(height: n, width: n)
+            return intIsShortestEdge ? .shortestEdge(n) : try box(n, n)
         }
         guard let object = v.objectValue else { throw invalid("'\(key)' must be an integer or an object, found \(v.compactText)") }
         let keys = Set(object.map(\.0))
-        if keys == ["height", "width"] { return .box(height: try side(v["height"]), width: try side(v["width"])) }
+        if keys == ["height", "width"] { return try box(try side(v["height"]), try side(v["width"])) }
         if keys == ["shortest_edge"] { return .shortestEdge(try side(v["shortest_edge"])) }
         throw invalid("'\(key)' must be {\"height\", \"width\"} or {\"shortest_edge\"}, found \(v.compactText)")
     }

@@ -65,7 +65,7 @@ import Testing
         #"{"image_processor_type": "CLIPImageProcessor"}"#, #"{"do_pad": true}"#, #"{"data_format": "channels_last"}"#,
         #"{"image_processor_type": "DeiTImageProcessor", "size": {"shortest_edge": 256}}"#,
         #"{"size": {"shortest_edge": 256, "longest_edge": 512}}"#, #"{"crop_size": {"shortest_edge": 224}}"#,
-        #"{"do_center_crop": 1}"#, #"{"size": 100000}"#,
+        #"{"do_center_crop": 1}"#, #"{"size": 100000}"#, #"{"crop_size": {"height": 65535, "width": 65535}}"#,
         #"{"image_mean": [0.5, 0.5]}"#, #"{"image_std": [0.5, 0, 0.5]}"#, #"{"do_resize": "yes"}"#, #"[1, 2]"#,
         #"{"size": 0}"#,
     ])
