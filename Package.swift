@@ -101,7 +101,7 @@ let package = Package(
         .target(name: "Drawing", dependencies: ["Preprocessing", "Tensors", "CFreeType"]),
         // What a model looks at and what its weights hold, as pictures: attention maps over the
         // photo, weight histograms.
-        .target(name: "ViTPictures", dependencies: ["Drawing", "ViTInference", "ViTModel", "Preprocessing", "Tensors"]),
+        .target(name: "ViTPictures", dependencies: ["Drawing", "ViTInference", "ViTModel", "Checkpoints", "Preprocessing", "Tensors"]),
         // The confusion matrix as a PNG heat map.
         .target(name: "EvaluationPlot", dependencies: ["ViTEvaluation", "Drawing", "Preprocessing", "Tensors"]),
         // One import for library users: every public type and error above.

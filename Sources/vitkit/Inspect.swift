@@ -22,10 +22,36 @@ struct Inspect: ParsableCommand {
     @Flag(help: "Per-tensor min, max, mean, std, NaN/Inf and zero counts (reads every listed tensor once), and flags for suspicious tensors.")
     var stats = false
 
+    @Option(help: ArgumentHelp("Draw the weight histogram of this tensor (or of every tensor matching a glob, one chart each) into -o.",
+                               valueName: "name"))
+    var histogram: String?
+
+    @Option(help: ArgumentHelp("Bins per histogram.", valueName: "n"))
+    var bins = 64
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("The PNG file --histogram writes.", valueName: "file.png"))
+    var output: String?
+
+    @Flag(help: "Replace an existing -o file.")
+    var force = false
+
+    @Option(help: ArgumentHelp("TrueType font for the histogram text.", valueName: "file.ttf"))
+    var font = PNGFile.defaultFontPath
+
     @OptionGroup var vit: ViTOptions
+
+    func validate() throws {
+        guard (histogram == nil) == (output == nil) else { throw ValidationError("--histogram NAME and -o FILE.png go together") }
+        guard (1...1024).contains(bins) else { throw ValidationError("--bins must be 1 to 1024, found \(bins)") }
+    }
 
     func run() throws {
         let checkpoint = try vit.open.checkpoint(path)
+        if let histogram, let output {
+            let chart = try HistogramChart(checkpoint, tensors: histogram, bins: bins, fontPath: font)
+            try chart.write(to: output, inputs: checkpoint.inputFiles, replace: force)
+            printError("wrote \(Terminal.escape(output)): \(chart.panels.count) histogram\(chart.panels.count == 1 ? "" : "s")")
+        }
         let summary = CheckpointSummary(checkpoint, filter: filter)
         let options = ViTCheckpoint.Options(scheme: vit.scheme, heads: vit.heads, limits: vit.limits)
         let mapped: Result<ViTCheckpoint, ViTError> = Result { () throws(ViTError) in
