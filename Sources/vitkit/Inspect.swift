@@ -39,6 +39,7 @@ struct Inspect: ParsableCommand {
     var font = PNGFile.defaultFontPath
 
     @OptionGroup var vit: ViTOptions
+    @OptionGroup var progressOptions: ProgressOptions
 
     func validate() throws {
         guard (histogram == nil) == (output == nil) else { throw ValidationError("--histogram NAME and -o FILE.png go together") }
@@ -63,7 +64,7 @@ struct Inspect: ParsableCommand {
         if let view, let note = Notes.qkvBias(view.checkpoint) { printError(note) }
         // Why there is no layer view, when the container holds tensors but none maps to a ViT.
         let viewError: String? = if case .failure(let e) = mapped, !checkpoint.source.tensors.isEmpty { HintedError(e)?.description ?? e.description } else { nil }
-        let statistics = stats ? try InspectStats(checkpoint, tensors: summary.tensors) : nil
+        let statistics = stats ? try InspectStats(checkpoint, tensors: summary.tensors, progress: progressOptions.bar("tensors")) : nil
         if json {
             guard case .object(var members) = summary.json else { return }
             if let statistics { members = statistics.adding(to: members) }

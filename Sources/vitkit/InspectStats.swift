@@ -7,10 +7,12 @@ struct InspectStats {
     let flags: [[TensorStatistics.Flag]]
 
     /// Reads every listed tensor once, in pieces (bounded memory).
-    init(_ checkpoint: Checkpoint, tensors: [TensorInfo]) throws {
+    init(_ checkpoint: Checkpoint, tensors: [TensorInfo], progress: Progress) throws {
         names = tensors.map(\.name)
         var stats: [TensorStatistics] = []
-        for info in tensors {
+        defer { progress.clear() }
+        for (k, info) in tensors.enumerated() {
+            progress.update(done: k, total: tensors.count)
             let tensor = try checkpoint.source.tensor(named: info.name)
             stats.append(try TensorStatistics(tensor))
             tensor.data.releaseResidentPages()  // mapped pages read once: resident memory stays small
@@ -45,7 +47,7 @@ struct InspectStats {
         TextTable.write(header: ["name", "min", "max", "mean", "std", "nan", "inf", "zeros"], count: names.count, row: { k in
             let s = stats[k]
             return [names[k], short(s.min), short(s.max), short(s.mean), short(s.std), "\(s.nan)", "\(s.inf)", "\(s.zeros)"]
-        }, rightAligned: [1, 2, 3, 4, 5, 6, 7], emit: emit)
+        }, rightAligned: [1, 2, 3, 4, 5, 6, 7], maxWidth: Terminal.stdoutColumns, emit: emit)
         let flagged = names.indices.filter { !flags[$0].isEmpty }
         emit(Array("\(flagged.count) of \(names.count) tensors flagged".utf8))
         for k in flagged { emit(Array(Terminal.escape("  \(names[k]): \(flags[k].map(\.rawValue).joined(separator: ", "))").utf8)) }
