@@ -38,6 +38,10 @@ struct Inspect: ParsableCommand {
     @Option(help: ArgumentHelp("TrueType font for the histogram text.", valueName: "file.ttf"))
     var font = PNGFile.defaultFontPath
 
+    @Option(help: ArgumentHelp("Compare with another checkpoint of the same architecture (e.g. a fine-tune against its base): per graph part, how many tensors changed and ‖A − B‖ / ‖B‖.",
+                               valueName: "B"))
+    var compare: String?
+
     @OptionGroup var vit: ViTOptions
     @OptionGroup var progressOptions: ProgressOptions
 
@@ -47,6 +51,9 @@ struct Inspect: ParsableCommand {
     }
 
     func run() throws {
+        if let compare {
+            return try InspectCompare.run(vit.vit(path), vit.vit(compare), json: json)
+        }
         let checkpoint = try vit.open.checkpoint(path)
         if let histogram, let output {
             let chart = try HistogramChart(checkpoint, tensors: histogram, bins: bins, fontPath: font)
