@@ -79,8 +79,12 @@ public enum Conversion {
         var files: [String] = []
         switch target {
         case .native, .timm:
-            let meta = target == .native ? try NativeFormat.metadata(config: written, source: source) : [("format", "pt")]
-            try writer.writeSafeTensors(to: destination, metadata: meta)
+            if target == .native {
+                try writer.writeSafeTensors(to: destination, metadata: NativeFormat.metadata(config: written, source: source),
+                                            late: NativeFormat.sourceDigest(source))
+            } else {
+                try writer.writeSafeTensors(to: destination, metadata: [("format", "pt")])
+            }
             files = [destination]
         case .hf:
             files = try AtomicDirectory.write(destination) { dir in
