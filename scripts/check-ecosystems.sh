@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Converts the shipped samples with vitkit to every ecosystem and checks, with the reference
-# libraries (transformers, TensorFlow, timm, numpy), that the files load and give the same
+# libraries (transformers, TensorFlow, timm, numpy; big_vision scanned npz through timm's
+# big_vision loader), that the files load and give the same
 # outputs as the source model. Needs the Python environment of samples/generate.py:
 #   PYTHON=/path/to/venv/bin/python scripts/check-ecosystems.sh [OUTDIR]
 set -euo pipefail
@@ -12,14 +13,16 @@ mkdir -p "$out"
 m=samples/models
 cfg="--config $m/hf-classifier/config.json"
 args=(--reference "$m/hf-classifier")
-for src in hf-classifier tf-classifier jax/classifier.npz timm/classifier.safetensors; do
+for src in hf-classifier tf-classifier jax/classifier.npz jax/classifier-scanned.npz timm/classifier.safetensors; do
   tag=$(echo "$src" | tr '/.' '__')
   extra=""; [[ $src == timm/* ]] && extra=$cfg
   "$vitkit" convert "$m/$src" "$out/$tag-hf" --to hf --force $extra >/dev/null
   "$vitkit" convert "$m/$src" "$out/$tag-tf" --to tf --force $extra >/dev/null
   "$vitkit" convert "$m/$src" "$out/$tag.npz" --to jax --force $extra >/dev/null
   "$vitkit" convert "$m/$src" "$out/$tag-timm.safetensors" --to timm --force $extra >/dev/null
-  args+=(--hf "$out/$tag-hf" --tf "$out/$tag-tf" --jax "$out/$tag.npz" --timm "$out/$tag-timm.safetensors")
+  "$vitkit" convert "$m/$src" "$out/$tag-scanned.npz" --to jax --scanned --force $extra >/dev/null
+  args+=(--hf "$out/$tag-hf" --tf "$out/$tag-tf" --jax "$out/$tag.npz" --timm "$out/$tag-timm.safetensors"
+         --big-vision "$out/$tag-scanned.npz")
 done
 "$python" samples/generate.py check "${args[@]}"
 

@@ -14,13 +14,18 @@ public enum Conversion {
         public var allowUnused: Bool
         /// Leave the pooler out (timm's `VisionTransformer` has none).
         public var dropPooler: Bool
+        /// With target `jax`: write a big_vision scanned npz (blocks stacked along axis 0
+        /// under `Transformer/encoderblock/`, big_vision's names) instead of Google's layout.
+        public var scanned: Bool
 
         /// Options; the defaults keep dtypes, refuse an existing destination and unused tensors.
-        public init(dtype: DType? = nil, force: Bool = false, allowUnused: Bool = false, dropPooler: Bool = false) {
+        public init(dtype: DType? = nil, force: Bool = false, allowUnused: Bool = false, dropPooler: Bool = false,
+                    scanned: Bool = false) {
             self.dtype = dtype
             self.force = force
             self.allowUnused = allowUnused
             self.dropPooler = dropPooler
+            self.scanned = scanned
         }
     }
 
@@ -58,6 +63,9 @@ public enum Conversion {
         if let d = options.dtype, ![.f32, .f16, .bf16].contains(d) {
             throw ViTError.conversionRefused(file: source.checkpoint.path, reason: .unsupportedDType(d))
         }
+        if options.scanned, target != .jax {
+            throw ViTError.conversionRefused(file: source.checkpoint.path, reason: .scannedOnlyForJax(target))
+        }
         var config = source.config
         if options.dropPooler { config.hasPooler = false }
         let qkvBias = try QKVBiasChoice.choose(source, target: target)
@@ -71,7 +79,9 @@ public enum Conversion {
         if config.hasPooler, config.hasClassifier, target == .hf {
             throw ViTError.conversionRefused(file: source.checkpoint.path, reason: .poolerWithClassifier)
         }
-        let plan = ConversionPlan(scheme: .named(target), config: config)
+        let plan = options.scanned
+            ? ConversionPlan(scheme: .named(target), config: config, externalName: ScannedPlan.bigVisionName)
+            : ConversionPlan(scheme: .named(target), config: config)
         let writer = TensorStreamer(source: source, plan: plan, dtype: options.dtype)
         var files: [String] = []
         switch target {
@@ -86,7 +96,7 @@ public enum Conversion {
                 return ["model.safetensors", "config.json"] + (source.preprocessorConfig == nil ? [] : ["preprocessor_config.json"])
             }
         case .jax:
-            try writer.writeNPZ(to: destination)
+            if options.scanned { try writer.writeScannedNPZ(to: destination) } else { try writer.writeNPZ(to: destination) }
             files = [destination]
         case .tf:
             let sourceHasBF16 = source.checkpoint.source.tensors.contains { $0.dtype == .bf16 }
@@ -99,7 +109,7 @@ public enum Conversion {
                 return ["tf_model.h5", "config.json"] + (source.preprocessorConfig == nil ? [] : ["preprocessor_config.json"])
             }
         }
-        return Result(destination: destination, files: files, tensors: plan.items.count, bytes: writer.bytesWritten,
+        return Result(destination: destination, files: files, tensors: options.scanned ? ScannedPlan(plan).entries.count : plan.items.count, bytes: writer.bytesWritten,
                       droppedUnused: source.report.unused, qkvBias: qkvBias)
     }
 }

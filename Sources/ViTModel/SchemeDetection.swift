@@ -45,9 +45,10 @@ public enum SchemeDetection {
         return ranking
     }
 
-    static func detect(_ checkpoint: Checkpoint) throws(ViTError) -> NamingScheme {
+    /// The scheme of `checkpoint`, whose tensors are `names` (the per-block names of a
+    /// scanned checkpoint).
+    static func detect(_ checkpoint: Checkpoint, names: [String]) throws(ViTError) -> NamingScheme {
         if checkpoint.source.metadata.contains(where: { $0.key == NativeFormat.formatKey }) { return .native }
-        let names = checkpoint.source.tensors.map(\.name)
         guard let best = rank(names).best, best.count > 0 else {
             throw .unknownScheme(file: checkpoint.path, tensorCount: names.count)
         }

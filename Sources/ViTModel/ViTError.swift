@@ -27,6 +27,9 @@ public enum ViTError: Error, Sendable, CustomStringConvertible {
     /// The model produced NaN or infinity for `image` in `outputs` (`logits`, `cls`...);
     /// `weight` is the first graph parameter holding NaN or infinity, if any.
     case nonFiniteOutput(file: String, image: String, outputs: [String], weight: String?)
+    /// The checkpoint holds a part of a ViT that vitkit does not implement yet (`feature`,
+    /// e.g. big_vision's MAP head), stored in `tensors`.
+    case notSupportedYet(file: String, feature: String, tensors: [String])
     /// The matrix library (oneDNN) refused or failed a call: `call` names it, `reason` says why.
     case computeBackend(call: String, reason: String)
 
@@ -48,6 +51,9 @@ public enum ViTError: Error, Sendable, CustomStringConvertible {
                 ? "image size \(size) is too large: at most \(maximum) px for patch size \(patch) (attention memory grows with the fourth power of the grid)"
                 : "image size \(size) must be a positive multiple of the patch size \(patch)"
         case .input(let s): s
+        case .notSupportedYet(let f, let feature, let tensors):
+            "\(f): \(feature) is not supported yet (\(tensors.count) tensors: "
+                + tensors.prefix(6).joined(separator: ", ") + (tensors.count > 6 ? ", ..." : "") + ")"
         case .computeBackend(let call, let reason): "oneDNN: \(call) failed (\(reason))"
         case .nonFiniteOutput(let f, let image, let outputs, let weight):
             "\(f): outputs for \(image) are not finite (NaN or infinity in \(outputs.joined(separator: ", "))); "
@@ -86,6 +92,8 @@ public enum ConversionRefusal: Sendable, Equatable, CustomStringConvertible {
     case bfloat16InHDF5
     /// Tensors can only be stored as f32, f16 or bf16.
     case unsupportedDType(DType)
+    /// A scanned (stacked-block) layout exists only for big_vision's npz (`jax`).
+    case scannedOnlyForJax(NamingScheme.ID)
 
     /// One sentence for a person (a mapping report adds one line per problem).
     public var description: String {
@@ -94,6 +102,7 @@ public enum ConversionRefusal: Sendable, Equatable, CustomStringConvertible {
         case .poolerWithClassifier: "has both a pooler and a classifier; transformers' ViTForImageClassification has no pooler"
         case .bfloat16InHDF5: "HDF5 has no bfloat16 type: tf_model.h5 needs float32 or float16"
         case .unsupportedDType(let d): "cannot store tensors as \(d.rawValue): f32, f16 or bf16"
+        case .scannedOnlyForJax(let target): "a scanned (stacked-block) layout exists only for big_vision's npz (jax), not \(target.rawValue)"
         }
     }
 }

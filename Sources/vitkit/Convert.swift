@@ -14,7 +14,9 @@ struct Convert: ParsableCommand {
         --to native: one safetensors file with vitkit's graph names and metadata.
         --to hf: a directory with model.safetensors + config.json (transformers from_pretrained).
         --to tf: a directory with tf_model.h5 + config.json (transformers TF classes).
-        --to jax: an .npz with Google's original names. --to timm: a timm state-dict safetensors file.
+        --to jax: an .npz with Google's original names (--scanned: big_vision's names, blocks stacked
+        along axis 0 under Transformer/encoderblock/, as scan=True saves them).
+        --to timm: a timm state-dict safetensors file.
         """
     )
 
@@ -27,12 +29,15 @@ struct Convert: ParsableCommand {
     var allowUnused = false
     @Flag(help: "Leave the pooler out (timm's VisionTransformer has none; ViTForImageClassification neither).")
     var dropPooler = false
+    @Flag(help: "With --to jax: write a big_vision scanned npz (every block's tensors stacked along axis 0).")
+    var scanned = false
     @OptionGroup var vit: ViTOptions
 
     func run() throws {
         let src = try vit.vit(source)
         let result = try Conversion.convert(src, to: to, destination: destination,
-                                            options: .init(dtype: dtype, force: force, allowUnused: allowUnused, dropPooler: dropPooler))
+                                            options: .init(dtype: dtype, force: force, allowUnused: allowUnused, dropPooler: dropPooler,
+                                                           scanned: scanned))
         printText("wrote \(result.destination) (\(to.rawValue), \(result.tensors) tensors, \(result.bytes) bytes of data) from \(src.scheme.id.rawValue) scheme")
         for name in result.droppedUnused { printText("dropped unused tensor: \(name)") }
         if let choice = result.qkvBias { printError("note: \(src.checkpoint.path): \(choice)") }
