@@ -56,9 +56,10 @@ public enum Conversion {
                                options: Options = Options()) throws -> Result {
         // `out/` and `out` are the same directory (as for mkdir); a file output keeps the slash
         // so that OutputGuard refuses it.
-        let destination = target == .hf || target == .tf ? FileSystem.trimmingTrailingSlashes(destination) : destination
+        let isDirectory = [.hf, .tf, .keras].contains(target)
+        let destination = isDirectory ? FileSystem.trimmingTrailingSlashes(destination) : destination
         try source.requireComplete(allowUnused: options.allowUnused)
-        let output: OutputGuard.Output = target == .hf || target == .tf ? .directory(replaceableEntry: HFOutput.isWrittenByVitkit) : .file
+        let output: OutputGuard.Output = isDirectory ? .directory(replaceableEntry: HFOutput.isWrittenByVitkit) : .file
         try OutputGuard.check(destination, inputs: source.checkpoint.inputFiles, replace: options.force, output: output)
         if let d = options.dtype, ![.f32, .f16, .bf16].contains(d) {
             throw ViTError.conversionRefused(file: source.checkpoint.path, reason: .unsupportedDType(d))
@@ -75,6 +76,9 @@ public enum Conversion {
         if qkvBias == .keptZeroForTF { written.qkvBias = false }
         if config.hasPooler, target == .timm {
             throw ViTError.conversionRefused(file: source.checkpoint.path, reason: .poolerInTimm)
+        }
+        if target == .keras, let reason = KerasPresetOutput.refusal(config) {
+            throw ViTError.conversionRefused(file: source.checkpoint.path, reason: .notRepresentable(target, reason))
         }
         if config.hasPooler, config.hasClassifier, target == .hf {
             throw ViTError.conversionRefused(file: source.checkpoint.path, reason: .poolerWithClassifier)
@@ -98,11 +102,11 @@ public enum Conversion {
         case .jax:
             if options.scanned { try writer.writeScannedNPZ(to: destination) } else { try writer.writeNPZ(to: destination) }
             files = [destination]
+        case .keras:
+            try refuseBFloat16(source, options)
+            files = try AtomicDirectory.write(destination) { dir in try KerasPresetOutput.write(dir: dir, writer: writer, config: written) }
         case .tf:
-            let sourceHasBF16 = source.checkpoint.source.tensors.contains { $0.dtype == .bf16 }
-            if options.dtype == .bf16 || (options.dtype == nil && sourceHasBF16) {
-                throw ViTError.conversionRefused(file: source.checkpoint.path, reason: .bfloat16InHDF5)
-            }
+            try refuseBFloat16(source, options)
             files = try AtomicDirectory.write(destination) { dir in
                 try writer.writeKeras(to: FileSystem.join(dir, "tf_model.h5"))
                 try HFOutput.writeConfigs(dir: dir, source: source, config: written, dtype: writer.storedDType)
@@ -111,5 +115,13 @@ public enum Conversion {
         }
         return Result(destination: destination, files: files, tensors: options.scanned ? ScannedPlan(plan).entries.count : plan.items.count, bytes: writer.bytesWritten,
                       droppedUnused: source.report.unused, qkvBias: qkvBias)
+    }
+
+    /// HDF5 has no bfloat16 type: refuses a bf16 output (asked for, or kept from the source).
+    static func refuseBFloat16(_ source: ViTCheckpoint, _ options: Options) throws {
+        let sourceHasBF16 = source.checkpoint.source.tensors.contains { $0.dtype == .bf16 }
+        if options.dtype == .bf16 || (options.dtype == nil && sourceHasBF16) {
+            throw ViTError.conversionRefused(file: source.checkpoint.path, reason: .bfloat16InHDF5)
+        }
     }
 }

@@ -41,7 +41,7 @@ extension NamingScheme {
                 start = i + 1
             }
             return 0..<end
-        case .timm, .native:
+        case .timm, .native, .keras:
             return 0..<name.count
         }
     }

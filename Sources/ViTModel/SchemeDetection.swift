@@ -71,7 +71,7 @@ extension NamingScheme {
         case .tf:
             let model = config.hasClassifier ? "tf_vi_t_for_image_classification" : "tf_vi_t_model"
             return "\(model)/\(name):0"
-        case .jax, .timm, .native:
+        case .jax, .timm, .native, .keras:
             return name
         }
     }

@@ -130,9 +130,10 @@ public final class ViTCheckpoint: Sendable {
             config = try ViTConfig(vitkit: NativeFormat.parseMetadataJSON(meta.value, key: meta.key, file: checkpoint.path))
             origin = "vitkit metadata"
             inferredKeys = []
-        } else if let json = checkpoint.config {
+        } else if var json = checkpoint.config {
             let inferred = config
             origin = checkpoint.configPath ?? "config.json"
+            if KerasHubConfig.isKerasHub(json) { json = try KerasHubConfig.huggingFaceJSON(json, file: origin) }
             do { config = try ViTConfig(huggingFace: json, defaults: inferred) } catch {
                 throw Self.naming(origin, error)
             }

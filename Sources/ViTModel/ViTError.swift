@@ -94,6 +94,8 @@ public enum ConversionRefusal: Sendable, Equatable, CustomStringConvertible {
     case unsupportedDType(DType)
     /// A scanned (stacked-block) layout exists only for big_vision's npz (`jax`).
     case scannedOnlyForJax(NamingScheme.ID)
+    /// The target's model class cannot hold this model (`reason` says what differs).
+    case notRepresentable(NamingScheme.ID, String)
 
     /// One sentence for a person (a mapping report adds one line per problem).
     public var description: String {
@@ -102,6 +104,7 @@ public enum ConversionRefusal: Sendable, Equatable, CustomStringConvertible {
         case .poolerWithClassifier: "has both a pooler and a classifier; transformers' ViTForImageClassification has no pooler"
         case .bfloat16InHDF5: "HDF5 has no bfloat16 type: tf_model.h5 needs float32 or float16"
         case .unsupportedDType(let d): "cannot store tensors as \(d.rawValue): f32, f16 or bf16"
+        case .notRepresentable(let target, let reason): "cannot be written as \(target.rawValue): it \(reason)"
         case .scannedOnlyForJax(let target): "a scanned (stacked-block) layout exists only for big_vision's npz (jax), not \(target.rawValue)"
         }
     }
