@@ -24,6 +24,11 @@ Subcommands
     ``Transformer/encoderblock/``) and ``models/jax/map-head-scanned.npz`` (the same encoder
     with a MAP head instead of the class token); ``generate`` writes them too.
 
+``python samples/generate.py keras-hub [--out samples]``
+    Rewrites only ``models/keras-hub/`` and ``expected/expectations/keras-hub-*.json``
+    (``samples/generate_keras.py generate``: keras-hub converts ``models/hf-classifier`` and
+    saves presets; its outputs on the recorded pixels are the expectations).
+
 ``python samples/generate.py full-size OUTDIR``
     Writes a randomly initialised full-size ViT-B/16 (the architecture of
     google/vit-base-patch16-224-in21k: 768 hidden, 12 layers, 12 heads, 3072 MLP,
@@ -1508,7 +1513,19 @@ def generate(out):
     }
     jdump(ck, os.path.join(exp, "checkpoints.json"))
     jdump(cross, os.path.join(exp, "crosscheck.json"))
+    log("keras-hub presets ...")
+    make_keras_hub(out)
     log("done:", out)
+
+
+def make_keras_hub(out):
+    """models/keras-hub/ and expected/expectations/keras-hub-*.json, by keras-hub itself in its
+    own process (generate_keras.py: keras-hub needs Keras 3 and TensorFlow, which cannot share
+    a process with torch)."""
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if k != "TF_USE_LEGACY_KERAS"}
+    subprocess.run([sys.executable, os.path.join(HERE, "generate_keras.py"), "generate", "--out", out], check=True, env=env)
 
 
 # --------------------------------------------------------------------------------------
@@ -1790,6 +1807,8 @@ def main(argv=None):
     g.add_argument("--out", default=HERE, help="samples directory to (re)write (default: the directory of this script)")
     nq = sub.add_parser("tf-noqkvbias", help="rewrite only models/tf-noqkvbias/ and expected/expectations/tf-noqkvbias.json")
     nq.add_argument("--out", default=HERE, help="samples directory holding images/ (default: the directory of this script)")
+    kh = sub.add_parser("keras-hub", help="rewrite only models/keras-hub/ and expected/expectations/keras-hub-*.json")
+    kh.add_argument("--out", default=HERE, help="samples directory holding models/hf-classifier and expected/pixels")
     bv = sub.add_parser("big-vision-scanned", help="rewrite only models/jax/classifier-scanned.npz and map-head-scanned.npz")
     bv.add_argument("--out", default=HERE, help="samples directory holding models/hf-classifier (default: the directory of this script)")
     fs = sub.add_parser("full-size", help="write a random ViT-B/16 in every format (~1.7 GB) for benchmarks")
@@ -1822,6 +1841,9 @@ def main(argv=None):
     if args.cmd == "tf-noqkvbias":
         out = os.path.abspath(args.out)
         make_tf_noqkvbias(out, [os.path.join(out, "images", n) for n, *_ in IMAGES])
+        return 0
+    if args.cmd == "keras-hub":
+        make_keras_hub(os.path.abspath(args.out))
         return 0
     if args.cmd == "big-vision-scanned":
         make_big_vision_scanned(os.path.abspath(args.out))

@@ -44,7 +44,7 @@ public enum ViTError: Error, Sendable, CustomStringConvertible {
             "\(f)\(scheme.map { " (scheme \($0.rawValue))" } ?? "") does not map onto the ViT graph:\n"
                 + problems.map { "  \($0)" }.joined(separator: "\n")
         case .unknownScheme(let f, let n):
-            "\(f): no naming scheme (hf, tf, jax, timm, native) recognises any of its \(n) tensors"
+            "\(f): no naming scheme (hf, tf, jax, timm, native, keras) recognises any of its \(n) tensors"
         case .conversionRefused(let f, let reason): "\(f): \(reason)"
         case .invalidImageSize(let size, let patch, let maximum):
             size > 0 && size % patch == 0

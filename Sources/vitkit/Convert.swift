@@ -17,12 +17,14 @@ struct Convert: ParsableCommand {
         --to jax: an .npz with Google's original names (--scanned: big_vision's names, blocks stacked
         along axis 0 under Transformer/encoderblock/, as scan=True saves them).
         --to timm: a timm state-dict safetensors file.
+        --to keras: a keras-hub preset directory (config.json, metadata.json, model.weights.h5; a
+        classifier also task.json, task.weights.h5) that keras_hub's from_preset loads.
         """
     )
 
     @Argument(help: "Source checkpoint (file or directory).") var source: String
-    @Argument(help: "Destination file (native, jax, timm) or directory (hf, tf).") var destination: String
-    @Option(help: "Target scheme: native, hf, tf, jax or timm.") var to: NamingScheme.ID
+    @Argument(help: "Destination file (native, jax, timm) or directory (hf, tf, keras).") var destination: String
+    @Option(help: "Target scheme: native, hf, tf, jax, timm or keras.") var to: NamingScheme.ID
     @Option(help: "Store floating-point tensors as f32, f16 or bf16 (default: keep).") var dtype: DType?
     @Flag(help: "Replace an existing destination.") var force = false
     @Flag(help: "Drop stored tensors that are not part of the graph (e.g. optimizer state) instead of failing.")
