@@ -8,7 +8,8 @@ needs Keras 3, generate.py runs tf-keras).
     ``models/hf-classifier`` itself (``ViTBackbone.from_preset`` /
     ``ViTImageClassifier.from_preset``) and writes them with ``save_to_preset``
     (``config.json``, ``metadata.json`` without its date, ``model.weights.h5``; the
-    classifier also ``task.json``, ``task.weights.h5``). keras-hub's forward pass on the
+    classifier also ``task.json``, ``task.weights.h5``), and ``models/keras-hub/classifier.weights.h5``
+    (the same classifier's Keras 3 ``save_weights``). keras-hub's forward pass on the
     ``ViTImageProcessor`` pixels of every sample image is recorded in
     ``expected/expectations/keras-hub-backbone.json`` / ``keras-hub-classifier.json``.
 
@@ -112,7 +113,10 @@ def generate(out):
     # keras-hub converts the transformers checkpoint itself (keras_hub/src/utils/transformers/convert_vit.py);
     # preprocessor=None: its HF image-processor conversion is not needed (vitkit tests feed recorded pixels)
     keras_hub.models.ViTBackbone.from_preset(hf).save_to_preset(os.path.join(kdir, "backbone"))
-    keras_hub.models.ViTImageClassifier.from_preset(hf, preprocessor=None).save_to_preset(os.path.join(kdir, "classifier"))
+    classifier = keras_hub.models.ViTImageClassifier.from_preset(hf, preprocessor=None)
+    classifier.save_to_preset(os.path.join(kdir, "classifier"))
+    # a plain Keras 3 weights file of the whole task (backbone under layers/vi_t_backbone/)
+    classifier.save_weights(os.path.join(kdir, "classifier.weights.h5"))
     for name in ("backbone", "classifier"):
         d = os.path.join(kdir, name)
         meta = os.path.join(d, "metadata.json")

@@ -15,6 +15,8 @@ public struct KerasPreset: TensorSource {
     public var metadata: [(key: String, value: String)] { [] }
     public let skipped: [(name: String, reason: String)]
     public let files: [String]
+    /// `task.json` beside `task.weights.h5` (the serialized task: pooling, activation...), when present.
+    public let taskConfig: JSON?
     private let model: HDF5File
     private let task: HDF5File?
     private let inTask: Set<String>
@@ -22,10 +24,10 @@ public struct KerasPreset: TensorSource {
     /// The weights file names of a preset.
     public static let modelWeights = "model.weights.h5", taskWeights = "task.weights.h5"
 
-    /// Opens `modelPath` and, when given, `taskPath`.
+    /// Opens `modelPath` and, when given, `taskPath` (and the `task.json` beside it).
     ///
     /// - Throws: `CheckpointError` as `HDF5File` for either file; `.malformed` when both
-    ///   hold a dataset of the same name.
+    ///   hold a dataset of the same name, or `task.json` is not a JSON object.
     public init(modelPath: String, taskPath: String?) throws(CheckpointError) {
         model = try HDF5File(path: modelPath)
         task = try taskPath.map { (p) throws(CheckpointError) in try HDF5File(path: p) }
@@ -49,6 +51,8 @@ public struct KerasPreset: TensorSource {
         self.tensors = tensors
         self.skipped = skipped + (task?.skipped ?? [])
         self.inTask = inTask
+        let taskJSON = taskPath.map { FileSystem.join(FileSystem.directoryName(of: $0), "task.json") }
+        taskConfig = try taskJSON.flatMap { (p) throws(CheckpointError) in FileSystem.exists(p) ? try Checkpoint.readJSON(p) : nil }
     }
 
     public func tensor(named name: String) throws(CheckpointError) -> Tensor {

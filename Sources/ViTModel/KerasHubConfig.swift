@@ -9,6 +9,20 @@ enum KerasHubConfig {
         json["class_name"]?.stringValue == "ViTBackbone" && json["config"]?.objectValue != nil
     }
 
+    /// Throws unless a keras-hub task config (`task.json`) computes what vitkit's classifier
+    /// does: `ViTImageClassifier` with `pooling: "token"`, no output `activation` (or
+    /// `linear`) and no `intermediate_dim` (a tanh `pre_logits` layer).
+    ///
+    /// - Throws: `ViTError.notSupportedYet` naming what differs.
+    static func checkTask(_ task: JSON, file: String) throws(ViTError) {
+        let c = task["config"] ?? .null
+        func refuse(_ what: String) throws(ViTError) { throw .notSupportedYet(file: file, feature: what, tensors: []) }
+        if let name = task["class_name"]?.stringValue, name != "ViTImageClassifier" { try refuse("a keras-hub \(name) task") }
+        if let p = c["pooling"], p != .null, p.stringValue != "token" { try refuse("ViTImageClassifier pooling \(p.compactText)") }
+        if let a = c["activation"], a != .null, a.stringValue != "linear" { try refuse("ViTImageClassifier output activation \(a.compactText)") }
+        if let d = c["intermediate_dim"], d != .null { try refuse("ViTImageClassifier intermediate_dim \(d.compactText) (a tanh pre_logits layer)") }
+    }
+
     /// The transformers keys for keras-hub's `config` (`hidden_dim` -> `hidden_size`, ...;
     /// `hidden_act` "gelu": keras-hub's MLP uses `activation="gelu"`, Keras' exact GELU).
     ///

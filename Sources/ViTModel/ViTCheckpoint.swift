@@ -165,6 +165,9 @@ public final class ViTCheckpoint: Sendable {
         self.qkvBiasFromTFWeights = tfQKVBias
 
         if scheme.id == .jax { try MAPHead.refuse(unmatched, file: checkpoint.path) }
+        if let task = (checkpoint.source as? KerasPreset)?.taskConfig {
+            try KerasHubConfig.checkTask(task, file: FileSystem.join(FileSystem.directoryName(of: checkpoint.weightsPath), "task.json"))
+        }
         var report = MappingReport(scheme: scheme.id)
         report.unused = unmatched
         var sources: [String: Source] = [:]

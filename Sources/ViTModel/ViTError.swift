@@ -28,7 +28,7 @@ public enum ViTError: Error, Sendable, CustomStringConvertible {
     /// `weight` is the first graph parameter holding NaN or infinity, if any.
     case nonFiniteOutput(file: String, image: String, outputs: [String], weight: String?)
     /// The checkpoint holds a part of a ViT that vitkit does not implement yet (`feature`,
-    /// e.g. big_vision's MAP head), stored in `tensors`.
+    /// e.g. big_vision's MAP head), stored in `tensors` (empty when a config asks for it).
     case notSupportedYet(file: String, feature: String, tensors: [String])
     /// The matrix library (oneDNN) refused or failed a call: `call` names it, `reason` says why.
     case computeBackend(call: String, reason: String)
@@ -52,8 +52,8 @@ public enum ViTError: Error, Sendable, CustomStringConvertible {
                 : "image size \(size) must be a positive multiple of the patch size \(patch)"
         case .input(let s): s
         case .notSupportedYet(let f, let feature, let tensors):
-            "\(f): \(feature) is not supported yet (\(tensors.count) tensors: "
-                + tensors.prefix(6).joined(separator: ", ") + (tensors.count > 6 ? ", ..." : "") + ")"
+            "\(f): \(feature) is not supported yet" + (tensors.isEmpty ? "" : " (\(tensors.count) tensors: "
+                + tensors.prefix(6).joined(separator: ", ") + (tensors.count > 6 ? ", ..." : "") + ")")
         case .computeBackend(let call, let reason): "oneDNN: \(call) failed (\(reason))"
         case .nonFiniteOutput(let f, let image, let outputs, let weight):
             "\(f): outputs for \(image) are not finite (NaN or infinity in \(outputs.joined(separator: ", "))); "
