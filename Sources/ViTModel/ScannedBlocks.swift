@@ -12,6 +12,9 @@ import Tensors
 package struct ScannedBlocks: TensorSource {
     /// What `Transformer/encoderblock/` is replaced by in a block's name: `_<i>/`.
     package static let stacked = "Transformer/encoderblock/"
+    /// The most per-block views a file may ask for (a ViT block has 16 tensors; 9999 blocks
+    /// of them is ~160,000): bounds what listing a hostile file allocates.
+    static let maxViews = 1_000_000
 
     let base: any TensorSource
     package let tensors: [TensorInfo]
@@ -29,8 +32,8 @@ package struct ScannedBlocks: TensorSource {
     /// `source` itself when it holds no stacked tensor, else the per-block view of it.
     ///
     /// - Throws: `CheckpointError.malformed` naming the file and tensor when a stacked tensor
-    ///   is a scalar, the stacks disagree on the depth (or it is 0 or over 9999), or a block
-    ///   name it would give is also stored unstacked.
+    ///   is a scalar, the stacks disagree on the depth (or it is 0 or over 9999), they would
+    ///   give more than `maxViews` views, or a block name it would give is also stored unstacked.
     static func unstacking(_ source: any TensorSource) throws(CheckpointError) -> any TensorSource {
         guard source.tensors.contains(where: { stackPrefix(of: $0.name) != nil }) else { return source }
         return try ScannedBlocks(source)
@@ -61,6 +64,9 @@ package struct ScannedBlocks: TensorSource {
                 throw .malformed(file: source.path, reason: "stacked (scanned) tensor '\(info.name)' has \(first) blocks along axis 0; expected 1 to 9999")
             }
             depth = first
+            guard slices.count + first <= Self.maxViews else {
+                throw .malformed(file: source.path, reason: "stacked (scanned) tensors would give more than \(Self.maxViews) per-block tensors")
+            }
             let rest = String(info.name.dropFirst(prefix.count + Self.stacked.count))
             let shape = Array(info.shape.dropFirst())
             let bytes = info.byteCount / first
