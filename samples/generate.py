@@ -378,11 +378,13 @@ def map_head_params(D, H, M, seed):
 
 
 def make_big_vision_scanned(out):
-    """models/jax/classifier-scanned.npz and map-head-scanned.npz, written by numpy in
+    """models/jax/classifier-scanned.npz, classifier-scanned-tok.npz and map-head-scanned.npz, written by numpy in
     big_vision's scan=True layout from the transformers classifier in models/hf-classifier
     (so expected/expectations/hf-classifier.json, recorded by transformers, applies).
 
     classifier-scanned.npz: ``params/`` + big_vision names, blocks stacked along axis 0.
+    classifier-scanned-tok.npz: the same with big_vision's ``pool_type="tok"`` positions
+    ([1, N, D], row 0 folded into ``cls``).
     map-head-scanned.npz: the same encoder pooled by a MAP head (no cls), which vitkit
     refuses as not supported yet.
     """
@@ -399,6 +401,14 @@ def make_big_vision_scanned(out):
     back = unscan_blocks(scanned)
     assert sorted(back) == sorted(bv) and all(np.array_equal(back[k], bv[k]) for k in bv)
     np.savez(os.path.join(jdir, "classifier-scanned.npz"), **scanned)
+    # big_vision's own pool_type="tok" layout: positions added before the class token is
+    # prepended, so pos_embedding is [1, N, D] and the class token absorbs row 0 (float32 add,
+    # as transformers' embeddings compute cls + pos[0])
+    tok = dict(scanned)
+    pos = tok["params/pos_embedding"]
+    tok["params/cls"] = (tok["params/cls"] + pos[:, :1]).astype(np.float32)
+    tok["params/pos_embedding"] = np.ascontiguousarray(pos[:, 1:])
+    np.savez(os.path.join(jdir, "classifier-scanned-tok.npz"), **tok)
     mh = {k: v for k, v in scanned.items() if k not in ("params/cls", "params/head/kernel", "params/head/bias")}
     mh["params/pos_embedding"] = mh["params/pos_embedding"][:, 1:]  # posemb added before pooling, no cls slot
     mh.update({"params/" + k: v for k, v in map_head_params(cfg.hidden_size, cfg.num_attention_heads, cfg.intermediate_size, 5).items()})
@@ -436,7 +446,7 @@ def hf_to_timm(sd, cfg):
     return {k: torch.from_numpy(np.ascontiguousarray(v)) for k, v in o.items()}
 
 
-def timm_model(cfg, num_classes, eps, img_size=None):
+def timm_model(cfg, num_classes, eps, img_size=None, no_embed_class=False):
     import torch.nn as nn
     from timm.models.vision_transformer import VisionTransformer
 
@@ -452,6 +462,7 @@ def timm_model(cfg, num_classes, eps, img_size=None):
         mlp_ratio=cfg.intermediate_size / cfg.hidden_size,
         qkv_bias=True,
         class_token=True,
+        no_embed_class=no_embed_class,
         norm_layer=partial(nn.LayerNorm, eps=eps),
     ).eval()
 
@@ -1689,7 +1700,10 @@ def check(args):
             if shapes[stacked][0] != ref_cfg.num_hidden_layers:
                 raise CheckFailure(f"{shapes[stacked][0]} stacked blocks, the reference has {ref_cfg.num_hidden_layers}")
             ncls = shapes[prefix + "head/bias"][-1] if prefix + "head/bias" in shapes else 0
-            m = timm_model(ref_cfg, ncls, ref_cfg.layer_norm_eps, img_size=next(iter(pix.values())).shape[-1])
+            # big_vision's pool_type="tok" positions ([1, N, D], no class slot): timm's no_embed_class
+            rows = shapes[prefix + "pos_embedding"][1]
+            m = timm_model(ref_cfg, ncls, ref_cfg.layer_norm_eps, img_size=next(iter(pix.values())).shape[-1],
+                           no_embed_class=int(round(math.sqrt(rows))) ** 2 == rows)
             m.load_pretrained(f)
             judge("bv", f + " [timm _load_weights]", timm_forward(m, pix, ncls > 0))
         except Exception as e:  # noqa: BLE001

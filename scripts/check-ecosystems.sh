@@ -13,7 +13,7 @@ mkdir -p "$out"
 m=samples/models
 cfg="--config $m/hf-classifier/config.json"
 args=(--reference "$m/hf-classifier")
-for src in hf-classifier tf-classifier jax/classifier.npz jax/classifier-scanned.npz timm/classifier.safetensors; do
+for src in hf-classifier tf-classifier jax/classifier.npz jax/classifier-scanned.npz jax/classifier-scanned-tok.npz timm/classifier.safetensors; do
   tag=$(echo "$src" | tr '/.' '__')
   extra=""; [[ $src == timm/* ]] && extra=$cfg
   "$vitkit" convert "$m/$src" "$out/$tag-hf" --to hf --force $extra >/dev/null
@@ -30,7 +30,7 @@ done
 # classifier source, compared with transformers' outputs; from keras-hub's own preset, with
 # keras-hub's.
 presets=()
-for src in hf-classifier tf-classifier jax/classifier.npz jax/classifier-scanned.npz timm/classifier.safetensors; do
+for src in hf-classifier tf-classifier jax/classifier.npz jax/classifier-scanned.npz jax/classifier-scanned-tok.npz timm/classifier.safetensors; do
   tag=$(echo "$src" | tr '/.' '__')
   extra=""; [[ $src == timm/* ]] && extra=$cfg
   "$vitkit" convert "$m/$src" "$out/$tag-keras" --to keras --force $extra >/dev/null

@@ -50,12 +50,29 @@ extension TensorStreamer {
     /// A big_vision scanned npz (stored members): the plan (in big_vision's names) with every
     /// block tensor stacked along axis 0; each stack is built from the blocks' tensors as
     /// they are produced.
+    ///
+    /// Positions whose class slot (row 0) is exactly zero are written as big_vision's own
+    /// `pool_type="tok"` models store them, `[1, N, D]` without that row (`BigVisionPositions`
+    /// reads them back); otherwise `[1, N+1, D]`, which big_vision's `fix_old_checkpoints`
+    /// splits into the class token and the positions.
     func writeScannedNPZ(to path: String) throws {
-        let scanned = ScannedPlan(plan)
+        var scanned = ScannedPlan(plan)
+        var positions: Tensor?
+        if let k = scanned.entries.firstIndex(where: { $0.items[0].canonical == [CanonicalName.positions] }) {
+            let pos = try tensor(scanned.entries[k].items[0])
+            if let tail = try Self.withoutZeroFirstRow(pos) {
+                positions = tail
+                scanned.entries[k].shape = tail.shape
+                bytesWritten -= pos.data.count - tail.data.count
+            } else {
+                positions = pos
+            }
+        }
         let byName = Dictionary(scanned.entries.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         let entries = try scanned.entries.map { TensorInfo(name: $0.name, dtype: try outputDType($0.items[0]), shape: $0.shape) }
         try CheckpointWriter.write(to: path, format: .npz(compressed: false), entries: entries) { info in
             let entry = byName[info.name]!
+            if entry.items[0].canonical == [CanonicalName.positions], let positions { return positions }
             guard entry.stacked else { return try self.tensor(entry.items[0]) }
             // Each block as [1, ...]: concatenating rows stacks them along the new axis 0.
             let blocks = try entry.items.map { item in
@@ -64,5 +81,14 @@ extension TensorStreamer {
             }
             return ElementPermutation.concatRows(blocks)
         }
+    }
+
+    /// `[1, N+1, D]` positions without row 0 when every bit of that row is zero (so that
+    /// reading the file back restores it exactly), else nil.
+    static func withoutZeroFirstRow(_ pos: Tensor) throws -> Tensor? {
+        guard pos.shape.count == 3, pos.shape[1] > 1 else { return nil }
+        let bytes = pos.shape[2] * pos.dtype.byteSize
+        guard pos.data.withUnsafeBytes({ $0.prefix(bytes).allSatisfy { $0 == 0 } }) else { return nil }
+        return try Tensor(dtype: pos.dtype, shape: [1, pos.shape[1] - 1, pos.shape[2]], validating: pos.data.slice(bytes..<pos.data.count))
     }
 }

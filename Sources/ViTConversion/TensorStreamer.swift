@@ -8,7 +8,8 @@ final class TensorStreamer {
     let source: ViTCheckpoint
     let plan: ConversionPlan
     let dtype: DType?
-    private(set) var bytesWritten = 0
+    /// Tensor bytes produced for the output (the scanned writer takes back a dropped row).
+    var bytesWritten = 0
     /// Source tensors of the item produced last, released when the next one is requested.
     private var previous: [Tensor] = []
 

@@ -56,7 +56,8 @@ public final class ViTCheckpoint: Sendable {
     public let qkvBiasFromTFWeights: Bool
     package let sources: [String: Source]
     /// The tensors the graph is read from: `checkpoint.source`, or for a big_vision scanned
-    /// checkpoint its per-block view (`ScannedBlocks`: slices of the stacks, no copies).
+    /// checkpoint its per-block view (`ScannedBlocks`: slices of the stacks, no copies), and
+    /// for a big_vision `[1, N, D]` position embedding its `[1, N+1, D]` view (`BigVisionPositions`).
     package let tensors: any TensorSource
     /// For a big_vision checkpoint saved with `scan=True`, the number of blocks stacked along
     /// axis 0 of every `Transformer/encoderblock/...` tensor; nil when blocks are stored one
@@ -83,13 +84,14 @@ public final class ViTCheckpoint: Sendable {
     ///   `.invalidConfig` for a config the graph cannot use, `.limitExceeded` past `options.limits`.
     public init(checkpoint: Checkpoint, options: Options = Options()) throws(ViTError) {
         self.checkpoint = checkpoint
-        let tensors: any TensorSource
         let unstack = options.scheme == nil || options.scheme == .jax
-        do { tensors = unstack ? try ScannedBlocks.unstacking(checkpoint.source) : checkpoint.source } catch {
+        let scanned: any TensorSource
+        do { scanned = unstack ? try ScannedBlocks.unstacking(checkpoint.source) : checkpoint.source } catch {
             throw .input(error.description)
         }
+        let tensors = unstack ? BigVisionPositions.adapting(scanned) : scanned
         self.tensors = tensors
-        self.scannedDepth = (tensors as? ScannedBlocks)?.depth
+        self.scannedDepth = (scanned as? ScannedBlocks)?.depth
         let stored = tensors.tensors
         let scheme: NamingScheme
         if let forced = options.scheme { scheme = .named(forced) } else { scheme = try SchemeDetection.detect(checkpoint, names: stored.map(\.name)) }

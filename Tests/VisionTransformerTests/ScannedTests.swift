@@ -33,8 +33,15 @@ struct ScannedTests {
         #expect(diff.entries.allSatisfy { $0.status == .identical })
     }
 
-    @Test func outputsMatchTransformers() throws {
-        let c = try ViTCheckpoint(path: Self.scanned, options: .init(checkpoint: .init(configPath: Self.hfConfig)))
+    static let tok = Fixtures.sample("models/jax/classifier-scanned-tok.npz")
+
+    /// Both position layouts: `[1, N+1, D]`, and big_vision's own `pool_type="tok"` `[1, N, D]`
+    /// (positions added before the class token; read with a zero class slot).
+    @Test(arguments: [scanned, tok])
+    func outputsMatchTransformers(path: String) throws {
+        let c = try ViTCheckpoint(path: path, options: .init(checkpoint: .init(configPath: Self.hfConfig)))
+        try c.requireComplete()
+        #expect(try c.parameter(CanonicalName.positions).shape == [1, 17, 48])
         let diffs = try Fixtures.differencesFromRecorded(c, expectations: "hf-classifier")
         #expect(diffs.count == 7)
         for d in diffs {
@@ -57,17 +64,17 @@ struct ScannedTests {
     }
 
     /// scanned -> every scheme -> scanned again gives the original file's tensors, bit for bit
-    /// (without the `params/` prefix, which vitkit does not write).
-    @Test(arguments: [NamingScheme.ID.native, .hf, .tf, .jax, .timm])
-    func roundTripThroughEveryScheme(via target: NamingScheme.ID) throws {
+    /// (without the `params/` prefix, which vitkit does not write), in both position layouts.
+    @Test(arguments: [scanned, tok], [NamingScheme.ID.native, .hf, .tf, .jax, .timm, .keras])
+    func roundTripThroughEveryScheme(source: String, via target: NamingScheme.ID) throws {
         try Fixtures.withTemporaryDirectory("scan") { dir in
-            let there = dir.appendingPathComponent(target == .hf || target == .tf ? "there" : target == .jax ? "there.npz" : "there.safetensors").path
-            _ = try Conversion.convert(try ViTCheckpoint(path: Self.scanned), to: target, destination: there)
+            let there = dir.appendingPathComponent([.hf, .tf, .keras].contains(target) ? "there" : target == .jax ? "there.npz" : "there.safetensors").path
+            _ = try Conversion.convert(try ViTCheckpoint(path: source), to: target, destination: there)
             let back = dir.appendingPathComponent("back.npz").path
             let result = try Conversion.convert(try ViTCheckpoint(path: there, options: .init(heads: 4)), to: .jax, destination: back,
                                                 options: .init(scanned: true))
             #expect(result.tensors == 24)
-            #expect(Self.sameTensors(try Self.stored(back), try Self.stored(Self.scanned, dropping: "params/")))
+            #expect(Self.sameTensors(try Self.stored(back), try Self.stored(source, dropping: "params/")))
         }
     }
 
