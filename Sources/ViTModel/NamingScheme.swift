@@ -27,7 +27,7 @@ public struct NamingScheme: Sendable {
     public var defaultLayerNormEps: Double
 
     /// Every scheme, in detection-preference order.
-    public static let all: [NamingScheme] = [.native, .hf, .timm, .tf, .jax] + [.keras]
+    public static let all: [NamingScheme] = [.native, .hf, .timm, .tf, .jax, .keras]
 
     /// The scheme for `id`, with its rule table.
     public static func named(_ id: ID) -> NamingScheme {
