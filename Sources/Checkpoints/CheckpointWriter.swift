@@ -21,6 +21,9 @@ public enum CheckpointWriter {
         /// A Keras 2 weights file (`save_weights` layout, as transformers' TF models write):
         /// each top-level layer with its weight names, in the order Keras lists them.
         case kerasWeights(layers: [(layerName: String, weightNames: [String])])
+        /// A Keras 3 weights file (`.weights.h5`, keras-hub's `model.weights.h5`): each entry
+        /// a dataset at its name (`layers/.../vars/0`), no attributes.
+        case keras3Weights
     }
 
     /// Writes `entries` to `path` in `format`.
@@ -60,6 +63,10 @@ public enum CheckpointWriter {
                 guard let info = byName[name] else { throw CheckpointError.unknownTensor(file: path, tensor: name) }
                 try writer.write(weightName: name, tensor: tensorFor(info))
             }
+            try writer.commit()
+        case .keras3Weights:
+            let writer = try KerasWeightsWriter(keras3Destination: path, datasets: entries.map(\.name))
+            for info in entries { try writer.write(weightName: info.name, tensor: tensorFor(info)) }
             try writer.commit()
         }
     }

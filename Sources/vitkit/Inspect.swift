@@ -77,6 +77,7 @@ struct Inspect: ParsableCommand {
             if let statistics { members = statistics.adding(to: members) }
             if let view {
                 members.append(("scheme", .string(view.checkpoint.scheme.id.rawValue)))
+                if let depth = view.checkpoint.scannedDepth { members.append(("scanned_depth", .int(depth))) }
                 members.append(("vit_config", view.checkpoint.config.json))
                 members.append(("config_origin", .string(view.checkpoint.configOrigin)))
                 members.append(("config_inferred", .array(view.checkpoint.inferredConfigKeys.map { JSON.string($0) })))

@@ -16,21 +16,22 @@ struct RoundTripTests {
         ("models/hf-classifier", .hf), ("models/tf-classifier", .tf),
         ("models/jax/classifier.npz", .jax), ("models/timm/classifier.safetensors", .timm),
         ("models/hf-in21k", .hf), ("models/jax/in21k.npz", .jax),
+        ("models/keras-hub/classifier", .keras), ("models/keras-hub/backbone", .keras),
     ]
 
     static func output(_ dir: URL, _ to: NamingScheme.ID) -> String {
         switch to {
-        case .hf, .tf: dir.appendingPathComponent("out-\(to)").path
+        case .hf, .tf, .keras: dir.appendingPathComponent("out-\(to)").path
         case .jax: dir.appendingPathComponent("out.npz").path
         case .timm, .native: dir.appendingPathComponent("out-\(to).safetensors").path
         }
     }
 
-    /// Every source through every target, except pooled (in21k) models through timm, which
-    /// has no pooler (PoolerTests covers that refusal and `--drop-pooler`).
+    /// Every source through every target, except pooled (in21k) models through timm and
+    /// keras, which have no pooler (PoolerTests covers that refusal and `--drop-pooler`).
     static let pairs: [((path: String, scheme: NamingScheme.ID), NamingScheme.ID)] =
-        sources.flatMap { source in [NamingScheme.ID.native, .hf, .tf, .jax, .timm].map { (source, $0) } }
-            .filter { !($0.1 == .timm && $0.0.path.contains("in21k")) }
+        sources.flatMap { source in [NamingScheme.ID.native, .hf, .tf, .jax, .timm, .keras].map { (source, $0) } }
+            .filter { !([.timm, .keras].contains($0.1) && $0.0.path.contains("in21k")) }
 
     @Test(arguments: pairs)
     func roundTripIsBitExact(source: (path: String, scheme: NamingScheme.ID), via target: NamingScheme.ID) throws {
