@@ -96,7 +96,7 @@ enum HDF5Datatype {
 
     /// The little-endian file type h5py writes for `dtype` (also used as a memory type).
     ///
-    /// - Throws: `unsupportedDType` for BF16 and the F8 kinds, which h5py cannot store.
+    /// - Throws: `unsupportedDType` for BF16 and the F8 and F4 kinds, which h5py cannot store.
     static func fileType(for dtype: DType, at location: HDF5Location) throws(CheckpointError) -> HDF5Handle {
         let predefined: hid_t
         switch dtype {
@@ -123,7 +123,7 @@ enum HDF5Datatype {
             try check(H5Tenum_insert(t.id, "FALSE", &no), location, "create a bool type for")
             try check(H5Tenum_insert(t.id, "TRUE", &yes), location, "create a bool type for")
             return t
-        case .bf16, .f8e4m3, .f8e5m2:
+        case .bf16, .f8e4m3, .f8e5m2, .f8e4m3fnuz, .f8e5m2fnuz, .f8e8m0, .f4:
             throw .unsupportedDType(file: location.file, tensor: location.object, dtype: dtype.rawValue + " (not storable in HDF5 by h5py/Keras)")
         }
         return try HDF5Handle(H5Tcopy(predefined), .datatype, location, "copy a predefined datatype for")

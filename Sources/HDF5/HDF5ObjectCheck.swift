@@ -31,7 +31,8 @@ enum HDF5ObjectCheck {
     /// Checks the header at relative address `address` of the object at `location`.
     ///
     /// - Throws: `.malformed` ("cannot be opened safely: ...") naming the file, the object, the
-    ///   message and what is wrong; `.unsupported` for messages in the shared message heap.
+    ///   message and what is wrong; `.unsupported` for messages in the shared message heap;
+    ///   `.unsupportedDType` for a datatype newer than libhdf5 1.10 decodes (the walk skips it).
     static func check(address: UInt64, at location: HDF5Location) throws(CheckpointError) {
         do throws(HDF5StructureError) {
             let file = try HDF5RawFile(path: location.file)
@@ -40,6 +41,9 @@ enum HDF5ObjectCheck {
             do { try check(header, file, superblock) } catch { throw error.prefixed("its object header (offset \(at))") }
             do { try HDF5GroupCheck.check(header, file, superblock) } catch { throw error.prefixed("its group's link storage (object header at offset \(at))") }
         } catch {
+            if let newer = error.newerDatatype {
+                throw .unsupportedDType(file: location.file, tensor: location.object, dtype: newer)
+            }
             if error.unsupported { throw location.unsupported(error.reason) }
             throw location.malformed("cannot be opened safely: \(error.reason)")
         }
