@@ -1038,6 +1038,11 @@ def generate(out):
     images = make_images(out)
     log("numpy fixtures ...")
     make_numpy(out)
+    log("reader corpus (h5py) and safetensors dtypes ...")
+    import generate_dtypes
+    import generate_readers
+    generate_readers.main(out)
+    generate_dtypes.main(out)
 
     log("PyTorch models ...")
     in21k = make_in21k()

@@ -89,7 +89,7 @@ def stats(x):
             "nan": int(np.isnan(x).sum()), "inf": int(np.isinf(x).sum()), "zeros": int((x == 0).sum())}
 
 
-def listing(path):
+def listing(path, samples):
     with open(path, "rb") as f:
         n = struct.unpack("<Q", f.read(8))[0]
         header = json.loads(f.read(n))
@@ -109,11 +109,11 @@ def listing(path):
                 rec["values"] = [number(v) for v in values]
                 rec["stats"] = stats(values)
             tensors.append(rec)
-    return {"file": os.path.relpath(path, HERE), "tensors": tensors}
+    return {"file": os.path.relpath(path, samples), "tensors": tensors}
 
 
-def main():
-    d = os.path.join(HERE, "dtypes")
+def main(samples=HERE):
+    d = os.path.join(samples, "dtypes")
     os.makedirs(d, exist_ok=True)
     save_file({"w": np.array([1, 2], np.float32), "c": np.arange(3).astype(np.complex64)}, os.path.join(d, "complex.safetensors"))
     hand_written(os.path.join(d, "packed.safetensors"), {
@@ -137,11 +137,13 @@ def main():
         "a": {"dtype": "F6_E2M3", "shape": [4], "data_offsets": [8, 11]},
         "b": {"dtype": "F6_E3M2", "shape": [8], "data_offsets": [11, 17]},
     }, struct.pack("<2f", 1, 2) + bytes(range(1, 10)))
-    files = [listing(os.path.join(d, n)) for n in ("complex.safetensors", "packed.safetensors", "minifloats.safetensors", "f6.safetensors")]
+    files = [listing(os.path.join(d, n), samples) for n in ("complex.safetensors", "packed.safetensors", "minifloats.safetensors", "f6.safetensors")]
     f4 = next(t for t in files[2]["tensors"] if t["name"] == "f4")
     assert f4["dtype"] == "F4" and f4["shape"] == [16, 32], f4["shape"]
     doc = {"format": "vitkit-dtype-fixtures", "version": 1, "ml_dtypes": ml_dtypes.__version__, "torch": torch.__version__,
            "files": files}
+    for n in os.listdir(d):
+        os.chmod(os.path.join(d, n), 0o644)
     with open(os.path.join(d, "listing.json"), "w") as fh:
         json.dump(doc, fh, indent=1)
         fh.write("\n")

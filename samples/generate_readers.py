@@ -34,20 +34,19 @@ import h5py
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-OUT = os.path.join(HERE, "readers")
 VITKIT_DTYPE = {"<f2": "F16", "<f4": "F32", "<f8": "F64", "|i1": "I8", "<i2": "I16", "<i4": "I32", "<i8": "I64",
                 "|u1": "U8", "<u2": "U16", "<u4": "U32", "<u8": "U64", "|b1": "BOOL"}
 
 
-def write_files():
-    os.makedirs(OUT, exist_ok=True)
+def write_files(out):
+    os.makedirs(out, exist_ok=True)
     w = np.arange(4, dtype="<f4") - 1.5
-    with h5py.File(os.path.join(OUT, "empty.h5"), "w") as f:
+    with h5py.File(os.path.join(out, "empty.h5"), "w") as f:
         f["w"] = w
         f.create_dataset("null", data=h5py.Empty("f4"))
         f.create_dataset("zero", shape=(0, 3), dtype="<f4")
         f.create_dataset("zero_chunked", shape=(0, 3), maxshape=(None, 3), chunks=(4, 3), dtype="<f4")
-    with h5py.File(os.path.join(OUT, "string-attrs.h5"), "w") as f:
+    with h5py.File(os.path.join(out, "string-attrs.h5"), "w") as f:
         f["w"] = w
         f.attrs["fixed2d"] = np.array([[b"ab", b"cd"], [b"ef", b"gh"]], dtype="S2")
         f.attrs.create("vlen2d", data=np.array([["a", "bc"], ["déf", ""]], dtype=object), dtype=h5py.string_dtype())
@@ -55,7 +54,7 @@ def write_files():
         f.attrs["list"] = [b"vit", b"classifier"]
         f.attrs["title"] = "string attributes"
         f["w"].attrs["names"] = np.array([[b"x", b"y"], [b"z", b"t"]], dtype="S1")
-    with h5py.File(os.path.join(OUT, "unwritten.h5"), "w") as f:
+    with h5py.File(os.path.join(out, "unwritten.h5"), "w") as f:
         f["w"] = w
         f.create_dataset("fill0", shape=(10, 20), dtype="<f4", chunks=(5, 5))
         f.create_dataset("fill7", shape=(3, 4), dtype="<i4", chunks=(2, 2), fillvalue=7)
@@ -64,7 +63,7 @@ def write_files():
         f.create_dataset("contiguous", shape=(5,), dtype="<f4")
         f.create_dataset("big", shape=(4096, 8192), dtype="<f4", chunks=(512, 512))
         f.create_dataset("huge", shape=(1 << 20, 1 << 14), dtype="<f4", chunks=(1024, 1024))
-    with h5py.File(os.path.join(OUT, "latest.h5"), "w", libver="latest") as f:
+    with h5py.File(os.path.join(out, "latest.h5"), "w", libver="latest") as f:
         f["w"] = w
         f["g/x"] = np.array([[1.0, -2.0], [0.25, 8.0]], "<f8")
         f.create_dataset("c", data=np.arange(6, dtype="<f4"), chunks=(2,), maxshape=(None,))
@@ -72,7 +71,7 @@ def write_files():
         f["enum"] = np.array([0, 1, 2], dtype=h5py.enum_dtype({"R": 0, "G": 1, "B": 2}, basetype="i1"))
         f["complex"] = np.array([1 + 2j, 3 - 4j], dtype="<c8")
         f.attrs["flag"] = np.bool_(True)
-    with h5py.File(os.path.join(OUT, "types.h5"), "w") as f:
+    with h5py.File(os.path.join(out, "types.h5"), "w") as f:
         f["w"] = w
         f["bool"] = np.array([[True, False], [False, True]])
         f["enum"] = np.array([0, 1, 2], dtype=h5py.enum_dtype({"R": 0, "G": 1, "B": 2}, basetype="i1"))
@@ -101,7 +100,7 @@ def expected(name, d, latest):
     return {"vitkit": "tensor", "dtype": VITKIT_DTYPE[d.dtype.str]}
 
 
-def listing(path):
+def listing(path, samples):
     latest = os.path.basename(path) == "latest.h5"
     datasets = []
     with h5py.File(path, "r") as f:
@@ -123,15 +122,16 @@ def listing(path):
                 attrs[key] = plain(value.tolist())
             elif isinstance(value, (bytes, str)):
                 attrs[key] = plain(value)
-    return {"file": os.path.relpath(path, HERE), "datasets": datasets, "string_attributes": attrs}
+    return {"file": os.path.relpath(path, samples), "datasets": datasets, "string_attributes": attrs}
 
 
-def main():
-    write_files()
-    files = [listing(os.path.join(OUT, n)) for n in ("empty.h5", "string-attrs.h5", "unwritten.h5", "latest.h5", "types.h5")]
+def main(samples=HERE):
+    out = os.path.join(samples, "readers")
+    write_files(out)
+    files = [listing(os.path.join(out, n), samples) for n in ("empty.h5", "string-attrs.h5", "unwritten.h5", "latest.h5", "types.h5")]
     doc = {"format": "vitkit-reader-fixtures", "version": 1, "h5py": h5py.__version__, "hdf5": h5py.version.hdf5_version,
            "files": files}
-    with open(os.path.join(OUT, "listing.json"), "w") as fh:
+    with open(os.path.join(out, "listing.json"), "w") as fh:
         json.dump(doc, fh, indent=1, ensure_ascii=False)
         fh.write("\n")
 
