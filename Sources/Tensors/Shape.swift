@@ -19,6 +19,10 @@ public enum Shape {
     /// do not fill a whole number of bytes (safetensors refuses those too).
     public static func byteCount(_ dims: [Int], _ dtype: DType) -> Int? {
         guard let n = elementCount(dims) else { return nil }
+        guard dtype.isPacked else {
+            let (bytes, overflow) = n.multipliedReportingOverflow(by: dtype.byteSize)
+            return overflow ? nil : bytes
+        }
         let (bits, overflow) = n.multipliedReportingOverflow(by: dtype.bitSize)
         return overflow || bits % 8 != 0 ? nil : bits / 8
     }

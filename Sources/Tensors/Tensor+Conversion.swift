@@ -34,7 +34,7 @@ extension Tensor {
         precondition(range.lowerBound >= 0 && range.upperBound <= n && dst.count == range.count)
         let dtype = self.dtype, first = range.lowerBound, count = range.count
         try data.withUnsafeBytes { (all) throws(CheckpointError) in
-            let needed = (n * dtype.bitSize + 7) / 8
+            let needed = Shape.byteCount(shape, dtype) ?? Int.max
             guard all.count >= needed else {
                 throw .sizeMismatch(file: "<memory>", tensor: "", expected: needed, found: all.count)
             }
