@@ -1127,6 +1127,7 @@ def generate(out):
         X.write_json(doc, outp)
         ref[label] = doc
     assert ref["hf-sharded"]["images"][0]["pooler_output"] == ref["hf-in21k"]["images"][0]["pooler_output"]
+    generate_dtypes.f8_classifier(out)  # needs models/hf-classifier and the images
 
     # PyTorch reference outputs per image (float32), for the cross-checks
     def torch_outputs(model, kind):

@@ -10,7 +10,11 @@ of them (samples/dtypes/listing.json).
   float8_e8m0fnu [256]) and `f4`, a float4_e2m1fn_x2 [16, 16] of every byte, which safetensors
   stores as F4 [16, 32] (the last dimension counts elements, two per byte), plus `w` float32;
 - f6.safetensors: `w` float32 [2], `a` F6_E2M3 [4] (3 bytes), `b` F6_E3M2 [8] (6 bytes), by
-  hand (no reference library writes F6; safetensors defines its size, not its bit packing).
+  hand (no reference library writes F6; safetensors defines its size, not its bit packing);
+- hf-classifier-f8e4m3/: models/hf-classifier's weights cast by PyTorch to float8_e4m3fn
+  (safetensors.torch, `format: pt`), its config and preprocessor config; its expectations
+  (expected/expectations/hf-classifier-f8e4m3.json) are transformers' outputs on the sample
+  images with those weights loaded (upcast to float32 by from_pretrained).
 
 listing.json: per file, every tensor as safetensors' `safe_open` lists it (dtype, shape, bytes)
 and, where a float32 value is defined, the values as ml_dtypes converts them (float8_*, float4_e2m1fn,
@@ -112,6 +116,29 @@ def listing(path, samples):
     return {"file": os.path.relpath(path, samples), "tensors": tensors}
 
 
+def f8_classifier(samples):
+    """hf-classifier cast to float8_e4m3fn, and what transformers computes with it."""
+    import shutil
+
+    from safetensors.torch import load_file
+
+    import expectations as X
+
+    src, dst = os.path.join(samples, "models", "hf-classifier"), os.path.join(samples, "dtypes", "hf-classifier-f8e4m3")
+    os.makedirs(dst, exist_ok=True)
+    weights = {k: v.to(torch.float8_e4m3fn) for k, v in load_file(os.path.join(src, "model.safetensors")).items()}
+    save_torch(weights, os.path.join(dst, "model.safetensors"), metadata={"format": "pt"})
+    for name in ("config.json", "preprocessor_config.json"):
+        shutil.copy(os.path.join(src, name), dst)
+    images = sorted(os.path.join(samples, "images", n) for n in os.listdir(os.path.join(samples, "images"))
+                    if n.endswith((".png", ".jpg")))
+    os.chmod(os.path.join(dst, "model.safetensors"), 0o644)
+    out = os.path.join(samples, "expected", "expectations", "hf-classifier-f8e4m3.json")
+    doc = X.compute_expectations(dst, images, out, None, model_label=os.path.relpath(dst, samples))
+    assert doc["model"]["checkpoint_dtype"] == "F8_E4M3", doc["model"]
+    X.write_json(doc, out)
+
+
 def main(samples=HERE):
     d = os.path.join(samples, "dtypes")
     os.makedirs(d, exist_ok=True)
@@ -150,4 +177,8 @@ def main(samples=HERE):
 
 
 if __name__ == "__main__":
+    import sys
+
+    sys.path.insert(0, HERE)
     main()
+    f8_classifier(HERE)

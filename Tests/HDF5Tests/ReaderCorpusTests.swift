@@ -17,8 +17,8 @@ import Tensors
         "readers/latest.h5 enum": "which libhdf5 1.10 cannot decode",
         "readers/latest.h5 complex": "which libhdf5 1.10 cannot decode",
         "readers/types.h5 enum": "unsupported dtype enum",
-        "readers/types.h5 complex64": "unsupported dtype compound",
-        "readers/types.h5 complex128": "unsupported dtype compound",
+        "readers/types.h5 complex64": "unsupported dtype complex (h5py's compound of r, i; 8 bytes)",
+        "readers/types.h5 complex128": "unsupported dtype complex (h5py's compound of r, i; 16 bytes)",
     ]
 
     @Test func theListingCoversEveryFile() {
