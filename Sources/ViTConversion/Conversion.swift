@@ -14,6 +14,8 @@ public enum Conversion {
         public var allowUnused: Bool
         /// Leave the pooler out (timm's `VisionTransformer` has none).
         public var dropPooler: Bool
+        /// Called with (tensors written, tensors to write) after each tensor.
+        public var progress: (@Sendable (Int, Int) -> Void)?
 
         /// Options; the defaults keep dtypes, refuse an existing destination and unused tensors.
         public init(dtype: DType? = nil, force: Bool = false, allowUnused: Bool = false, dropPooler: Bool = false) {
@@ -73,11 +75,16 @@ public enum Conversion {
         }
         let plan = ConversionPlan(scheme: .named(target), config: config)
         let writer = TensorStreamer(source: source, plan: plan, dtype: options.dtype)
+        writer.progress = options.progress
         var files: [String] = []
         switch target {
         case .native, .timm:
-            let meta = target == .native ? try NativeFormat.metadata(config: written, source: source) : [("format", "pt")]
-            try writer.writeSafeTensors(to: destination, metadata: meta)
+            if target == .native {
+                try writer.writeSafeTensors(to: destination, metadata: NativeFormat.metadata(config: written, source: source),
+                                            late: NativeFormat.sourceDigest(source))
+            } else {
+                try writer.writeSafeTensors(to: destination, metadata: [("format", "pt")])
+            }
             files = [destination]
         case .hf:
             files = try AtomicDirectory.write(destination) { dir in

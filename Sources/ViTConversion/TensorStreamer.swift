@@ -9,6 +9,9 @@ final class TensorStreamer {
     let plan: ConversionPlan
     let dtype: DType?
     private(set) var bytesWritten = 0
+    /// Called with (tensors produced, plan size) after each tensor.
+    var progress: ((Int, Int) -> Void)?
+    private var produced = 0
     /// Source tensors of the item produced last, released when the next one is requested.
     private var previous: [Tensor] = []
 
@@ -37,6 +40,8 @@ final class TensorStreamer {
             throw CheckpointError.shapeMismatch(file: source.checkpoint.path, tensor: item.name, expected: item.shape, found: t.shape)
         }
         bytesWritten += t.data.count
+        produced += 1
+        progress?(produced, plan.items.count)
         return t
     }
 

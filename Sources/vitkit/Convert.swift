@@ -28,11 +28,16 @@ struct Convert: ParsableCommand {
     @Flag(help: "Leave the pooler out (timm's VisionTransformer has none; ViTForImageClassification neither).")
     var dropPooler = false
     @OptionGroup var vit: ViTOptions
+    @OptionGroup var progressOptions: ProgressOptions
 
     func run() throws {
         let src = try vit.vit(source)
-        let result = try Conversion.convert(src, to: to, destination: destination,
-                                            options: .init(dtype: dtype, force: force, allowUnused: allowUnused, dropPooler: dropPooler))
+        var options = Conversion.Options(dtype: dtype, force: force, allowUnused: allowUnused, dropPooler: dropPooler)
+        let progress = progressOptions.bar("tensors")
+        options.progress = { progress.update(done: $0, total: $1) }
+        let result = try { defer { progress.clear() }
+            return try Conversion.convert(src, to: to, destination: destination, options: options)
+        }()
         printText("wrote \(result.destination) (\(to.rawValue), \(result.tensors) tensors, \(result.bytes) bytes of data) from \(src.scheme.id.rawValue) scheme")
         for name in result.droppedUnused { printText("dropped unused tensor: \(name)") }
         if let choice = result.qkvBias { printError("note: \(src.checkpoint.path): \(choice)") }

@@ -11,11 +11,13 @@ struct InspectStats {
     let unread: [String?]
 
     /// Reads every listed tensor once, in pieces (bounded memory).
-    init(_ checkpoint: Checkpoint, tensors: [TensorInfo]) throws {
+    init(_ checkpoint: Checkpoint, tensors: [TensorInfo], progress: Progress) throws {
         let names = tensors.map(\.name)
         self.names = names
         var stats: [TensorStatistics?] = [], unread: [String?] = []
-        for info in tensors {
+        defer { progress.clear() }
+        for (k, info) in tensors.enumerated() {
+            progress.update(done: k, total: tensors.count)
             let tensor: Tensor
             do {
                 tensor = try checkpoint.source.tensor(named: info.name)
@@ -74,7 +76,7 @@ struct InspectStats {
         TextTable.write(header: ["name", "min", "max", "mean", "std", "nan", "inf", "zeros"], count: names.count, row: { k in
             guard let s = stats[k] else { return [names[k], "-", "-", "-", "-", "-", "-", "-"] }
             return [names[k], short(s.min), short(s.max), short(s.mean), short(s.std), "\(s.nan)", "\(s.inf)", "\(s.zeros)"]
-        }, rightAligned: [1, 2, 3, 4, 5, 6, 7], emit: emit)
+        }, rightAligned: [1, 2, 3, 4, 5, 6, 7], maxWidth: Terminal.stdoutColumns, emit: emit)
         for k in names.indices { if let reason = unread[k] { emit(Array(Terminal.escape("not read: \(names[k]): \(reason)").utf8)) } }
         let flagged = names.indices.filter { !flags[$0].isEmpty }
         emit(Array("\(flagged.count) of \(names.count) tensors flagged".utf8))

@@ -116,4 +116,27 @@ struct PoolerTests {
             #expect(diff.entries.filter { $0.status != .identical }.map(\.name) == ["pooler.weight", "pooler.bias"])
         }
     }
+
+    /// The native file's `vitkit.source_sha256` (hashed while the tensors stream, filled in at
+    /// the end) equals coreutils' `sha256sum` of the source weights, for a file and a sharded
+    /// directory (whose index is hashed).
+    @Test(arguments: [("models/hf-classifier", "models/hf-classifier/model.safetensors"),
+                      ("models/hf-sharded", "models/hf-sharded/model.safetensors.index.json")])
+    func nativeMetadataHoldsTheSourcesSHA256(_ c: (String, String)) throws {
+        try Fixtures.withTemporaryDirectory("sha") { dir in
+            let out = dir.appendingPathComponent("n.safetensors").path
+            _ = try Conversion.convert(ViTCheckpoint(path: Fixtures.sample(c.0)), to: .native, destination: out)
+            let metadata = try Checkpoint.open(out).source.metadata
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
+            p.arguments = [Fixtures.sample(c.1)]
+            let pipe = Pipe()
+            p.standardOutput = pipe
+            try p.run()
+            let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            p.waitUntilExit()
+            let want = try #require(text.split(separator: " ").first.map(String.init))
+            #expect(want.count == 64 && metadata.first { $0.key == "vitkit.source_sha256" }?.value == want)
+        }
+    }
 }

@@ -11,7 +11,8 @@ struct InspectStatsTests {
         return (try? JSON.parse(text)) ?? .null
     }()
 
-    @Test(arguments: ["stats/flags.safetensors", "models/hf-in21k/model.safetensors", "models/hf-classifier-bf16/model.safetensors"])
+    @Test(arguments: ["stats/flags.safetensors", "models/hf-in21k/model.safetensors", "models/hf-classifier-bf16/model.safetensors",
+                      "models/hf-classifier-f16/model.safetensors", "models/jax/classifier.npz", "models/tf-classifier/tf_model.h5"])
     func statisticsEqualNumpys(file: String) throws {
         let want = try #require(Self.expected[file]?.objectValue, "samples/expected/tensor-stats.json lacks \(file)")
         try Self.expectStatistics(of: file, equal: Dictionary(want) { a, _ in a })
