@@ -15,6 +15,9 @@ h5py makes of them (samples/readers/listing.json).
 - latest.h5: libver='latest' (HDF5 1.14 writes enum and compound datatypes as version 4,
   which libhdf5 1.10 cannot decode): `w`, `g/x` float64 (2, 2), `c` float32 chunked
   extensible, `bool`, `enum`, `complex` (complex64) datasets, and a bool root attribute;
+- latest-dense.h5: libver='latest', 20 string root attributes and a bool one (kept in dense
+  storage: libhdf5 1.10 cannot list them), a named enum datatype `t` (version 4) and a
+  dataset `x` of that type; `w` float32 [4];
 - types.h5: default format: `w`, `bool` (h5py's FALSE/TRUE enum), `enum` (3 members),
   `complex64`, `complex128` (compounds of r, i).
 
@@ -23,7 +26,7 @@ h5py's enum/complex/bool spelled by numpy), shape (null for h5py.Empty), nbytes,
 reads (when under 1024 elements and not 'big'/'huge'; the fill value where never written),
 what vitkit is expected to do with it ("tensor" with its dtype, or "skipped"; numeric dtypes
 h5py reads are tensors unless they are enum/complex or libhdf5 1.10 cannot decode the file's
-type), and the root attributes as h5py returns them (`.tolist()`, bytes decoded).
+type), and the root attributes as h5py returns them (`.tolist()`, bytes decoded), and the named datatypes.
 
 Run: python samples/generate_readers.py   (h5py 3.14 / HDF5 1.14.6, numpy; ~1 s)
 """
@@ -71,6 +74,13 @@ def write_files(out):
         f["enum"] = np.array([0, 1, 2], dtype=h5py.enum_dtype({"R": 0, "G": 1, "B": 2}, basetype="i1"))
         f["complex"] = np.array([1 + 2j, 3 - 4j], dtype="<c8")
         f.attrs["flag"] = np.bool_(True)
+    with h5py.File(os.path.join(out, "latest-dense.h5"), "w", libver="latest") as f:
+        f["w"] = w
+        for i in range(20):
+            f.attrs[f"name{i:02d}"] = f"value {i}"
+        f.attrs["flag"] = np.bool_(False)
+        f["t"] = h5py.enum_dtype({"R": 0, "G": 1}, basetype="i1")
+        f.create_dataset("x", shape=(2,), dtype=f["t"])
     with h5py.File(os.path.join(out, "types.h5"), "w") as f:
         f["w"] = w
         f["bool"] = np.array([[True, False], [False, True]])
@@ -101,10 +111,12 @@ def expected(name, d, latest):
 
 
 def listing(path, samples):
-    latest = os.path.basename(path) == "latest.h5"
-    datasets = []
+    latest = os.path.basename(path).startswith("latest")
+    datasets, named_types = [], []
     with h5py.File(path, "r") as f:
         def visit(name, obj):
+            if isinstance(obj, h5py.Datatype):
+                named_types.append(name)
             if not isinstance(obj, h5py.Dataset):
                 return
             rec = {"name": name, "numpy_dtype": obj.dtype.str, "shape": None if obj.shape is None else list(obj.shape),
@@ -122,13 +134,13 @@ def listing(path, samples):
                 attrs[key] = plain(value.tolist())
             elif isinstance(value, (bytes, str)):
                 attrs[key] = plain(value)
-    return {"file": os.path.relpath(path, samples), "datasets": datasets, "string_attributes": attrs}
+    return {"file": os.path.relpath(path, samples), "datasets": datasets, "named_datatypes": named_types, "string_attributes": attrs}
 
 
 def main(samples=HERE):
     out = os.path.join(samples, "readers")
     write_files(out)
-    files = [listing(os.path.join(out, n), samples) for n in ("empty.h5", "string-attrs.h5", "unwritten.h5", "latest.h5", "types.h5")]
+    files = [listing(os.path.join(out, n), samples) for n in ("empty.h5", "string-attrs.h5", "unwritten.h5", "latest.h5", "latest-dense.h5", "types.h5")]
     doc = {"format": "vitkit-reader-fixtures", "version": 1, "h5py": h5py.__version__, "hdf5": h5py.version.hdf5_version,
            "files": files}
     with open(os.path.join(out, "listing.json"), "w") as fh:

@@ -59,11 +59,19 @@ public final class HDF5File: TensorSource {
         refusedDatasets = contents.refused.map { (String($0.path.dropFirst()), $0.reason) }
         refusals = Dictionary(contents.refused.map { (String($0.path.dropFirst()), $0.error) }) { a, _ in a }
         // libhdf5 1.10 opens no compact root attribute while one of them has a newer datatype.
-        let undecodable = reader.undecodableRootAttributes
-        metadata = undecodable.isEmpty ? try Self.rootStringAttributes(reader) : []
-        skipped = refusedDatasets + undecodable.map { attribute in
+        var attributes = reader.undecodableRootAttributes.map { attribute in
             ("@" + attribute.name, "root attribute of type \(attribute.type); the root's other attributes are not read either (libhdf5 1.10 decodes them all to open one)")
         }
+        var metadata: [(key: String, value: String)] = []
+        if attributes.isEmpty {
+            do {
+                metadata = try Self.rootStringAttributes(reader)
+            } catch where Self.denseListingFailed(error) {
+                attributes = [("@*", "root attributes kept in dense storage: one has a datatype libhdf5 1.10 cannot decode (HDF5 1.12 or newer with libver='latest'), so none is read")]
+            }
+        }
+        self.metadata = metadata
+        skipped = refusedDatasets + attributes
     }
 
     /// `refusedDatasets`, then root attributes libhdf5 1.10 cannot decode (named `@name`).
@@ -81,6 +89,14 @@ public final class HDF5File: TensorSource {
     }
 
     static let unreadAttributes: Set<String> = ["model_config", "training_config"]
+
+    /// True when libhdf5 1.10 could not list dense root attributes because one has a datatype
+    /// version it does not decode (its `H5O_dtype_decode` message; vitkit's own check reads the
+    /// compact ones, not the dense ones, before libhdf5 does).
+    static func denseListingFailed(_ error: CheckpointError) -> Bool {
+        guard case .malformed(_, let reason) = error else { return false }
+        return reason.hasPrefix("cannot read attribute names of '/'") && reason.contains("bad version number for datatype message")
+    }
 
     static func rootStringAttributes(_ reader: HDF5Reader) throws(CheckpointError) -> [(key: String, value: String)] {
         let root = try reader.openRoot()

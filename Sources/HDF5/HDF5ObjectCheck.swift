@@ -38,7 +38,14 @@ enum HDF5ObjectCheck {
             let file = try HDF5RawFile(path: location.file)
             let superblock = try HDF5Superblock.read(file)
             let (header, at) = try HDF5ObjectHeader.read(file, address: address, superblock)
-            do { try check(header, file, superblock) } catch { throw error.prefixed("its object header (offset \(at))") }
+            do { try check(header, file, superblock) } catch {
+                var error = error.prefixed("its object header (offset \(at))")
+                // No layout message: a named (committed) datatype, not a dataset.
+                if let newer = error.newerDatatype, !header.messages.contains(where: { $0.type == layout }) {
+                    error.newerDatatype = "named datatype (not a dataset): \(newer)"
+                }
+                throw error
+            }
             do { try HDF5GroupCheck.check(header, file, superblock) } catch { throw error.prefixed("its group's link storage (object header at offset \(at))") }
         } catch {
             if let newer = error.newerDatatype {
@@ -134,7 +141,7 @@ enum HDF5ObjectCheck {
                 throw HDF5StructureError("the datatype message at offset \(message.headerOffset) of the committed datatype is itself shared")
             }
             do { _ = try HDF5DatatypeCheck.check(message.body, depth: 0) } catch {
-                throw HDF5StructureError("datatype message at offset \(message.headerOffset): \(error.reason)")
+                throw error.prefixed("datatype message at offset \(message.headerOffset)")
             }
         }
         return try HDF5DatatypeCheck.check(message.body, depth: 0)

@@ -16,6 +16,8 @@ import Tensors
         "readers/latest.h5 bool": "which libhdf5 1.10 cannot decode",
         "readers/latest.h5 enum": "which libhdf5 1.10 cannot decode",
         "readers/latest.h5 complex": "which libhdf5 1.10 cannot decode",
+        "readers/latest-dense.h5 x": "which libhdf5 1.10 cannot decode",
+        "readers/latest-dense.h5 t": "named datatype (not a dataset): enum, stored as HDF5 datatype version 4",
         "readers/types.h5 enum": "unsupported dtype enum",
         "readers/types.h5 complex64": "unsupported dtype complex (h5py's compound of r, i; 8 bytes)",
         "readers/types.h5 complex128": "unsupported dtype complex (h5py's compound of r, i; 16 bytes)",
@@ -23,7 +25,8 @@ import Tensors
 
     @Test func theListingCoversEveryFile() {
         #expect(Self.listing.compactMap { $0["file"]?.stringValue }
-            == ["readers/empty.h5", "readers/string-attrs.h5", "readers/unwritten.h5", "readers/latest.h5", "readers/types.h5"])
+            == ["readers/empty.h5", "readers/string-attrs.h5", "readers/unwritten.h5", "readers/latest.h5",
+                "readers/latest-dense.h5", "readers/types.h5"])
     }
 
     @Test(arguments: listing)
@@ -32,7 +35,9 @@ import Tensors
         let h5 = try HDF5File(path: Fixtures.path(file))
         let datasets = try #require(entry["datasets"]?.arrayValue)
         let tensors = datasets.filter { $0["vitkit"]?.stringValue == "tensor" }
-        let skipped = datasets.filter { $0["vitkit"]?.stringValue == "skipped" }.compactMap { $0["name"]?.stringValue }
+        // Named datatypes libhdf5 1.10 cannot decode are skipped too (the walk never opens them).
+        let named = (entry["named_datatypes"]?.arrayValue ?? []).compactMap(\.stringValue)
+        let skipped = datasets.filter { $0["vitkit"]?.stringValue == "skipped" }.compactMap { $0["name"]?.stringValue } + named
         #expect(h5.tensors.map(\.name).sorted() == tensors.compactMap { $0["name"]?.stringValue }.sorted(), "\(file)")
         #expect(h5.refusedDatasets.map(\.name).sorted() == skipped.sorted(), "\(file)")
         for item in h5.refusedDatasets {
@@ -61,6 +66,12 @@ import Tensors
     func stringAttributesOfAnyRankReadAsH5pyReadsThem(_ entry: JSON) throws {
         let file = try #require(entry["file"]?.stringValue)
         let h5 = try HDF5File(path: Fixtures.path(file))
+        if file == "readers/latest-dense.h5" {
+            // A bool among them: libhdf5 1.10 cannot list dense attributes, none is read, one entry says so.
+            #expect(h5.metadata.isEmpty && h5.skipped.last?.name == "@*", "\(h5.skipped)")
+            #expect(h5.skipped.last?.reason.contains("libhdf5 1.10 cannot decode") == true)
+            return
+        }
         let want = try #require(entry["string_attributes"]?.objectValue)
         #expect(h5.metadata.map(\.key) == want.map(\.0).sorted(), "\(file)")
         for (key, value) in h5.metadata {

@@ -8,7 +8,7 @@ import Tensors
 @Suite("reader corpus")
 struct ReaderCorpusCommandTests {
     static let files = ["readers/empty.h5", "readers/string-attrs.h5", "readers/unwritten.h5", "readers/latest.h5",
-                        "readers/types.h5", "dtypes/complex.safetensors", "dtypes/packed.safetensors",
+                        "readers/latest-dense.h5", "readers/types.h5", "dtypes/complex.safetensors", "dtypes/packed.safetensors",
                         "dtypes/minifloats.safetensors", "dtypes/f6.safetensors"]
 
     @Test(arguments: files)
