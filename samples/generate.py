@@ -1151,6 +1151,11 @@ def generate(out):
     images = make_images(out)
     log("numpy fixtures ...")
     make_numpy(out)
+    log("reader corpus (h5py) and safetensors dtypes ...")
+    import generate_dtypes
+    import generate_readers
+    generate_readers.main(out)
+    generate_dtypes.main(out)
 
     log("PyTorch models ...")
     in21k = make_in21k()
@@ -1236,6 +1241,7 @@ def generate(out):
         X.write_json(doc, outp)
         ref[label] = doc
     assert ref["hf-sharded"]["images"][0]["pooler_output"] == ref["hf-in21k"]["images"][0]["pooler_output"]
+    generate_dtypes.f8_classifier(out)  # needs models/hf-classifier and the images
 
     # PyTorch reference outputs per image (float32), for the cross-checks
     def torch_outputs(model, kind):

@@ -20,7 +20,7 @@ public struct TensorStatistics: Sendable, Equatable {
     static let piece = 1 << 16
     static let parallelThreshold = 1 << 18
 
-    /// Statistics of `tensor`'s values (F8 tensors cannot be read and throw).
+    /// Statistics of `tensor`'s values, converted to `Float` as `Tensor.convert` does.
     ///
     /// - Throws: `CheckpointError` from reading the values.
     public init(_ tensor: Tensor) throws(CheckpointError) {

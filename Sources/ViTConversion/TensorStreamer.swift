@@ -54,7 +54,8 @@ final class TensorStreamer {
 
     func outputDType(_ item: ConversionPlan.Item) throws -> DType {
         if let dtype { return dtype }
-        return try source.tensors.info(named: source.storedName(of: item.canonical[0]))?.dtype ?? .f32
+        let stored = try source.tensors.info(named: source.storedName(of: item.canonical[0]))?.dtype ?? .f32
+        return stored.isPacked ? .f32 : stored  // F4 is decoded to f32 (ViTCheckpoint.parameter)
     }
 
     /// The plan's tensors, in plan order, as entries with their output dtype.

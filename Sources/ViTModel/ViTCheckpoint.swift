@@ -248,7 +248,9 @@ public final class ViTCheckpoint: Sendable {
         if let m = report.mismatched.first(where: { $0.stored == s.stored }) {
             throw ViTError.mapping(file: checkpoint.path, scheme: scheme.id, problems: [.mismatched(stored: m.stored, expected: m.expected, found: m.found, graph: m.canonical)])
         }
-        let stored = try preloaded[s.stored] ?? tensors.tensor(named: s.stored)
+        var stored = try preloaded[s.stored] ?? tensors.tensor(named: s.stored)
+        // Elements packed several to a byte (F4) are decoded before layouts move them.
+        if stored.dtype.isPacked { stored = try stored.converted(to: .f32) }
         let canonical = s.layout.toCanonical(stored, parts: s.parts)[s.part]
         // The stored bytes were copied: their mapped pages need not stay resident.
         if s.layout.copiesElements { stored.data.releaseResidentPages() }
