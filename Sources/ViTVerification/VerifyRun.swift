@@ -9,12 +9,12 @@ public enum VerifyRun {
     /// images are preprocessed with the file's `processor`.
     public static func run(_ checkpoint: ViTCheckpoint, expectations: Expectations,
                            atol: Double? = nil, rtol: Double? = nil, allowUnused: Bool = false,
-                           compute: ComputePrecision = .f32) throws -> Verification {
+                           compute: ComputePrecision = .f32, progress: ((Int, Int) -> Void)? = nil) throws -> Verification {
         let pipeline = try ViTPipeline(checkpoint: checkpoint, imageSize: expectations.imageSize,
                                        preprocessing: expectations.processorConfig, allowUnused: allowUnused, compute: compute,
                                        processor: expectations.processor)
         let a = atol ?? expectations.atol, r = rtol ?? expectations.rtol
-        let outputs = try pipeline.run(paths: expectations.images.map(expectations.resolve))
+        let outputs = try pipeline.run(paths: expectations.images.map(expectations.resolve), progress: progress)
         let results = zip(expectations.images, outputs).map { want, got in
             Verification.check(image: want.path, got: got, want: want, atol: a, rtol: r)
         }
@@ -24,13 +24,16 @@ public enum VerifyRun {
     /// Compares two checkpoints' outputs on `images` (`verify A --against B`).
     public static func compare(_ a: ViTCheckpoint, against b: ViTCheckpoint, images: [String], imageSize: Int?,
                                atol: Double, rtol: Double, allowUnused: Bool = false,
-                               compute: ComputePrecision = .f32, processor: ImageProcessorKind? = nil) throws -> Verification {
+                               compute: ComputePrecision = .f32, processor: ImageProcessorKind? = nil,
+                               progress: ((Int, Int) -> Void)? = nil) throws -> Verification {
         // `compute` applies to `a`; `b` is the float32 reference.
         let pa = try ViTPipeline(checkpoint: a, imageSize: imageSize, allowUnused: allowUnused, compute: compute, processor: processor)
         let pb = try ViTPipeline(checkpoint: b, imageSize: imageSize, preprocessing: a.preprocessorConfig,
                                  preprocessingSource: a.preprocessorConfigOrigin, allowUnused: allowUnused,
                                  processor: pa.preprocessor.processor)
-        let oa = try pa.run(paths: images), ob = try pb.run(paths: images)
+        // Progress counts both runs: `a`'s images, then `b`'s.
+        let oa = try pa.run(paths: images, progress: progress.map { p in { p($0, 2 * $1) } })
+        let ob = try pb.run(paths: images, progress: progress.map { p in { p($1 + $0, 2 * $1) } })
         let results = zip(images, zip(oa, ob)).map { path, pair in
             Verification.check(image: path, got: pair.0,
                                want: .init(path: path, logits: pair.1.logits, poolerOutput: pair.1.poolerOutput, cls: pair.1.cls),
@@ -44,10 +47,11 @@ public enum VerifyRun {
     /// processor (`processor`) and its full config (`processor_config`), which `run` replays.
     public static func record(_ checkpoint: ViTCheckpoint, images: [String], imageSize: Int?, outputPath: String,
                               atol: Double, rtol: Double, allowUnused: Bool = false,
-                              compute: ComputePrecision = .f32, processor: ImageProcessorKind? = nil) throws -> Expectations {
+                              compute: ComputePrecision = .f32, processor: ImageProcessorKind? = nil,
+                              progress: ((Int, Int) -> Void)? = nil) throws -> Expectations {
         let pipeline = try ViTPipeline(checkpoint: checkpoint, imageSize: imageSize, allowUnused: allowUnused, compute: compute,
                                        processor: processor)
-        let outputs = try pipeline.run(paths: images)
+        let outputs = try pipeline.run(paths: images, progress: progress)
         // JSON has no NaN: such expectations could never be read back, nor ever pass.
         try pipeline.requireFinite(outputs, images: images)
         let base = FileSystem.realPath(FileSystem.directoryName(of: outputPath)) ?? FileSystem.directoryName(of: outputPath)

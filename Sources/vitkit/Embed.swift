@@ -33,6 +33,7 @@ struct Embed: ParsableCommand {
     @OptionGroup var vit: ViTOptions
     @OptionGroup var computeOptions: ComputeOptions
     @OptionGroup var processorOption: ProcessorOption
+    @OptionGroup var progressOptions: ProgressOptions
 
     func validate() throws {
         try NumericOption.positive(batch, "--batch")
@@ -51,7 +52,7 @@ struct Embed: ParsableCommand {
                                     allowUnused: allowUnused, compute: computeOptions.compute,
                                     processor: processorOption.processor)
         printError(Terminal.escape(Self.describe(embedder)))
-        let progress = Progress(enabled: isatty(2) == 1)
+        let progress = progressOptions.bar("images")
         let summary = try embedder.write(paths: paths, to: outputFile, inputs: inputs,
                                          replace: force, batchSize: batch, progress: progress.update)
         progress.clear()

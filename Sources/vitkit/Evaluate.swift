@@ -36,6 +36,7 @@ struct Evaluate: ParsableCommand {
     @OptionGroup var vit: ViTOptions
     @OptionGroup var computeOptions: ComputeOptions
     @OptionGroup var processorOption: ProcessorOption
+    @OptionGroup var progressOptions: ProgressOptions
 
     func validate() throws {
         try NumericOption.positive(batch, "--batch")
@@ -53,7 +54,7 @@ struct Evaluate: ParsableCommand {
         // Outputs and the font are checked before anything runs.
         for out in [errors, plot].compactMap({ $0 }) { try OutputGuard.check(out, inputs: inputs, replace: force, output: .file) }
         if plot != nil { try ConfusionMatrixPlot.checkFont(font) }
-        let progress = Progress(enabled: isatty(2) == 1)
+        let progress = progressOptions.bar("images")
         let skipped: (Evaluation.Failure) -> Void = { failure in
             progress.clear()
             printError(Terminal.escape("skipped: \(failure.reason)"))

@@ -26,6 +26,7 @@ struct Verify: ParsableCommand {
     @OptionGroup var vit: ViTOptions
     @OptionGroup var computeOptions: ComputeOptions
     @OptionGroup var processorOption: ProcessorOption
+    @OptionGroup var progressOptions: ProgressOptions
 
     func validate() throws {
         let modes = [expectations, record, against].compactMap { $0 }.count
@@ -41,6 +42,8 @@ struct Verify: ParsableCommand {
         let model = try vit.vit(checkpoint)
         let compute = computeOptions.compute
         computeOptions.noteFallback()
+        let progress = progressOptions.bar("images")
+        defer { progress.clear() }
         if compute == .bf16, expectations != nil, atol == nil {
             printError("note: --compute bf16 outputs differ from float32 by about 1e-2; the tolerances are the expectations file's: give --atol/--rtol")
         }
@@ -49,7 +52,8 @@ struct Verify: ParsableCommand {
             try OutputGuard.check(out, inputs: inputs, replace: force, output: .file)  // before running the model
             let e = try VerifyRun.record(model, images: images, imageSize: imageSize, outputPath: out,
                                          atol: atol ?? 1e-4, rtol: rtol ?? 0, allowUnused: allowUnused, compute: compute,
-                                         processor: processorOption.processor)
+                                         processor: processorOption.processor, progress: progress.update)
+            progress.clear()
             try e.write(to: out, inputs: inputs, replace: force)
             printText("recorded \(e.images.count) images to \(out)")
             return
@@ -58,15 +62,17 @@ struct Verify: ParsableCommand {
         if let other = against {
             result = try VerifyRun.compare(model, against: vit.vit(other), images: images, imageSize: imageSize,
                                            atol: atol ?? 1e-4, rtol: rtol ?? 0, allowUnused: allowUnused, compute: compute,
-                                           processor: processorOption.processor)
+                                           processor: processorOption.processor, progress: progress.update)
         } else {
             let e = try Expectations(path: expectations!)
             if let asked = processorOption.processor, asked != e.processor {
                 throw ViTError.input("\(expectations!): recorded with --processor \(e.processor.rawValue), "
                     + "which verify replays; --processor \(asked.rawValue) would compare other pixels")
             }
-            result = try VerifyRun.run(model, expectations: e, atol: atol, rtol: rtol, allowUnused: allowUnused, compute: compute)
+            result = try VerifyRun.run(model, expectations: e, atol: atol, rtol: rtol, allowUnused: allowUnused, compute: compute,
+                                       progress: progress.update)
         }
+        progress.clear()
         if json {
             print(result.json.prettyText)
         } else {
