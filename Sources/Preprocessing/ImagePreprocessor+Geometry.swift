@@ -74,13 +74,7 @@ extension ImagePreprocessor {
     /// `F.pad` after it (`d // 2` before). Otherwise both start at `(size - crop) // 2`.
     func centerCrop(_ image: RGBImage) -> RGBImage {
         if image.width == cropWidth && image.height == cropHeight { return image }
-        func origin(_ size: Int, _ crop: Int) -> Int {
-            // Where the crop's first pixel lies in the image (negative: padding first).
-            guard crop > size else { return (size - crop) / 2 }
-            let d = crop - size
-            return -(processor == .pillow ? (d + 1) / 2 : d / 2)
-        }
-        let left = origin(image.width, cropWidth), top = origin(image.height, cropHeight)
+        let (left, top) = cropOrigin(width: image.width, height: image.height)
         var pixels = [UInt8](repeating: 0, count: 3 * cropWidth * cropHeight)
         let x0 = max(0, -left), x1 = min(cropWidth, image.width - left)
         guard x0 < x1 else { return RGBImage(width: cropWidth, height: cropHeight, pixels: pixels) }
@@ -93,5 +87,27 @@ extension ImagePreprocessor {
             }
         }
         return RGBImage(width: cropWidth, height: cropHeight, pixels: pixels)
+    }
+
+    /// Where the crop's first pixel lies in an image of `width` x `height` (negative: padding
+    /// comes first).
+    func cropOrigin(width: Int, height: Int) -> (left: Int, top: Int) {
+        func origin(_ size: Int, _ crop: Int) -> Int {
+            guard crop > size else { return (size - crop) / 2 }
+            let d = crop - size
+            return -(processor == .pillow ? (d + 1) / 2 : d / 2)
+        }
+        return (origin(width, cropWidth), origin(height, cropHeight))
+    }
+
+    /// The part of a `width` x `height` photo the processor's output shows, in the photo's
+    /// pixels: all of it, or (center crop) the cropped window of the resized image mapped back
+    /// through the resize (it extends beyond the photo where the crop pads).
+    public func sourceRegion(width: Int, height: Int) -> (x: Double, y: Double, width: Double, height: Double) {
+        let resized = doResize ? resizedSize(width: width, height: height) : (width: width, height: height)
+        let sx = Double(width) / Double(resized.width), sy = Double(height) / Double(resized.height)
+        guard doCenterCrop else { return (0, 0, Double(width), Double(height)) }
+        let (left, top) = cropOrigin(width: resized.width, height: resized.height)
+        return (Double(left) * sx, Double(top) * sy, Double(cropWidth) * sx, Double(cropHeight) * sy)
     }
 }

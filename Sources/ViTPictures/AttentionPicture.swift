@@ -18,6 +18,9 @@ public struct AttentionPicture: Sendable {
     public var fontPath: String
     /// How much of the colour covers the photo, 0...1.
     public var opacity = 0.6
+    /// The part of the photo the model saw, in its pixels (`ImagePreprocessor.sourceRegion`:
+    /// the whole photo, or a center crop); the grid is laid over it and the rest is dimmed.
+    public var region: (x: Double, y: Double, width: Double, height: Double)
 
     /// Height of the strip below the photo holding the caption and the colour scale.
     static let stripHeight = 26
@@ -29,6 +32,7 @@ public struct AttentionPicture: Sendable {
         self.photo = photo
         self.caption = caption
         self.fontPath = fontPath
+        region = (0, 0, Double(photo.width), Double(photo.height))
     }
 
     /// The picture as an RGB image, `photo.width x (photo.height + 26)`.
@@ -38,11 +42,16 @@ public struct AttentionPicture: Sendable {
         let font = try FontFace(path: fontPath)
         var canvas = Canvas(photo, extraHeight: Self.stripHeight)
         let normalised = Self.normalised(values)
-        let w = photo.width, h = photo.height
+        let w = photo.width, h = photo.height, r = region
         for y in 0..<h {
             for x in 0..<w {
-                let v = Self.sample(normalised, grid: grid, x: (Double(x) + 0.5) * Double(grid) / Double(w) - 0.5,
-                                    y: (Double(y) + 0.5) * Double(grid) / Double(h) - 0.5)
+                // The pixel centre in grid cells over the region the model saw.
+                let gx = (Double(x) + 0.5 - r.x) * Double(grid) / r.width, gy = (Double(y) + 0.5 - r.y) * Double(grid) / r.height
+                guard gx >= 0, gy >= 0, gx <= Double(grid), gy <= Double(grid) else {
+                    canvas.blend(x: x, y: y, RGB(0, 0, 0), alpha: 0.6)  // not seen by the model
+                    continue
+                }
+                let v = Self.sample(normalised, grid: grid, x: gx - 0.5, y: gy - 0.5)
                 canvas.blend(x: x, y: y, Colormap.inferno(v), alpha: opacity)
             }
         }

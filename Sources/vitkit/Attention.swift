@@ -23,6 +23,7 @@ struct Attention: ParsableCommand {
     @Flag(help: "Ignore stored tensors that are not part of the graph.") var allowUnused = false
     @Option(help: ArgumentHelp("TrueType font for the caption.", valueName: "file.ttf")) var font = PNGFile.defaultFontPath
     @OptionGroup var vit: ViTOptions
+    @OptionGroup var processorOption: ProcessorOption
 
     func validate() throws {
         try NumericOption.positive(imageSize, "--image-size")
@@ -36,7 +37,8 @@ struct Attention: ParsableCommand {
         if let layer, layer >= model.config.numHiddenLayers {
             throw ValidationError("--layer \(layer): the model has blocks 0 to \(model.config.numHiddenLayers - 1)")
         }
-        let pipeline = try ViTPipeline(checkpoint: model, imageSize: imageSize, allowUnused: allowUnused)
+        let pipeline = try ViTPipeline(checkpoint: model, imageSize: imageSize, allowUnused: allowUnused,
+                                       processor: processorOption.processor)
         let maps = try pipeline.attentionMaps(path: image)
         let values = layer.map { maps.classAttention(layer: $0) } ?? maps.rollout()
         guard values.allSatisfy(\.isFinite) else {
@@ -46,8 +48,9 @@ struct Attention: ParsableCommand {
         if let output {
             let caption = layer.map { "block \($0) attention of the class token" }
                 ?? "attention rollout over \(maps.layers) blocks"
-            let picture = AttentionPicture(values: values, grid: maps.grid, photo: try ImageDecoder.decode(path: image),
-                                           caption: caption, fontPath: font)
+            let photo = try ImageDecoder.decode(path: image)
+            var picture = AttentionPicture(values: values, grid: maps.grid, photo: photo, caption: caption, fontPath: font)
+            picture.region = pipeline.preprocessor.sourceRegion(width: photo.width, height: photo.height)
             try picture.write(to: output, inputs: model.checkpoint.inputFiles + [image], replace: force)
         }
         if json {
