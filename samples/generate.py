@@ -18,6 +18,11 @@ Subcommands
     transformers-TF, whose ``tf_model.h5`` still holds nonzero q/k/v biases) and its
     expectations, recorded by transformers-TF (``generate`` writes them too).
 
+``python samples/generate.py family [--out samples]``
+    Rewrites only the DeiT / DINOv2 fixtures (``models/family/``, ``expected/family/``):
+    tiny random-init models written by transformers and timm with the outputs both record
+    (see ``samples/generate_family.py``; ``generate`` writes them too).
+
 ``python samples/generate.py full-size OUTDIR``
     Writes a randomly initialised full-size ViT-B/16 (the architecture of
     google/vit-base-patch16-224-in21k: 768 hidden, 12 layers, 12 heads, 3072 MLP,
@@ -1302,6 +1307,11 @@ def generate(out):
     log("TF model without qkv bias ...")
     make_tf_noqkvbias(out, images)
 
+    log("DeiT / DINOv2 family ...")
+    import generate_family
+
+    generate_family.generate(out)
+
     log("HDF5 fixtures ...")
     make_generic_h5(os.path.join(h5d, "generic.h5"))
     src_clf = os.path.join(d_tf_clf, "tf_model.h5")
@@ -1691,6 +1701,8 @@ def main(argv=None):
     g.add_argument("--out", default=HERE, help="samples directory to (re)write (default: the directory of this script)")
     nq = sub.add_parser("tf-noqkvbias", help="rewrite only models/tf-noqkvbias/ and expected/expectations/tf-noqkvbias.json")
     nq.add_argument("--out", default=HERE, help="samples directory holding images/ (default: the directory of this script)")
+    fm = sub.add_parser("family", help="rewrite only models/family/ and expected/family/ (DeiT, DINOv2; generate_family.py)")
+    fm.add_argument("--out", default=HERE, help="samples directory holding images/ (default: the directory of this script)")
     fs = sub.add_parser("full-size", help="write a random ViT-B/16 in every format (~1.7 GB) for benchmarks")
     fs.add_argument("outdir", metavar="OUTDIR")
     c = sub.add_parser(
@@ -1719,6 +1731,11 @@ def main(argv=None):
     if args.cmd == "tf-noqkvbias":
         out = os.path.abspath(args.out)
         make_tf_noqkvbias(out, [os.path.join(out, "images", n) for n, *_ in IMAGES])
+        return 0
+    if args.cmd == "family":
+        import generate_family
+
+        generate_family.generate(os.path.abspath(args.out))
         return 0
     if args.cmd == "full-size":
         full_size(args.outdir)
