@@ -22,7 +22,7 @@ package struct ConversionPlan: Sendable {
         let shapes = Dictionary(config.graphParameters.map { ($0.name, $0.shape) }, uniquingKeysWith: { a, _ in a })
         var items: [Item] = []
         var covered = Set<String>()
-        for rule in scheme.rules {
+        for rule in scheme.rules where rule.when.holds(for: config) {
             let pattern = NamingScheme.Pattern(rule.external[0])
             let indices = pattern.indexed ? Array(0..<config.numHiddenLayers) : [-1]
             for i in indices {

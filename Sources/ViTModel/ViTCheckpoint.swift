@@ -122,7 +122,9 @@ public final class ViTCheckpoint: Sendable {
                 throw Self.naming(origin, error)
             }
             inferredKeys.removeAll { json[$0] != nil && json[$0] != .null }
-            config.hasPooler = inferred.hasPooler
+            // DINOv2 configs give the MLP width as `mlp_ratio`.
+            if json["mlp_ratio"] != nil { inferredKeys.removeAll { $0 == "intermediate_size" } }
+            ConfigInference.takeStructure(from: inferred, into: &config)
             if config.labels.count != inferred.labels.count, inferred.hasClassifier, json["id2label"] == nil {
                 config.labels = inferred.labels
             }
