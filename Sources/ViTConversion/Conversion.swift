@@ -38,6 +38,12 @@ public enum Conversion {
         public var droppedUnused: [String]
         /// What happened to a TF file's q/k/v biases its config calls absent (nil otherwise).
         public var qkvBias: QKVBiasChoice?
+        /// Graph parameters the target has no name for and that were left out (the DINOv2
+        /// mask token, pre-training only, in timm).
+        public var droppedParameters: [String] = []
+        /// The class position moved into the class token (true: timm's `no_embed_class`) or
+        /// out of it into a zero row (false: for transformers); nil when unchanged.
+        public var foldedClassPosition: Bool?
     }
 
     /// Writes `source` to `destination` in `target`'s layout.
@@ -71,7 +77,19 @@ public enum Conversion {
         if config.hasPooler, config.hasClassifier, target == .hf {
             throw ViTError.conversionRefused(file: source.checkpoint.path, reason: .poolerWithClassifier)
         }
+        if let refusal = Self.graphRefusal(config, target: target) {
+            throw ViTError.conversionRefused(file: source.checkpoint.path, reason: .graphOption(target: target, what: refusal))
+        }
+        config.classPosition = PositionFold.classPosition(config, in: target)
+        written.classPosition = config.classPosition
         let plan = ConversionPlan(scheme: .named(target), config: config)
+        // timm has no mask token (its own DINOv2 conversion drops it); anything else left out is refused.
+        let planned = Set(plan.items.flatMap(\.canonical))
+        let dropped = config.graphParameters.map(\.name).filter { !planned.contains($0) }
+        guard dropped.allSatisfy({ $0 == CanonicalName.maskToken && target == .timm }) else {
+            throw ViTError.conversionRefused(file: source.checkpoint.path,
+                                             reason: .graphOption(target: target, what: "no name for \(dropped.joined(separator: ", "))"))
+        }
         let writer = TensorStreamer(source: source, plan: plan, dtype: options.dtype)
         var files: [String] = []
         switch target {
@@ -100,6 +118,22 @@ public enum Conversion {
             }
         }
         return Result(destination: destination, files: files, tensors: plan.items.count, bytes: writer.bytesWritten,
-                      droppedUnused: source.report.unused, qkvBias: qkvBias)
+                      droppedUnused: source.report.unused, qkvBias: qkvBias, droppedParameters: dropped,
+                      foldedClassPosition: writer.fold.map { $0 == .fold })
+    }
+
+    /// Why `target` cannot hold `config`'s graph options, or nil.
+    static func graphRefusal(_ config: ViTConfig, target: NamingScheme.ID) -> String? {
+        switch target {
+        case .native: return nil
+        case .hf: return config.huggingFaceRefusal
+        case .timm: return config.classifierInput == .cls ? nil : "timm's heads read the class token, this classifier reads cls + patch mean"
+        case .tf, .jax:
+            let options = [(config.distillationToken, "a distillation token"), (config.registerTokens > 0, "register tokens"),
+                           (config.layerScale, "LayerScale"), (config.mlp == .swiGLU, "a SwiGLU MLP"),
+                           (config.classifierInput != .cls, "a cls + patch mean classifier"), (!config.classPosition, "no class position")]
+            let found = options.filter(\.0).map(\.1)
+            return found.isEmpty ? nil : "\(target.rawValue) holds plain ViTs only; this graph has \(found.joined(separator: ", "))"
+        }
     }
 }

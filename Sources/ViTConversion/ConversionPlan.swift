@@ -15,10 +15,13 @@ package struct ConversionPlan: Sendable {
     }
 
     package var scheme: NamingScheme
+    /// The graph written (its class-position convention may differ from the source's).
+    package var config: ViTConfig
     package var items: [Item]
 
     package init(scheme: NamingScheme, config: ViTConfig) {
         self.scheme = scheme
+        self.config = config
         let shapes = Dictionary(config.graphParameters.map { ($0.name, $0.shape) }, uniquingKeysWith: { a, _ in a })
         var items: [Item] = []
         var covered = Set<String>()

@@ -106,3 +106,60 @@ extension ViTConfig {
         return nil
     }
 }
+
+extension ViTConfig {
+    /// The transformers class a checkpoint of this graph loads as (`ViTModel`,
+    /// `DeiTForImageClassificationWithTeacher`, `Dinov2WithRegistersModel`...).
+    public var huggingFaceArchitecture: String {
+        switch family {
+        case .vit: hasClassifier ? "ViTForImageClassification" : "ViTModel"
+        case .deit:
+            distillationHead ? "DeiTForImageClassificationWithTeacher" : hasClassifier ? "DeiTForImageClassification" : "DeiTModel"
+        case .dinov2: hasClassifier ? "Dinov2ForImageClassification" : "Dinov2Model"
+        case .dinov2WithRegisters: hasClassifier ? "Dinov2WithRegistersForImageClassification" : "Dinov2WithRegistersModel"
+        }
+    }
+
+    /// Why transformers cannot hold this graph, or nil when it can: its DINOv2 classes need
+    /// LayerScale, an `mlp_ratio` giving the MLP width, the classifier on cls + patch mean and
+    /// no pooler; DeiT and ViT classes no LayerScale, registers or SwiGLU.
+    public var huggingFaceRefusal: String? {
+        switch family {
+        case .dinov2, .dinov2WithRegisters:
+            if hasPooler { return "DINOv2 classes have no pooler" }
+            if distillationToken { return "DINOv2 classes have no distillation token" }
+            if hasClassifier, classifierInput != .clsAndPatchMean { return "Dinov2ForImageClassification reads cls + patch mean, this classifier reads the class token" }
+            if !layerScale { return "DINOv2 classes always have LayerScale" }
+            if dinov2MLPRatio == nil { return "no mlp_ratio gives the MLP width \(intermediateSize) (SwiGLU widths are multiples of 8)" }
+            return nil
+        case .vit, .deit:
+            if mlp == .swiGLU { return "ViT and DeiT classes have no SwiGLU MLP" }
+            if classifierInput != .cls { return "ViT and DeiT classifiers read the class token" }
+            return nil
+        }
+    }
+
+    /// `config.json` as transformers writes it for this graph's family (`huggingFaceJSON(architecture:)`
+    /// for ViT; `model_type` `deit`, `dinov2` or `dinov2_with_registers` otherwise).
+    public func huggingFaceFamilyJSON(torchDType: String = "float32") -> JSON {
+        let vit = huggingFaceJSON(architecture: huggingFaceArchitecture, torchDType: torchDType)
+        guard family == .dinov2 || family == .dinov2WithRegisters, case .object(let members) = vit else {
+            guard family == .deit, case .object(let members) = vit else { return vit }
+            return .object(members.map { $0.0 == "model_type" ? ($0.0, .string("deit")) : $0 })
+        }
+        // DINOv2 configs have no intermediate_size, encoder_stride or pooler keys.
+        let dropped: Set<String> = ["intermediate_size", "encoder_stride", "pooler_act", "pooler_output_size", "model_type"]
+        var out = members.filter { !dropped.contains($0.0) }
+        let ratio = dinov2MLPRatio ?? 4
+        out += [
+            ("layerscale_value", .double(1)),
+            // An integral ratio is written as transformers' default (4), not 4.0.
+            ("mlp_ratio", ratio == ratio.rounded() && ratio < 1e6 ? .int(Int(ratio)) : .double(ratio)),
+            ("model_type", .string(family.rawValue)),
+            ("use_swiglu_ffn", .bool(mlp == .swiGLU)),
+        ]
+        if family == .dinov2 { out.append(("use_mask_token", .bool(maskToken))) }
+        if family == .dinov2WithRegisters { out.append(("num_register_tokens", .int(registerTokens))) }
+        return .object(out.sorted { $0.0 < $1.0 })
+    }
+}

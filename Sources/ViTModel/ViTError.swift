@@ -84,6 +84,8 @@ public enum ConversionRefusal: Sendable, Equatable, CustomStringConvertible {
     case poolerWithClassifier
     /// HDF5 (tf_model.h5) has no bfloat16 type.
     case bfloat16InHDF5
+    /// The target ecosystem has no place for a graph option (`what` names it).
+    case graphOption(target: NamingScheme.ID, what: String)
     /// Tensors can only be stored as f32, f16 or bf16.
     case unsupportedDType(DType)
 
@@ -93,6 +95,7 @@ public enum ConversionRefusal: Sendable, Equatable, CustomStringConvertible {
         case .poolerInTimm: "has a pooler (in21k ViTModel), which timm's VisionTransformer does not have"
         case .poolerWithClassifier: "has both a pooler and a classifier; transformers' ViTForImageClassification has no pooler"
         case .bfloat16InHDF5: "HDF5 has no bfloat16 type: tf_model.h5 needs float32 or float16"
+        case .graphOption(let target, let what): "cannot be written as \(target.rawValue): \(what)"
         case .unsupportedDType(let d): "cannot store tensors as \(d.rawValue): f32, f16 or bf16"
         }
     }

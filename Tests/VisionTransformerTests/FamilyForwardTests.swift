@@ -12,9 +12,10 @@ struct FamilyForwardTests {
     static let kinds = ["dinov2", "dinov2-reg", "deit-distilled", "dinov2-swiglu"]
     static let expectations = kinds.flatMap { ["hf-\($0)", "timm-\($0)"] } + ["hf-dinov2-classifier"]
 
-    /// Opens a family fixture; timm files carry no config, so the head count is given (as `--heads 4`).
+    /// Opens a family fixture (or an absolute path); timm files carry no config, so the head
+    /// count is given (as `--heads 4`).
     static func open(_ model: String) throws -> ViTCheckpoint {
-        try ViTCheckpoint(path: Fixtures.sample(model), options: .init(heads: 4))
+        try ViTCheckpoint(path: model.hasPrefix("/") ? model : Fixtures.sample(model), options: .init(heads: 4))
     }
 
     /// Runs every recorded input of `expectations` through `checkpoint` and compares each
