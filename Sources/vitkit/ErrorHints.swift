@@ -22,6 +22,7 @@ struct HintedError: Error, CustomStringConvertible {
             case .poolerWithClassifier: return ": pass --drop-pooler"
             case .bfloat16InHDF5: return ": convert to tf with --dtype f32 or f16"
             case .unsupportedDType: return " (--dtype)"
+            case .graphOption: return " (--to native keeps every graph option)"
             }
         case ViTError.invalidImageSize: return " (--image-size)"
         case EmbeddingError.noPooler: return " (--output cls or --output mean)"
