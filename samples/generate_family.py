@@ -254,5 +254,65 @@ def generate(out):
         print(f"family: {kind} written", flush=True)
 
 
+def check(kind, hf_dirs, timm_files, atol=1e-5):
+    """Loads vitkit-converted files in the other library (transformers ``from_pretrained``,
+    timm ``load_state_dict(strict=True)`` into the model this script builds) and compares
+    their outputs with the recorded ones. Returns the number of failures."""
+    import json
+
+    from safetensors.torch import load_file
+    from transformers import AutoModel, AutoModelForImageClassification
+
+    bad = 0
+    reference = {}
+    with open(os.path.join(HERE, "expected", "family", f"hf-{kind}.json")) as f:
+        hf_exp = json.load(f)
+    for d in hf_dirs:
+        with open(os.path.join(d, "config.json")) as f:
+            arch = json.load(f)["architectures"][0]
+        cls = AutoModelForImageClassification if "ForImageClassification" in arch else AutoModel
+        m, info = cls.from_pretrained(d, output_loading_info=True)
+        m.eval()
+        worst = 0.0
+        for run in hf_exp["runs"]:
+            px = torch.from_numpy(np.load(os.path.join(HERE, run["pixels"])))[None]
+            got = hf_record(kind, m, px)
+            worst = max(worst, max(float(np.max(np.abs(np.array(got[k]) - np.array(run[k])))) for k in got))
+        missing = [k for k in info["missing_keys"] if not k.endswith("mask_token")]
+        ok = worst <= atol and not missing and not info["unexpected_keys"]
+        bad += not ok
+        print(f"{'ok ' if ok else 'BAD'} transformers {arch} {d}: max |diff| {worst:.2e} over {len(hf_exp['runs'])} runs"
+              + (f", missing {info['missing_keys']}" if info["missing_keys"] else ""))
+        reference = m
+    for path in timm_files:
+        hf = reference if reference else None
+        if hf is None:
+            hf = hf_models()[kind][0]
+        tm = timm_model(kind, hf)
+        tm.load_state_dict(load_file(path), strict=True)
+        with open(os.path.join(HERE, "expected", "family", f"timm-{kind}.json")) as f:
+            runs = json.load(f)["runs"]
+        worst = 0.0
+        for run in runs:
+            px = torch.from_numpy(np.load(os.path.join(HERE, run["pixels"])))[None]
+            got = timm_record(kind, tm, px)
+            worst = max(worst, max(float(np.max(np.abs(np.array(got[k]) - np.array(run[k])))) for k in got))
+        ok = worst <= atol
+        bad += not ok
+        print(f"{'ok ' if ok else 'BAD'} timm {type(tm).__name__} {path}: max |diff| {worst:.2e} over {len(runs)} runs")
+    return bad
+
+
 if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Write the DeiT/DINOv2 fixtures (no arguments), or check files vitkit converted.")
+    sub = parser.add_subparsers(dest="cmd")
+    c = sub.add_parser("check", help="load vitkit-converted files with transformers/timm and compare with the recorded outputs")
+    c.add_argument("kind", choices=["dinov2", "dinov2-reg", "deit-distilled", "dinov2-swiglu", "dinov2-classifier"])
+    c.add_argument("--hf", action="append", default=[], metavar="DIR")
+    c.add_argument("--timm", action="append", default=[], metavar="FILE")
+    args = parser.parse_args()
+    if args.cmd == "check":
+        sys.exit(1 if check(args.kind, args.hf, args.timm) else 0)
     generate(HERE)
