@@ -81,3 +81,30 @@ struct FamilyForwardTests {
         #expect(ViTConfig.dinov2Hidden(hiddenSize: 1536, mlpRatio: 4, swiGLU: true) == 4096)  // DINOv2 giant
     }
 }
+
+/// Batches mix images in one pass (token offsets per image): each image's outputs are the
+/// ones transformers recorded, through `ViTPipeline.run(pixelTensors:)` (what predict/verify/embed run).
+@Suite("DeiT and DINOv2 in batches through the pipeline")
+struct FamilyBatchTests {
+    @Test(arguments: FamilyForwardTests.kinds + ["dinov2-classifier"])
+    func batchedPixelTensorsMatchTransformers(kind: String) throws {
+        let exp = try Fixtures.json(Fixtures.sample("expected/family/hf-\(kind).json"))
+        let checkpoint = try FamilyForwardTests.open("models/family/hf-\(kind)")
+        // The processors' own configs are item 3 of issue 16; the pixels here are theirs already.
+        let pipeline = try ViTPipeline(checkpoint: checkpoint, preprocessing: .object([]))
+        let runs = try #require(exp["runs"]?.arrayValue).filter { $0["size"]?.intValue == checkpoint.config.imageSize }
+        #expect(runs.count == 2)
+        let tensors = try runs.map { run in
+            let npy = try Fixtures.readFloatNPY(Fixtures.sample(try #require(run["pixels"]?.stringValue)))
+            return Tensor(floats: npy.values, shape: npy.shape)
+        }
+        let outputs = try pipeline.run(pixelTensors: tensors + tensors.reversed(), batchSize: 3)
+        for (out, run) in zip(outputs, runs + runs.reversed()) {
+            let cls = try #require(Fixtures.floats(run["cls"]))
+            #expect(maxAbsDiff(out.cls, cls) <= 1e-5, "\(kind) cls: \(maxAbsDiff(out.cls, cls))")
+            if let logits = Fixtures.floats(run["logits"]) {
+                #expect(maxAbsDiff(try #require(out.logits), logits) <= 1e-5, "\(kind) logits")
+            }
+        }
+    }
+}
