@@ -7,7 +7,7 @@ extension NativeFormat {
         // The weights file (for a sharded checkpoint, its index).
         let weights = source.checkpoint.source.path
         var meta: [(key: String, value: String)] = [
-            (NativeFormat.formatKey, NativeFormat.version),
+            (NativeFormat.formatKey, NativeFormat.version(for: config)),
             (NativeFormat.configKey, config.json.compactText),
             ("vitkit.source_scheme", source.scheme.id.rawValue),
             ("vitkit.source_file", weights),

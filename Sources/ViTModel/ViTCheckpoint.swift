@@ -108,8 +108,8 @@ public final class ViTCheckpoint: Sendable {
                                            eps: scheme.defaultLayerNormEps)
         var origin = "inferred from tensor shapes"
         var inferredKeys = ConfigInference.neededKeys(classifier: config.hasClassifier)
-        if let v = checkpoint.source.metadata.first(where: { $0.key == NativeFormat.formatKey })?.value, v != NativeFormat.version {
-            throw .invalidConfig("\(checkpoint.path): native format version \(v) is not supported (this vitkit reads \(NativeFormat.version))")
+        if let v = checkpoint.source.metadata.first(where: { $0.key == NativeFormat.formatKey })?.value, !NativeFormat.readable.contains(v) {
+            throw .invalidConfig("\(checkpoint.path): native format version \(v) is not supported (this vitkit reads \(NativeFormat.readable.joined(separator: " and ")))")
         }
         if let meta = checkpoint.source.metadata.first(where: { $0.key == NativeFormat.configKey }) {
             config = try ViTConfig(vitkit: NativeFormat.parseMetadataJSON(meta.value, key: meta.key, file: checkpoint.path))

@@ -48,6 +48,14 @@ extension ViTConfig {
         return .vit
     }
 
+    /// `config` with every family option at its plain-ViT value (equal to `config` for a ViT).
+    static func plain(_ config: ViTConfig) -> ViTConfig {
+        var c = config
+        (c.distillationToken, c.distillationHead, c.registerTokens, c.layerScale) = (false, false, 0, false)
+        (c.mlp, c.classPosition, c.positionInterpolation, c.classifierInput, c.maskToken) = (.gelu, true, .bicubic, .cls, false)
+        return c
+    }
+
     /// Tokens before the patches: class, distillation, registers.
     public var prefixTokens: Int { 1 + (distillationToken ? 1 : 0) + registerTokens }
 

@@ -90,4 +90,19 @@ struct FamilyConversionTests {
             #expect(!FileManager.default.fileExists(atPath: destination))
         }
     }
+
+    /// Native files using a family option are version 2 (a version-1 reader refuses them);
+    /// plain ViTs stay version 1; both read back with every option.
+    @Test(arguments: [("models/family/timm-dinov2-reg.safetensors", "2"), ("models/family/hf-deit-distilled", "2"),
+                      ("models/hf-classifier", "1")])
+    func nativeVersionFollowsTheOptions(source: String, version: String) throws {
+        try Fixtures.withTemporaryDirectory("family-native") { dir in
+            let original = try FamilyForwardTests.open(source)
+            let path = dir.appendingPathComponent("n.safetensors").path
+            _ = try Conversion.convert(original, to: .native, destination: path)
+            let native = try FamilyForwardTests.open(path)
+            #expect(native.checkpoint.source.metadata.first { $0.key == NativeFormat.formatKey }?.value == version)
+            #expect(native.config == original.config)
+        }
+    }
 }
