@@ -20,11 +20,12 @@ struct FamilyForwardTests {
 
     /// Runs every recorded input of `expectations` through `checkpoint` and compares each
     /// recorded output (`cls`, `pooler_output`, `logits`, `patch_mean`) to `tolerance`.
-    static func check(_ checkpoint: ViTCheckpoint, against expectations: String, tolerance: Float = 1e-5) throws {
+    static func check(_ checkpoint: ViTCheckpoint, against expectations: String, tolerance: Float = 1e-5,
+                      forward given: ViTForward? = nil) throws {
         let exp = try Fixtures.json(Fixtures.sample("expected/family/\(expectations).json"))
         let runs = try #require(exp["runs"]?.arrayValue)
         #expect(runs.count >= 2)
-        let forward = try ViTForward(checkpoint)
+        let forward = try given ?? ViTForward(checkpoint)
         for run in runs {
             let file = try #require(run["pixels"]?.stringValue)
             let pixels = try Fixtures.readFloatNPY(Fixtures.sample(file))
@@ -59,6 +60,15 @@ struct FamilyForwardTests {
         let checkpoint = try Self.open(try #require(exp["model"]?.stringValue))
         try checkpoint.requireComplete()
         try Self.check(checkpoint, against: expectations)
+    }
+
+    /// BLIS float32 to 1e-5; bf16 linear layers (where the CPU has them) stay near float32.
+    @Test(arguments: expectations)
+    func otherBackendsAgree(expectations: String) throws {
+        let exp = try Fixtures.json(Fixtures.sample("expected/family/\(expectations).json"))
+        let checkpoint = try Self.open(try #require(exp["model"]?.stringValue))
+        try Self.check(checkpoint, against: expectations, forward: ViTForward(checkpoint, compute: .f32, backend: .blis))
+        try Self.check(checkpoint, against: expectations, tolerance: 0.1, forward: ViTForward(checkpoint, compute: .bf16))
     }
 
     /// What each fixture's graph is, read from the tensors (and config.json for transformers).
