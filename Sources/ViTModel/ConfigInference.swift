@@ -46,7 +46,8 @@ enum ConfigInference {
             let rows = s[s.count - 2]
             func square(_ n: Int) -> Int? {
                 let g = Int(Double(max(n, 0)).squareRoot().rounded())
-                return g > 0 && g * g == n ? g : nil
+                let (gg, overflow) = g.multipliedReportingOverflow(by: g)
+                return g > 0 && !overflow && gg == n ? g : nil
             }
             if let g = square(rows) {
                 c.classPosition = false
@@ -58,7 +59,8 @@ enum ConfigInference {
         c.numHiddenLayers = layers
         if let s = shapes[CanonicalName.block(0, "fc1.weight")], s.count == 2 { c.intermediateSize = s[0] }
         // SwiGLU: fc1 gives both halves, fc2 reads one.
-        if let s = shapes[CanonicalName.block(0, "fc2.weight")], s.count == 2, s[1] > 0, c.intermediateSize == 2 * s[1] {
+        if let s = shapes[CanonicalName.block(0, "fc2.weight")], s.count == 2, s[1] > 0, c.intermediateSize % 2 == 0,
+           c.intermediateSize / 2 == s[1] {
             c.mlp = .swiGLU
             c.intermediateSize = s[1]
         }

@@ -22,7 +22,7 @@ public struct NamingScheme: Sendable {
 
     /// Which graphs a rule writes for: a parameter named differently by the model families
     /// of one ecosystem has one rule per name, the first whose condition holds is written.
-    package enum Condition: Sendable {
+    package enum Condition: Sendable, CaseIterable {
         case always
         /// DINOv2 and DINOv2 with registers (transformers `Dinov2Layer` names).
         case dinov2

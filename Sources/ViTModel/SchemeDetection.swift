@@ -58,7 +58,7 @@ public enum SchemeDetection {
 extension NamingScheme {
     /// The stored name this scheme writes for a canonical parameter.
     public func externalName(forCanonical canonical: String, config: ViTConfig) -> String {
-        guard let m = SchemeMatcher.writing(id).match(canonical) else { return canonical }
+        guard let m = SchemeMatcher.writing(id, for: config).match(canonical) else { return canonical }
         return decorate(m.canonical[0], config: config)
     }
 

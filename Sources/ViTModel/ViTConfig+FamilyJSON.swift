@@ -65,8 +65,8 @@ extension ViTConfig {
                 mlp = b ? .swiGLU : .gelu
             }
             if let v = json["mlp_ratio"], v != .null {
-                guard let r = v.doubleValue, r.isFinite, r > 0, r < 1e6 else {
-                    throw .invalidConfig("mlp_ratio must be a positive number, found \(v.compactText)")
+                guard let r = v.doubleValue, r.isFinite, r > 0, Double(hiddenSize) * r < 1e9 else {
+                    throw .invalidConfig("mlp_ratio must be a positive number (hidden_size x mlp_ratio below 1e9), found \(v.compactText)")
                 }
                 intermediateSize = Self.dinov2Hidden(hiddenSize: hiddenSize, mlpRatio: r, swiGLU: mlp == .swiGLU)
             }
