@@ -254,6 +254,41 @@ def generate(out):
         print(f"family: {kind} written", flush=True)
 
 
+def full_size(outdir):
+    """A random-init DINOv2-B/14 with 4 registers at 224 px (transformers, ~350 MB) for local
+    benchmarks and a full-size check: OUTDIR/hf/ (no preprocessor config: vitkit and
+    ViTImageProcessor then use their defaults), OUTDIR/expected.json with the outputs
+    transformers computes for samples/images/chelsea.png through ``ViTImageProcessor(224)``,
+    and the seconds PyTorch takes for a batch of 8 (best of 3). Never commit these."""
+    import json
+    import time
+
+    from PIL import Image
+    from transformers import Dinov2WithRegistersConfig, Dinov2WithRegistersModel, ViTImageProcessor
+
+    cfg = Dinov2WithRegistersConfig(hidden_size=768, num_hidden_layers=12, num_attention_heads=12, mlp_ratio=4,
+                                    image_size=224, patch_size=14, num_register_tokens=4)
+    cfg.architectures = ["Dinov2WithRegistersModel"]
+    m = Dinov2WithRegistersModel(cfg).eval()
+    randomize_(m, SEED)
+    m.save_pretrained(os.path.join(outdir, "hf"))
+    with Image.open(os.path.join(HERE, "images", "chelsea.png")) as im:
+        px = ViTImageProcessor(size={"height": 224, "width": 224})(im.convert("RGB"), return_tensors="pt")["pixel_values"]
+    with torch.no_grad():
+        o = m(px)
+        batch = px.repeat(8, 1, 1, 1)
+        times = []
+        for _ in range(3):
+            t = time.perf_counter()
+            m(batch)
+            times.append(time.perf_counter() - t)
+    doc = {"cls": [float(x) for x in o.last_hidden_state[0, 0]], "torch_batch8_seconds": min(times),
+           "torch_threads": torch.get_num_threads()}
+    with open(os.path.join(outdir, "expected.json"), "w") as f:
+        json.dump(doc, f)
+    print(f"full-size: wrote {outdir}; PyTorch batch 8: {min(times) * 1000:.0f} ms", flush=True)
+
+
 def check(kind, hf_dirs, timm_files, atol=1e-5):
     """Loads vitkit-converted files in the other library (transformers ``from_pretrained``,
     timm ``load_state_dict(strict=True)`` into the model this script builds) and compares
@@ -312,7 +347,12 @@ if __name__ == "__main__":
     c.add_argument("kind", choices=["dinov2", "dinov2-reg", "deit-distilled", "dinov2-swiglu", "dinov2-classifier"])
     c.add_argument("--hf", action="append", default=[], metavar="DIR")
     c.add_argument("--timm", action="append", default=[], metavar="FILE")
+    fs = sub.add_parser("full-size", help="write a random DINOv2-B/14 with 4 registers (~350 MB) for benchmarks; never commit")
+    fs.add_argument("outdir")
     args = parser.parse_args()
+    if args.cmd == "full-size":
+        full_size(args.outdir)
+        sys.exit(0)
     if args.cmd == "check":
         sys.exit(1 if check(args.kind, args.hf, args.timm) else 0)
     generate(HERE)

@@ -68,7 +68,7 @@ enum ConfigInference {
         c.hasPooler = shapes[CanonicalName.poolerWeight] != nil
         if let s = shapes[CanonicalName.classifierWeight], s.count == 2 {
             c.labels = (0..<s[0]).map { "LABEL_\($0)" }
-            if s[1] == 2 * c.hiddenSize { c.classifierInput = .clsAndPatchMean }
+            if s[1] % 2 == 0, s[1] / 2 == c.hiddenSize { c.classifierInput = .clsAndPatchMean }
             c.distillationHead = c.distillationToken && shapes[CanonicalName.distillationClassifierWeight] != nil
         }
         if let heads {

@@ -63,11 +63,17 @@ extension ViTConfig {
     /// `classPosition`, none otherwise (registers never have one).
     public var positionedPrefix: Int { classPosition ? 1 + (distillationToken ? 1 : 0) : 0 }
 
-    /// Width of `fc1`'s output: `intermediateSize`, twice that for SwiGLU.
-    public var fc1Outputs: Int { mlp == .swiGLU ? 2 * intermediateSize : intermediateSize }
+    /// Width of `fc1`'s output: `intermediateSize`, twice that for SwiGLU (saturating, so
+    /// that an absurd config fails the parameter limit instead of overflowing).
+    public var fc1Outputs: Int { mlp == .swiGLU ? Self.twice(intermediateSize) : intermediateSize }
 
-    /// Width of the classifier's input.
-    public var classifierInputs: Int { classifierInput == .clsAndPatchMean ? 2 * hiddenSize : hiddenSize }
+    /// Width of the classifier's input (saturating as `fc1Outputs`).
+    public var classifierInputs: Int { classifierInput == .clsAndPatchMean ? Self.twice(hiddenSize) : hiddenSize }
+
+    static func twice(_ n: Int) -> Int {
+        let (r, overflow) = n.multipliedReportingOverflow(by: 2)
+        return overflow ? .max : r
+    }
 
     /// The token layout as `inspect` shows it, e.g. `cls + dist + 4 registers + 256 patches`.
     public var tokenDescription: String {
