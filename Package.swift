@@ -64,7 +64,7 @@ let package = Package(
         // The ViT model description: config, naming schemes, graph, mapping report.
         .target(name: "ViTModel", dependencies: ["Tensors", "Checkpoints"]),
         // Conversion between ecosystems: plans and streaming writers.
-        .target(name: "ViTConversion", dependencies: ["ViTModel", "Checkpoints", "Tensors", "CCrypto"]),
+        .target(name: "ViTConversion", dependencies: ["ViTModel", "Checkpoints", "SafeTensors", "Tensors", "CCrypto"]),
         // The forward pass (BLAS kernels) and the image -> outputs pipeline.
         .target(name: "ViTInference", dependencies: ["ViTModel", "Preprocessing", "Checkpoints", "Tensors", "CBLIS", "CDNNL"]),
         // Expectations, verify and diff.
@@ -97,12 +97,17 @@ let package = Package(
         ),
         // Image search: embeddings of a model into a Milvus collection that records which model made them.
         .target(name: "ViTSearch", dependencies: ["ViTEmbedding", "ViTConversion", "Checkpoints", "Tensors", "Milvus"]),
-        // The confusion matrix as a PNG heat map (FreeType text, libpng through Preprocessing).
-        .target(name: "EvaluationPlot", dependencies: ["ViTEvaluation", "Preprocessing", "Tensors", "CFreeType"]),
+        // Pictures: an RGB canvas, FreeType text, colour scales, PNG files written atomically.
+        .target(name: "Drawing", dependencies: ["Preprocessing", "Tensors", "CFreeType"]),
+        // What a model looks at and what its weights hold, as pictures: attention maps over the
+        // photo, weight histograms.
+        .target(name: "ViTPictures", dependencies: ["Drawing", "ViTInference", "ViTModel", "Checkpoints", "Preprocessing", "Tensors"]),
+        // The confusion matrix as a PNG heat map.
+        .target(name: "EvaluationPlot", dependencies: ["ViTEvaluation", "Drawing", "Preprocessing", "Tensors"]),
         // One import for library users: every public type and error above.
         .target(name: "VitKit", dependencies: ["Tensors", "Checkpoints", "Preprocessing", "ViTModel", "ViTConversion",
                                                "ViTInference", "ViTVerification", "ViTEvaluation", "ViTEmbedding",
-                                               "EvaluationPlot"]),
+                                               "Drawing", "EvaluationPlot", "ViTPictures"]),
         .executableTarget(
             name: "vitkit",
             dependencies: [
@@ -128,7 +133,7 @@ let package = Package(
         .testTarget(name: "PreprocessingTests", dependencies: ["TestScratch", "Preprocessing", "Tensors"]),
         .testTarget(name: "ViTEvaluationTests", dependencies: ["TestScratch", "ViTEvaluation", "Tensors"]),
         .testTarget(name: "ViTEmbeddingTests", dependencies: ["TestScratch", "ViTEmbedding", "ViTModel", "ViTInference", "NumPy", "Tensors"]),
-        .testTarget(name: "EvaluationPlotTests", dependencies: ["TestScratch", "EvaluationPlot", "Preprocessing", "Tensors"]),
+        .testTarget(name: "EvaluationPlotTests", dependencies: ["TestScratch", "Drawing", "EvaluationPlot", "Preprocessing", "Tensors"]),
         .testTarget(name: "VisionTransformerTests", dependencies: ["TestScratch", "VitKit", "Tensors"]),
         // MilvusLiteProbe: a process that starts milvus-lite, for the test that kills it.
         .executableTarget(name: "milvus-lite-probe", dependencies: ["Milvus"], path: "Tests/MilvusLiteProbe"),

@@ -23,6 +23,17 @@ Subcommands
     tiny random-init models written by transformers and timm with the outputs both record
     (see ``samples/generate_family.py``; ``generate`` writes them too).
 
+``python samples/generate.py big-vision-scanned [--out samples]``
+    Rewrites only ``models/jax/classifier-scanned.npz`` (the hf-classifier in big_vision's
+    ``scan=True`` layout: ``params/`` prefix, blocks stacked along axis 0 under
+    ``Transformer/encoderblock/``) and ``models/jax/map-head-scanned.npz`` (the same encoder
+    with a MAP head instead of the class token); ``generate`` writes them too.
+
+``python samples/generate.py keras-hub [--out samples]``
+    Rewrites only ``models/keras-hub/`` and ``expected/expectations/keras-hub-*.json``
+    (``samples/generate_keras.py generate``: keras-hub converts ``models/hf-classifier`` and
+    saves presets; its outputs on the recorded pixels are the expectations).
+
 ``python samples/generate.py full-size OUTDIR``
     Writes a randomly initialised full-size ViT-B/16 (the architecture of
     google/vit-base-patch16-224-in21k: 768 hidden, 12 layers, 12 heads, 3072 MLP,
@@ -32,7 +43,7 @@ Subcommands
     ``OUTDIR/timm/model.safetensors`` (no pooler: timm has none) and
     ``OUTDIR/expectations.json`` for two sample images at 224 px.  Never commit these.
 
-``python samples/generate.py check [--reference HF_DIR] [--hf DIR] [--tf DIR|H5] [--jax NPZ] [--timm FILE] [--npz FILE] [--npy FILE] [--npz-reference FILE]``
+``python samples/generate.py check [--reference HF_DIR] [--hf DIR] [--tf DIR|H5] [--jax NPZ] [--big-vision NPZ] [--timm FILE] [--npz FILE] [--npy FILE] [--npz-reference FILE]``
     Loads files that vitkit wrote with transformers (PyTorch / TensorFlow), timm
     and numpy (``allow_pickle=False``) and prints one line per file: whether it
     loads, and the max abs difference of its outputs (logits or pooler output,
@@ -322,6 +333,93 @@ def big_vision_names(jax_sd):
     return out
 
 
+def scan_blocks(flat):
+    """big_vision's ``pyloop_to_scan`` (big_vision/models/vit.py) on flat '/'-joined names:
+    every ``.../Transformer/encoderblock_<i>/REST`` array is stacked with ``np.stack`` along
+    a new axis 0 into ``.../Transformer/encoderblock/REST`` (blocks 0..depth-1), the layout
+    ``nn.scan(..., variable_axes={"params": 0})`` trains and saves; other names unchanged."""
+    pat = re.compile(r"^(.*Transformer/encoderblock)_(\d+)/(.*)$")
+    blocks, out = {}, {}
+    for k, v in flat.items():
+        m = pat.match(k)
+        if m:
+            blocks.setdefault(m.group(1) + "/" + m.group(3), {})[int(m.group(2))] = v
+        else:
+            out[k] = v
+    for k, per in blocks.items():
+        assert sorted(per) == list(range(len(per))), (k, sorted(per))
+        out[k] = np.stack([per[i] for i in range(len(per))])
+    return dict(sorted(out.items()))
+
+
+def unscan_blocks(flat):
+    """big_vision's ``scan_to_pyloop``: block ``i`` of ``Transformer/encoderblock/REST`` is
+    ``x[i]``, named ``Transformer/encoderblock_<i>/REST``."""
+    out = {}
+    for k, v in flat.items():
+        m = re.match(r"^(.*Transformer/encoderblock)/(.*)$", k)
+        if m:
+            for i in range(v.shape[0]):
+                out[f"{m.group(1)}_{i}/{m.group(2)}"] = v[i]
+        else:
+            out[k] = v
+    return out
+
+
+def map_head_params(D, H, M, seed):
+    """big_vision's ``MAPHead`` parameters (module ``MAPHead_0``): probe [1,1,D], a
+    MultiHeadDotProductAttention (q/k/v kernels [D,H,hd], out [H,hd,D]), LayerNorm_0 and an
+    MlpBlock_0 (Dense_0 [D,M], Dense_1 [M,D]); seeded random values."""
+    rng = np.random.default_rng(seed)
+    hd = D // H
+    shapes = {"probe": (1, 1, D), "LayerNorm_0/scale": (D,), "LayerNorm_0/bias": (D,),
+              "MlpBlock_0/Dense_0/kernel": (D, M), "MlpBlock_0/Dense_0/bias": (M,),
+              "MlpBlock_0/Dense_1/kernel": (M, D), "MlpBlock_0/Dense_1/bias": (D,),
+              "MultiHeadDotProductAttention_0/out/kernel": (H, hd, D), "MultiHeadDotProductAttention_0/out/bias": (D,)}
+    for n in ("query", "key", "value"):
+        shapes[f"MultiHeadDotProductAttention_0/{n}/kernel"] = (D, H, hd)
+        shapes[f"MultiHeadDotProductAttention_0/{n}/bias"] = (H, hd)
+    return {"MAPHead_0/" + k: (0.1 * rng.standard_normal(s)).astype(np.float32) for k, s in sorted(shapes.items())}
+
+
+def make_big_vision_scanned(out):
+    """models/jax/classifier-scanned.npz, classifier-scanned-tok.npz and map-head-scanned.npz, written by numpy in
+    big_vision's scan=True layout from the transformers classifier in models/hf-classifier
+    (so expected/expectations/hf-classifier.json, recorded by transformers, applies).
+
+    classifier-scanned.npz: ``params/`` + big_vision names, blocks stacked along axis 0.
+    classifier-scanned-tok.npz: the same with big_vision's ``pool_type="tok"`` positions
+    ([1, N, D], row 0 folded into ``cls``).
+    map-head-scanned.npz: the same encoder pooled by a MAP head (no cls), which vitkit
+    refuses as not supported yet.
+    """
+    from transformers import ViTForImageClassification
+
+    clf = ViTForImageClassification.from_pretrained(os.path.join(out, "models", "hf-classifier")).eval()
+    cfg = clf.config
+    jdir = os.path.join(out, "models", "jax")
+    os.makedirs(jdir, exist_ok=True)
+    bv = big_vision_names(hf_to_jax(state_dict_np(clf), cfg))
+    scanned = scan_blocks(bv)
+    assert scanned["params/Transformer/encoderblock/MlpBlock_0/Dense_0/kernel"].shape == (cfg.num_hidden_layers, 48, 96)
+    # big_vision's scan_to_pyloop gives back exactly the per-block arrays
+    back = unscan_blocks(scanned)
+    assert sorted(back) == sorted(bv) and all(np.array_equal(back[k], bv[k]) for k in bv)
+    np.savez(os.path.join(jdir, "classifier-scanned.npz"), **scanned)
+    # big_vision's own pool_type="tok" layout: positions added before the class token is
+    # prepended, so pos_embedding is [1, N, D] and the class token absorbs row 0 (float32 add,
+    # as transformers' embeddings compute cls + pos[0])
+    tok = dict(scanned)
+    pos = tok["params/pos_embedding"]
+    tok["params/cls"] = (tok["params/cls"] + pos[:, :1]).astype(np.float32)
+    tok["params/pos_embedding"] = np.ascontiguousarray(pos[:, 1:])
+    np.savez(os.path.join(jdir, "classifier-scanned-tok.npz"), **tok)
+    mh = {k: v for k, v in scanned.items() if k not in ("params/cls", "params/head/kernel", "params/head/bias")}
+    mh["params/pos_embedding"] = mh["params/pos_embedding"][:, 1:]  # posemb added before pooling, no cls slot
+    mh.update({"params/" + k: v for k, v in map_head_params(cfg.hidden_size, cfg.num_attention_heads, cfg.intermediate_size, 5).items()})
+    np.savez(os.path.join(jdir, "map-head-scanned.npz"), **dict(sorted(mh.items())))
+
+
 def hf_to_timm(sd, cfg):
     """HF PyTorch state dict (numpy) -> timm VisionTransformer state dict (torch)."""
     p = "vit." if any(k.startswith("vit.") for k in sd) else ""
@@ -353,7 +451,7 @@ def hf_to_timm(sd, cfg):
     return {k: torch.from_numpy(np.ascontiguousarray(v)) for k, v in o.items()}
 
 
-def timm_model(cfg, num_classes, eps, img_size=None):
+def timm_model(cfg, num_classes, eps, img_size=None, no_embed_class=False):
     import torch.nn as nn
     from timm.models.vision_transformer import VisionTransformer
 
@@ -369,6 +467,7 @@ def timm_model(cfg, num_classes, eps, img_size=None):
         mlp_ratio=cfg.intermediate_size / cfg.hidden_size,
         qkv_bias=True,
         class_token=True,
+        no_embed_class=no_embed_class,
         norm_layer=partial(nn.LayerNorm, eps=eps),
     ).eval()
 
@@ -376,6 +475,20 @@ def timm_model(cfg, num_classes, eps, img_size=None):
 # --------------------------------------------------------------------------------------
 # a plain numpy ViT forward on Google JAX names (independent of torch)
 # --------------------------------------------------------------------------------------
+
+
+def timm_forward(m, pix, with_head):
+    """timm model outputs per image of ``pix`` (name -> CHW float32): last hidden state, and
+    logits when ``with_head``."""
+    res = {}
+    for n, a in pix.items():
+        with torch.no_grad():
+            feats = m.forward_features(torch.from_numpy(a[None].copy()))
+            o = {"last_hidden_state": feats[0].numpy()}
+            if with_head:
+                o["logits"] = m.forward_head(feats)[0].numpy()
+        res[n] = o
+    return res
 
 
 def _ln(x, s, b, eps):
@@ -1043,6 +1156,11 @@ def generate(out):
     images = make_images(out)
     log("numpy fixtures ...")
     make_numpy(out)
+    log("reader corpus (h5py) and safetensors dtypes ...")
+    import generate_dtypes
+    import generate_readers
+    generate_readers.main(out)
+    generate_dtypes.main(out)
 
     log("PyTorch models ...")
     in21k = make_in21k()
@@ -1085,6 +1203,7 @@ def generate(out):
     np.savez(os.path.join(jdir, "in21k-opt-target.npz"), **dict(sorted(opt.items())))
     # big_vision's names for the same classifier, under a "params/" prefix.
     np.savez(os.path.join(jdir, "classifier-big-vision.npz"), **big_vision_names(jax_clf))
+    make_big_vision_scanned(out)
 
     log("timm ...")
     tdir = os.path.join(models, "timm")
@@ -1127,6 +1246,7 @@ def generate(out):
         X.write_json(doc, outp)
         ref[label] = doc
     assert ref["hf-sharded"]["images"][0]["pooler_output"] == ref["hf-in21k"]["images"][0]["pooler_output"]
+    generate_dtypes.f8_classifier(out)  # needs models/hf-classifier and the images
 
     # PyTorch reference outputs per image (float32), for the cross-checks
     def torch_outputs(model, kind):
@@ -1177,16 +1297,7 @@ def generate(out):
     from safetensors.torch import load_file
 
     def timm_outputs(m, with_head):
-        res = {}
-        for n in pix:
-            with torch.no_grad():
-                x = torch.from_numpy(pix[n][None].copy())
-                feats = m.forward_features(x)
-                o = {"last_hidden_state": feats[0].numpy()}
-                if with_head:
-                    o["logits"] = m.forward_head(feats)[0].numpy()
-            res[n] = o
-        return res
+        return timm_forward(m, pix, with_head)
 
     sd_file = load_file(os.path.join(tdir, "classifier.safetensors"))
     for eps in (1e-12, 1e-6):
@@ -1429,7 +1540,19 @@ def generate(out):
     }
     jdump(ck, os.path.join(exp, "checkpoints.json"))
     jdump(cross, os.path.join(exp, "crosscheck.json"))
+    log("keras-hub presets ...")
+    make_keras_hub(out)
     log("done:", out)
+
+
+def make_keras_hub(out):
+    """models/keras-hub/ and expected/expectations/keras-hub-*.json, by keras-hub itself in its
+    own process (generate_keras.py: keras-hub needs Keras 3 and TensorFlow, which cannot share
+    a process with torch)."""
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if k != "TF_USE_LEGACY_KERAS"}
+    subprocess.run([sys.executable, os.path.join(HERE, "generate_keras.py"), "generate", "--out", out], check=True, env=env)
 
 
 # --------------------------------------------------------------------------------------
@@ -1500,7 +1623,7 @@ def check(args):
         results.append(ok)
         print(f"{'OK  ' if ok else 'FAIL'} {kind:5s} {path}: {msg}", flush=True)
 
-    model_checks = args.hf or args.tf or args.jax or args.timm
+    model_checks = args.hf or args.tf or args.jax or args.timm or args.big_vision
     ref_outs = ref_cfg = ref_kind = None
     if model_checks:
         if not args.reference:
@@ -1547,16 +1670,7 @@ def check(args):
             sd = dict(sd)
             sd["pos_embed"] = torch.from_numpy(hf_interpolate_pos(sd["pos_embed"].numpy(), img // patch))
             m.load_state_dict(sd, strict=True)
-            outs = {}
-            for p in images:
-                with torch.no_grad():
-                    x = torch.from_numpy(pix[p][None].copy())
-                    feats = m.forward_features(x)
-                    o = {"last_hidden_state": feats[0].numpy()}
-                    if ncls:
-                        o["logits"] = m.forward_head(feats)[0].numpy()
-                outs[p] = o
-            judge("timm", f, outs)
+            judge("timm", f, timm_forward(m, pix, ncls > 0))
         except Exception as e:  # noqa: BLE001
             report("timm", f, False, f"does not load: {type(e).__name__}: {e}")
 
@@ -1588,6 +1702,28 @@ def check(args):
             judge("jax", f + f" [{timm_ok}]", outs)
         except Exception as e:  # noqa: BLE001
             report("jax", f, False, f"does not load: {type(e).__name__}: {e}")
+
+    # big_vision scanned npz: read by timm's _load_weights, which knows big_vision's layout
+    # (stacked Transformer/encoderblock/, params/ prefix, top-level pos_embedding)
+    for f in args.big_vision or []:
+        try:
+            with np.load(f, allow_pickle=False) as z:
+                shapes = {k: z[k].shape for k in z.files}
+            prefix = "params/" if "params/embedding/kernel" in shapes else ""
+            stacked = prefix + "Transformer/encoderblock/LayerNorm_0/scale"
+            if stacked not in shapes:
+                raise CheckFailure(f"no {stacked} (big_vision scan=True layout expected)")
+            if shapes[stacked][0] != ref_cfg.num_hidden_layers:
+                raise CheckFailure(f"{shapes[stacked][0]} stacked blocks, the reference has {ref_cfg.num_hidden_layers}")
+            ncls = shapes[prefix + "head/bias"][-1] if prefix + "head/bias" in shapes else 0
+            # big_vision's pool_type="tok" positions ([1, N, D], no class slot): timm's no_embed_class
+            rows = shapes[prefix + "pos_embedding"][1]
+            m = timm_model(ref_cfg, ncls, ref_cfg.layer_norm_eps, img_size=next(iter(pix.values())).shape[-1],
+                           no_embed_class=int(round(math.sqrt(rows))) ** 2 == rows)
+            m.load_pretrained(f)
+            judge("bv", f + " [timm _load_weights]", timm_forward(m, pix, ncls > 0))
+        except Exception as e:  # noqa: BLE001
+            report("bv", f, False, f"does not load: {type(e).__name__}: {e}")
 
     if args.npz or args.npy:
         refd = None
@@ -1703,6 +1839,10 @@ def main(argv=None):
     nq.add_argument("--out", default=HERE, help="samples directory holding images/ (default: the directory of this script)")
     fm = sub.add_parser("family", help="rewrite only models/family/ and expected/family/ (DeiT, DINOv2; generate_family.py)")
     fm.add_argument("--out", default=HERE, help="samples directory holding images/ (default: the directory of this script)")
+    kh = sub.add_parser("keras-hub", help="rewrite only models/keras-hub/ and expected/expectations/keras-hub-*.json")
+    kh.add_argument("--out", default=HERE, help="samples directory holding models/hf-classifier and expected/pixels")
+    bv = sub.add_parser("big-vision-scanned", help="rewrite only models/jax/classifier-scanned.npz and map-head-scanned.npz")
+    bv.add_argument("--out", default=HERE, help="samples directory holding models/hf-classifier (default: the directory of this script)")
     fs = sub.add_parser("full-size", help="write a random ViT-B/16 in every format (~1.7 GB) for benchmarks")
     fs.add_argument("outdir", metavar="OUTDIR")
     c = sub.add_parser(
@@ -1715,6 +1855,8 @@ def main(argv=None):
     c.add_argument("--tf", action="append", metavar="DIR|H5", help="HF TF model dir (tf_model.h5 [+ config.json]) or a .h5 file; "
                    "the reference's config.json is used when none is beside it")
     c.add_argument("--jax", action="append", metavar="NPZ", help="Google ViT .npz (run with a numpy forward pass; timm's loader is also tried)")
+    c.add_argument("--big-vision", action="append", metavar="NPZ", help="big_vision scanned .npz (loaded by timm's _load_weights, "
+                   "which reads big_vision's stacked layout)")
     c.add_argument("--timm", action="append", metavar="FILE", help="timm VisionTransformer state dict (.safetensors); built with the reference's LayerNorm eps")
     c.add_argument("--npz", action="append", metavar="FILE", help=".npz to load with np.load(allow_pickle=False)")
     c.add_argument("--npy", action="append", metavar="FILE", help=".npy to load with np.load(allow_pickle=False)")
@@ -1736,6 +1878,12 @@ def main(argv=None):
         import generate_family
 
         generate_family.generate(os.path.abspath(args.out))
+        return 0
+    if args.cmd == "keras-hub":
+        make_keras_hub(os.path.abspath(args.out))
+        return 0
+    if args.cmd == "big-vision-scanned":
+        make_big_vision_scanned(os.path.abspath(args.out))
         return 0
     if args.cmd == "full-size":
         full_size(args.outdir)

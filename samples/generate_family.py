@@ -252,6 +252,30 @@ def generate(out):
                         "config": {"num_attention_heads": HEADS, "layer_norm_eps": hf.config.layer_norm_eps},
                         "runs": timm_runs}, os.path.join(edir, f"timm-{kind}.json"))
         print(f"family: {kind} written", flush=True)
+    record_attention(out)
+
+
+def record_attention(out):
+    """expected/family/attention.json: for DINOv2 with registers and DeiT (prefix tokens before
+    the patches), transformers' eager ``output_attentions=True`` as samples/attention_reference.py
+    records it: per block the class token's head-mean attention row over every token, and the
+    rollout row."""
+    import json
+
+    from attention_reference import rollout
+    from transformers import AutoModel
+
+    doc = {}
+    for kind, image in (("dinov2-reg", "chelsea.png"), ("deit-distilled", "chelsea.png")):
+        model = AutoModel.from_pretrained(os.path.join(out, "models", "family", "hf-" + kind), attn_implementation="eager").eval()
+        rel = f"expected/family/pixels/{kind.split('-')[0]}-{image}.npy"
+        with torch.no_grad():
+            o = model(pixel_values=torch.from_numpy(np.load(os.path.join(out, rel))[None].copy()), output_attentions=True)
+        layers = [a[0].double().mean(0).numpy() for a in o.attentions]
+        doc[kind] = {"pixels": rel, "layers": [l[0].tolist() for l in layers], "rollout": rollout(layers).tolist()}
+    with open(os.path.join(out, "expected", "family", "attention.json"), "w") as f:
+        json.dump(doc, f)
+        f.write("\n")
 
 
 def full_size(outdir):

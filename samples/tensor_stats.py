@@ -2,14 +2,18 @@
 
 Writes samples/stats/flags.safetensors (tensors with NaN/Inf, all zeros, an all-ones norm gain,
 an outlier block) with safetensors.numpy, then samples/expected/tensor-stats.json:
-{file: {tensor: {min, max, mean, std, nan, inf, zeros}}} over the float64 values of each tensor
-(min/max/mean/std of the finite values, std with ddof=0; null when none is finite).
+{file: {tensor: {min, max, mean, std, nan, inf, zeros, histogram}}} over the float64 values of
+each tensor (min/max/mean/std of the finite values, std with ddof=0; null when none is finite;
+histogram: numpy.histogram's counts of the finite values in 16 equal bins over [min, max]).
+f32, f16 and bf16 safetensors (read by safetensors), an npz (numpy) and a Keras h5 (h5py; names
+as vitkit lists them: the dataset path without its layer group).
 
-Run: python samples/tensor_stats.py   (needs numpy, safetensors, torch for the bf16 file)
+Run: python samples/tensor_stats.py   (needs numpy, safetensors, h5py, torch for the bf16 file)
 """
 import json
 import os
 
+import h5py
 import numpy as np
 import torch
 from safetensors.numpy import save_file
@@ -33,22 +37,40 @@ def flags_file(path):
 
 
 def stats(t):
-    x = t.float().numpy().astype(np.float64).ravel() if t.dtype == torch.bfloat16 else t.numpy().astype(np.float64).ravel()
+    if isinstance(t, np.ndarray):
+        x = t.astype(np.float64).ravel()
+    else:
+        x = t.float().numpy().astype(np.float64).ravel() if t.dtype == torch.bfloat16 else t.numpy().astype(np.float64).ravel()
     finite = x[np.isfinite(x)]
     def num(v):
         return None if finite.size == 0 else float(v)
+    histogram = np.histogram(finite, bins=16, range=(finite.min(), finite.max()))[0] if finite.size else np.zeros(16)
     return {
+        "histogram": [int(c) for c in histogram],
         "min": num(finite.min() if finite.size else 0), "max": num(finite.max() if finite.size else 0),
         "mean": num(finite.mean() if finite.size else 0), "std": num(finite.std() if finite.size else 0),
         "nan": int(np.isnan(x).sum()), "inf": int(np.isinf(x).sum()), "zeros": int((x == 0).sum()),
     }
 
 
+def tensors(path):
+    if path.endswith(".safetensors"):
+        return load_file(path)
+    if path.endswith(".npz"):
+        with np.load(path, allow_pickle=False) as z:
+            return {k: z[k] for k in z.files}
+    found = {}
+    with h5py.File(path, "r") as f:
+        f.visititems(lambda n, o: found.__setitem__(n.split("/", 1)[1], o[()]) if isinstance(o, h5py.Dataset) else None)
+    return found
+
+
 if __name__ == "__main__":
     flags_path = os.path.join(HERE, "stats", "flags.safetensors")
     os.makedirs(os.path.dirname(flags_path), exist_ok=True)
     flags_file(flags_path)
-    files = ["stats/flags.safetensors", "models/hf-in21k/model.safetensors", "models/hf-classifier-bf16/model.safetensors"]
-    out = {f: {k: stats(v) for k, v in load_file(os.path.join(HERE, f)).items()} for f in files}
+    files = ["stats/flags.safetensors", "models/hf-in21k/model.safetensors", "models/hf-classifier-bf16/model.safetensors",
+             "models/hf-classifier-f16/model.safetensors", "models/jax/classifier.npz", "models/tf-classifier/tf_model.h5"]
+    out = {f: {k: stats(v) for k, v in tensors(os.path.join(HERE, f)).items()} for f in files}
     with open(os.path.join(HERE, "expected", "tensor-stats.json"), "w") as fh:
         json.dump(out, fh, indent=1, sort_keys=True)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Converts the shipped samples with vitkit to every ecosystem and checks, with the reference
-# libraries (transformers, TensorFlow, timm, numpy), that the files load and give the same
+# libraries (transformers, TensorFlow, timm, numpy; big_vision scanned npz through timm's
+# big_vision loader; keras-hub presets through keras-hub), that the files load and give the same
 # outputs as the source model. Needs the Python environment of samples/generate.py:
 #   PYTHON=/path/to/venv/bin/python scripts/check-ecosystems.sh [OUTDIR]
 set -euo pipefail
@@ -12,16 +13,35 @@ mkdir -p "$out"
 m=samples/models
 cfg="--config $m/hf-classifier/config.json"
 args=(--reference "$m/hf-classifier")
-for src in hf-classifier tf-classifier jax/classifier.npz timm/classifier.safetensors; do
+for src in hf-classifier tf-classifier jax/classifier.npz jax/classifier-scanned.npz jax/classifier-scanned-tok.npz timm/classifier.safetensors; do
   tag=$(echo "$src" | tr '/.' '__')
   extra=""; [[ $src == timm/* ]] && extra=$cfg
   "$vitkit" convert "$m/$src" "$out/$tag-hf" --to hf --force $extra >/dev/null
   "$vitkit" convert "$m/$src" "$out/$tag-tf" --to tf --force $extra >/dev/null
   "$vitkit" convert "$m/$src" "$out/$tag.npz" --to jax --force $extra >/dev/null
   "$vitkit" convert "$m/$src" "$out/$tag-timm.safetensors" --to timm --force $extra >/dev/null
-  args+=(--hf "$out/$tag-hf" --tf "$out/$tag-tf" --jax "$out/$tag.npz" --timm "$out/$tag-timm.safetensors")
+  "$vitkit" convert "$m/$src" "$out/$tag-scanned.npz" --to jax --scanned --force $extra >/dev/null
+  args+=(--hf "$out/$tag-hf" --tf "$out/$tag-tf" --jax "$out/$tag.npz" --timm "$out/$tag-timm.safetensors"
+         --big-vision "$out/$tag-scanned.npz")
 done
 "$python" samples/generate.py check "${args[@]}"
+
+# keras-hub presets written by vitkit, loaded by keras-hub (own process, Keras 3): from every
+# classifier source, compared with transformers' outputs; from keras-hub's own preset, with
+# keras-hub's.
+presets=()
+for src in hf-classifier tf-classifier jax/classifier.npz jax/classifier-scanned.npz jax/classifier-scanned-tok.npz timm/classifier.safetensors; do
+  tag=$(echo "$src" | tr '/.' '__')
+  extra=""; [[ $src == timm/* ]] && extra=$cfg
+  "$vitkit" convert "$m/$src" "$out/$tag-keras" --to keras --force $extra >/dev/null
+  presets+=("$out/$tag-keras")
+done
+"$python" samples/generate_keras.py check --expectations samples/expected/expectations/hf-classifier.json "${presets[@]}"
+"$vitkit" convert "$m/keras-hub/classifier" "$out/keras-hub-keras" --to keras --force >/dev/null
+"$vitkit" convert "$out/keras-hub-keras" "$out/keras-hub-hf" --to hf --force >/dev/null
+"$vitkit" convert "$out/keras-hub-hf" "$out/keras-hub-hf-keras" --to keras --force >/dev/null
+"$python" samples/generate_keras.py check --expectations samples/expected/expectations/keras-hub-classifier.json \
+  "$out/keras-hub-keras" "$out/keras-hub-hf-keras"
 
 # The in21k layout (pooler, no classifier); timm has no pooler, so --drop-pooler there.
 args=(--reference "$m/hf-in21k")

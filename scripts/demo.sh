@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job on the shipped samples: verify every sample checkpoint (four ecosystems,
-# f32/f16/bf16) against the outputs transformers recorded, then show a prediction.
+# f32/f16/bf16, big_vision scanned) against the outputs transformers recorded, a keras-hub
+# preset against keras-hub's, then show a prediction.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 vitkit=${1:-.build/release/vitkit}
@@ -22,6 +23,15 @@ check samples/models/jax/in21k.npz hf-in21k
 # timm state dicts carry no config: give the model's (heads, LayerNorm eps 1e-12).
 check samples/models/timm/classifier.safetensors hf-classifier --config samples/models/hf-classifier/config.json
 check samples/models/hf-classifier hf-classifier-96   # 96 px: interpolated position embeddings
+check samples/models/jax/classifier-scanned.npz hf-classifier   # big_vision scan=True: blocks stacked on axis 0
+echo
+echo "== keras-hub: a preset keras-hub saved, verified against keras-hub's outputs, converted both ways"
+check samples/models/keras-hub/classifier keras-hub-classifier
+kdir=${TMPDIR:-/tmp}/vitkit-demo-keras
+"$vitkit" convert samples/models/keras-hub/classifier "$kdir-hf" --to hf --force
+"$vitkit" convert samples/models/hf-classifier "$kdir" --to keras --force
+check "$kdir-hf" keras-hub-classifier
+check "$kdir" hf-classifier
 echo
 echo "== predict"
 "$vitkit" predict samples/models/hf-classifier samples/images/chelsea.png samples/images/astronaut.jpg --top-k 3

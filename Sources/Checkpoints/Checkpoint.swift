@@ -64,7 +64,8 @@ public struct Checkpoint: Sendable {
     /// Opens `path`.
     ///
     /// - A directory is searched for, in order: `model.safetensors.index.json`,
-    ///   `model.safetensors`, `tf_model.h5.index.json`, `tf_model.h5`, then a single
+    ///   `model.safetensors`, `tf_model.h5.index.json`, `tf_model.h5`, `model.weights.h5`
+    ///   (a keras-hub preset; with its `task.weights.h5` when present), then a single
     ///   `.safetensors`, `.npz`, `.npy`, `.h5` file (only files of `options.format` when set).
     ///   `weightsPath` says which was read, `otherWeights` what else was there.
     /// - A file is recognised by its magic bytes, not its extension. PyTorch pickles
@@ -87,8 +88,16 @@ public struct Checkpoint: Sendable {
                 throw .malformed(file: path, reason: "holds \(found?.rawValue ?? "no recognised checkpoint"), not the \(format.rawValue) asked for")
             }
         }
-        let source = try ContainerDetection.open(weightsPath, options: options)
         let dir = FileSystem.isDirectory(path) ? path : FileSystem.directoryName(of: path)
+        let source: any TensorSource
+        // A keras-hub task preset: the backbone's weights and the task's, read together.
+        let taskWeights = FileSystem.join(dir, KerasPreset.taskWeights)
+        if FileSystem.isDirectory(path), weightsPath == FileSystem.join(dir, KerasPreset.modelWeights), otherWeights.contains(taskWeights) {
+            source = try KerasPreset(modelPath: weightsPath, taskPath: taskWeights)
+            otherWeights.removeAll { $0 == taskWeights }
+        } else {
+            source = try ContainerDetection.open(weightsPath, options: options)
+        }
 
         var configPath = options.configPath
         if configPath == nil {

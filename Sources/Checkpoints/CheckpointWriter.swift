@@ -13,7 +13,7 @@ public enum CheckpointWriter {
     public enum Format {
         /// A safetensors file; `metadata` becomes `__metadata__` (transformers requires
         /// `format: pt`).
-        case safetensors(metadata: [(key: String, value: String)])
+        case safetensors(metadata: [(key: String, value: String)], late: LateMetadata? = nil)
         /// A NumPy `.npz`: stored members (`np.savez`) or deflated (`np.savez_compressed`).
         case npz(compressed: Bool)
         /// A single-array NumPy `.npy` (header byte-identical to `np.save`); exactly one entry.
@@ -21,6 +21,9 @@ public enum CheckpointWriter {
         /// A Keras 2 weights file (`save_weights` layout, as transformers' TF models write):
         /// each top-level layer with its weight names, in the order Keras lists them.
         case kerasWeights(layers: [(layerName: String, weightNames: [String])])
+        /// A Keras 3 weights file (`.weights.h5`, keras-hub's `model.weights.h5`): each entry
+        /// a dataset at its name (`layers/.../vars/0`), no attributes.
+        case keras3Weights
     }
 
     /// Writes `entries` to `path` in `format`.
@@ -32,10 +35,10 @@ public enum CheckpointWriter {
     public static func write(to path: String, format: Format, entries: [TensorInfo],
                              tensorFor: (TensorInfo) throws -> Tensor) throws {
         switch format {
-        case .safetensors(let metadata):
+        case .safetensors(let metadata, let late):
             var failure: Error?
             do {
-                try SafeTensorsWriter.write(to: path, entries: entries, metadata: metadata) { (info) throws(CheckpointError) -> Tensor in
+                try SafeTensorsWriter.write(to: path, entries: entries, metadata: metadata, late: late) { (info) throws(CheckpointError) -> Tensor in
                     do { return try tensorFor(info) } catch let e as CheckpointError { throw e } catch {
                         failure = error
                         throw CheckpointError.io(file: path, reason: "\(error)")
@@ -60,6 +63,10 @@ public enum CheckpointWriter {
                 guard let info = byName[name] else { throw CheckpointError.unknownTensor(file: path, tensor: name) }
                 try writer.write(weightName: name, tensor: tensorFor(info))
             }
+            try writer.commit()
+        case .keras3Weights:
+            let writer = try KerasWeightsWriter(keras3Destination: path, datasets: entries.map(\.name))
+            for info in entries { try writer.write(weightName: info.name, tensor: tensorFor(info)) }
             try writer.commit()
         }
     }

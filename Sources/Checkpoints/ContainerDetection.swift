@@ -8,6 +8,7 @@ enum ContainerDetection {
 
     static let directoryCandidates = [
         "model.safetensors.index.json", "model.safetensors", "tf_model.h5.index.json", "tf_model.h5",
+        KerasPreset.modelWeights,
     ]
 
     /// PyTorch's own checkpoint files are pickles: loading one can run arbitrary code.

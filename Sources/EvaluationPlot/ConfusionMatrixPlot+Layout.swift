@@ -1,3 +1,4 @@
+import Drawing
 /// A piece of text and the pixels it covers.
 package struct PlacedText: Equatable, Sendable {
     /// What is drawn (label names already truncated with "…").

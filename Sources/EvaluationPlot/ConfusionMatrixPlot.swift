@@ -1,3 +1,4 @@
+import Drawing
 import Preprocessing
 import Tensors
 
@@ -11,7 +12,7 @@ import Tensors
 /// fit across a cell.
 public struct ConfusionMatrixPlot: Sendable {
     /// Debian's `fonts-dejavu-core`.
-    public static let defaultFontPath = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+    public static let defaultFontPath = PNGFile.defaultFontPath
     /// The most classes a plot draws.
     public static let maxClasses = 100
 
@@ -55,11 +56,7 @@ public struct ConfusionMatrixPlot: Sendable {
     ///
     /// - Throws: `PlotError`, `ImageError.io` (encoding) or `CheckpointError.io` naming `path`.
     public func write(to path: String, inputs: [String], replace: Bool) throws {
-        let bytes = try PNGEncoder.encode(render(), name: path)
-        try OutputGuard.check(path, inputs: inputs, replace: replace, output: .file)
-        let w = try AtomicFileWriter(destination: path)
-        try w.write(bytes)
-        try w.commit()
+        try PNGFile.write(render(), to: path, inputs: inputs, replace: replace)
     }
 
     /// The layout measured with the plot's font (for tests: sizes and overlaps).

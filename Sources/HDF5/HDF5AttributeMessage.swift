@@ -20,30 +20,37 @@ struct HDF5AttributeMessage {
     /// Everything after the dataspace: the data (elements x element size), then any padding.
     var data: HDF5Bytes
 
-    /// Checks `body` and returns the attribute's name, datatype and data.
-    ///
-    /// - Throws: naming the field, what was expected and what was found.
-    init(_ body: HDF5Bytes, _ superblock: HDF5Superblock) throws(HDF5StructureError) {
+    /// The attribute's name, message version and flags, checked (the fields before the datatype).
+    static func name(_ body: HDF5Bytes) throws(HDF5StructureError) -> (name: String, version: Int, flags: UInt8) {
         let version = Int(try body.u8(0))
         guard (1...3).contains(version) else { throw HDF5StructureError("version \(version), expected 1, 2 or 3") }
         let flags = try body.u8(1)
         guard version == 1 ? flags == 0 : flags & ~0x03 == 0 else {
             throw HDF5StructureError("flags 0x\(String(flags, radix: 16)), expected \(version == 1 ? "0 (reserved)" : "bits 0-1 only")")
         }
-        let nameSize = Int(try body.uint(2, 2)), typeSize = Int(try body.uint(4, 2)), spaceSize = Int(try body.uint(6, 2))
+        let nameSize = Int(try body.uint(2, 2))
         if version == 3 {
             let encoding = try body.u8(8)
             guard encoding <= 1 else { throw HDF5StructureError("name character set \(encoding), expected 0 (ASCII) or 1 (UTF-8)") }
         }
-        let pad = { (n: Int) -> Int in version == 1 ? (hdf5Align8(n) ?? Int.max) : n }
-        var p = version == 3 ? 9 : 8
         guard nameSize >= 1 else { throw HDF5StructureError("name size 0, expected at least 1 (the name ends in NUL)") }
-        let nameBytes = try Self.field(body, p, nameSize, pad(nameSize), "name")
+        let padded = version == 1 ? (hdf5Align8(nameSize) ?? Int.max) : nameSize
+        let nameBytes = try field(body, version == 3 ? 9 : 8, nameSize, padded, "name")
         guard nameBytes.bytes.last == 0, !nameBytes.bytes.dropLast().contains(0) else {
             throw HDF5StructureError("name of \(nameSize) bytes is not one NUL-terminated string")
         }
-        name = String(decoding: nameBytes.bytes.dropLast(), as: UTF8.self)
-        p += pad(nameSize)
+        return (String(decoding: nameBytes.bytes.dropLast(), as: UTF8.self), version, flags)
+    }
+
+    /// Checks `body` and returns the attribute's name, datatype and data.
+    ///
+    /// - Throws: naming the field, what was expected and what was found.
+    init(_ body: HDF5Bytes, _ superblock: HDF5Superblock) throws(HDF5StructureError) {
+        let (name, version, flags) = try Self.name(body)
+        self.name = name
+        let nameSize = Int(try body.uint(2, 2)), typeSize = Int(try body.uint(4, 2)), spaceSize = Int(try body.uint(6, 2))
+        let pad = { (n: Int) -> Int in version == 1 ? (hdf5Align8(n) ?? Int.max) : n }
+        var p = (version == 3 ? 9 : 8) + pad(nameSize)
         let typeBytes = try Self.field(body, p, typeSize, pad(typeSize), "datatype")
         p += pad(typeSize)
         let spaceBytes = try Self.field(body, p, spaceSize, pad(spaceSize), "dataspace")
@@ -87,6 +94,14 @@ enum HDF5DatatypeCheck {
     static let classNames = ["fixed-point", "floating-point", "time", "string", "bitfield", "opaque", "compound",
                              "reference", "enum", "variable-length", "array"]
 
+    /// A datatype libhdf5 1.10 cannot decode, in plain words: HDF5 1.12 and later write
+    /// version 4 (enum, compound, array... under `libver='latest'`), HDF5 2.0 adds class 11 (complex).
+    static func newerDatatype(version: Int, typeClass: Int) -> String {
+        let name = typeClass < classNames.count ? classNames[typeClass] : typeClass == 11 ? "complex" : "class \(typeClass)"
+        let writer = typeClass == 11 ? "HDF5 2.0's complex number type" : "HDF5 datatype version \(version) (HDF5 1.12 or newer with libver='latest')"
+        return "\(name), stored as \(writer), which libhdf5 1.10 cannot decode"
+    }
+
     /// Parses the datatype at `at`; returns (bytes it occupies, element size).
     static func parse(_ t: HDF5Bytes, _ at: Int, depth: Int) throws(HDF5StructureError) -> (Int, Int) {
         let (bytes, size, _) = try parseClass(t, at, depth: depth)
@@ -102,6 +117,11 @@ enum HDF5DatatypeCheck {
         let head = try t.u8(at)
         let typeClass = Int(head & 0x0F), version = Int(head >> 4)
         // libhdf5 1.10 decodes datatype versions 1-3 and classes 0-10.
+        if version > 3 || typeClass == 11 {
+            var error = HDF5StructureError("datatype version \(version) of class \(typeClass), newer than libhdf5 1.10 decodes")
+            error.newerDatatype = newerDatatype(version: version, typeClass: typeClass)
+            throw error
+        }
         guard (1...3).contains(version) else { throw HDF5StructureError("datatype version \(version), expected 1, 2 or 3") }
         guard typeClass <= 10 else { throw HDF5StructureError("datatype class \(typeClass), expected 0 to 10") }
         let bits = try t.uint(at + 1, 3)

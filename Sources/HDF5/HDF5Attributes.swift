@@ -57,7 +57,9 @@ enum HDF5Attributes {
     ///   is larger than the limits above, or holds variable-length strings that fail
     ///   `HDF5VlenStringCheck` (checked before libhdf5 reads them).
     static func strings(_ object: hid_t, _ name: String, at location: HDF5Location) throws(CheckpointError) -> [String] {
-        try stringsAndRank(object, name, at: location).values
+        let (values, shape) = try stringsAndShape(object, name, at: location)
+        guard shape.count <= 1 else { throw attributeError(name, location, "should be a list of strings but has rank \(shape.count)") }
+        return values
     }
 
     /// True when attribute `name` holds strings (of any length kind).
@@ -67,8 +69,9 @@ enum HDF5Attributes {
         return H5Tget_class(type.id) == H5T_STRING
     }
 
-    /// `strings(_:_:at:)` and whether the attribute has a scalar dataspace.
-    static func stringsAndRank(_ object: hid_t, _ name: String, at location: HDF5Location) throws(CheckpointError) -> (values: [String], scalar: Bool) {
+    /// The strings of attribute `name` of any rank, row-major, with its shape (`[]` for a
+    /// scalar; h5py writes a 2-D numpy string array as a 2-D dataspace).
+    static func stringsAndShape(_ object: hid_t, _ name: String, at location: HDF5Location) throws(CheckpointError) -> (values: [String], shape: [Int]) {
         let what = "attribute '\(name)' of"
         let attr = try HDF5Handle(H5Aopen(object, name, chdf5_p_default()), .attribute, location, "open \(what)")
         let type = try HDF5Handle(H5Aget_type(attr.id), .datatype, location, "read the type of \(what)")
@@ -76,16 +79,18 @@ enum HDF5Attributes {
         let rank = H5Sget_simple_extent_ndims(space.id)
         let points = H5Sget_simple_extent_npoints(space.id)
         guard rank >= 0, points >= 0 else { throw location.failure("read the shape of \(what)") }
-        guard rank <= 1 else { throw attributeError(name, location, "should be a list of strings but has rank \(rank)") }
+        guard rank <= 32 else { throw attributeError(name, location, "has rank \(rank) (HDF5 allows at most 32)") }
+        var dims = [hsize_t](repeating: 0, count: Int(rank))
+        guard H5Sget_simple_extent_dims(space.id, &dims, nil) == rank else { throw location.failure("read the shape of \(what)") }
+        let shape = dims.map { Int(clamping: $0) }
         let count = Int(points)
         let typeClass = H5Tget_class(type.id)
-        let scalar = rank == 0
-        if count == 0 && (typeClass == H5T_FLOAT || typeClass == H5T_INTEGER) { return ([], scalar) }
+        if count == 0 && (typeClass == H5T_FLOAT || typeClass == H5T_INTEGER) { return ([], shape) }
         guard typeClass == H5T_STRING else {
             throw attributeError(name, location, "should be a list of strings")
         }
         guard count <= maxStrings else { throw attributeError(name, location, "holds \(count) strings") }
-        if count == 0 { return ([], scalar) }
+        if count == 0 { return ([], shape) }
         let cset = H5Tget_cset(type.id)
         let memory = try HDF5Handle(H5Tcopy(chdf5_t_c_s1()), .datatype, location, "read \(what)")
         try check(H5Tset_cset(memory.id, cset), location, "read \(what)")
@@ -103,7 +108,7 @@ enum HDF5Attributes {
                 guard let p else { result.append(""); continue }
                 result.append(try decode(UnsafeRawBufferPointer(start: p, count: strlen(p)).bindMemory(to: UInt8.self), name, location))
             }
-            return (result, scalar)
+            return (result, shape)
         }
         let size = H5Tget_size(type.id)
         let (total, overflow) = size.multipliedReportingOverflow(by: count)
@@ -122,7 +127,7 @@ enum HDF5Attributes {
             if spacePadded { while element.last == 0x20 { element = element.dropLast() } }
             result.append(try decode(element, name, location))
         }
-        return (result, scalar)
+        return (result, shape)
     }
 
     private static func decode<C: Collection<UInt8>>(_ bytes: C, _ name: String, _ location: HDF5Location) throws(CheckpointError) -> String {

@@ -17,8 +17,9 @@ enum HDF5Dataset {
     /// The dtype, shape and size of `dataset`, after the safety checks of `HDF5Safety`.
     ///
     /// - Throws: `.unsupportedDType` for strings and other non-numeric types; `.unsupported`
-    ///   for null dataspaces, external storage and virtual datasets; `.invalidTensor` when the
-    ///   declared size overflows or dwarfs the file.
+    ///   for external storage and virtual datasets; `.invalidTensor` for a null dataspace
+    ///   (`nullDataspace`), when the declared size overflows, exceeds the per-dataset limit, or
+    ///   (for data that was written) dwarfs the file.
     static func inspect(_ dataset: hid_t, at location: HDF5Location, fileSize: Int) throws(CheckpointError) -> HDF5DatasetInfo {
         let type = try HDF5Handle(H5Dget_type(dataset), .datatype, location, "read the datatype of")
         let dtype = try HDF5Datatype.dtype(of: type.id, at: location)
@@ -27,8 +28,24 @@ enum HDF5Dataset {
             throw .invalidTensor(file: location.file, tensor: location.object, reason: "shape \(Shape.describe(shape)) overflows")
         }
         let dcpl = try HDF5Handle(H5Dget_create_plist(dataset), .propertyList, location, "read the creation properties of")
-        try HDF5Safety.checkStorage(dcpl.id, declaredBytes: byteCount, fileSize: fileSize, at: location)
+        let written = try HDF5Safety.isFullyWritten(dataset, at: location)
+        try HDF5Safety.checkStorage(dcpl.id, declaredBytes: byteCount, fileSize: fileSize, written: written, at: location)
         return HDF5DatasetInfo(path: location.object, dtype: dtype, shape: shape, byteCount: byteCount)
+    }
+
+    /// The reason `HDF5Safety` and this type give for a null dataspace (`h5py.Empty`).
+    static let nullDataspace = "null dataspace (h5py.Empty): no shape and no data"
+
+    /// Why the walk lists a dataset as skipped rather than refusing the file, in plain words,
+    /// or nil when `error` must refuse the file: a type vitkit does not read (or libhdf5 1.10
+    /// cannot decode), a null dataspace, a declared size over the per-dataset limit.
+    static func skipReason(_ error: CheckpointError) -> String? {
+        switch error {
+        case .unsupportedDType(_, _, let dtype): "unsupported dtype \(dtype)"
+        case .invalidTensor(_, _, let reason) where reason == nullDataspace: reason
+        case .invalidTensor(_, _, let reason) where reason.hasPrefix(HDF5Safety.overLimit): reason
+        default: nil
+        }
     }
 
     /// The dataspace dimensions (`[]` for scalar).
@@ -37,7 +54,7 @@ enum HDF5Dataset {
         switch H5Sget_simple_extent_type(space.id) {
         case H5S_SCALAR: return []
         case H5S_SIMPLE: break
-        case H5S_NULL: throw location.unsupported("has a null dataspace (no data)")
+        case H5S_NULL: throw .invalidTensor(file: location.file, tensor: location.object, reason: nullDataspace)
         default: throw location.failure("read the dataspace of")
         }
         let rank = H5Sget_simple_extent_ndims(space.id)

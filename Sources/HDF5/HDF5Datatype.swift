@@ -45,7 +45,8 @@ enum HDF5Datatype {
             let variable = H5Tis_variable_str(type) > 0
             throw unsupported(variable ? "variable-length string" : "fixed-length string (\(size) bytes)")
         case H5T_OPAQUE: throw unsupported("opaque (\(size) bytes)")
-        case H5T_COMPOUND: throw unsupported("compound")
+        case H5T_COMPOUND:
+            throw unsupported(isH5pyComplex(type) ? "complex (h5py's compound of r, i; \(size) bytes)" : "compound")
         case H5T_ARRAY: throw unsupported("array")
         case H5T_VLEN: throw unsupported("variable-length sequence")
         case H5T_REFERENCE: throw unsupported("reference")
@@ -60,6 +61,17 @@ enum HDF5Datatype {
         let order = H5Tget_order(type)
         return H5Tget_precision(type) == size * 8 && H5Tget_offset(type) == 0
             && (order == H5T_ORDER_LE || order == H5T_ORDER_BE || size == 1)
+    }
+
+    /// h5py stores numpy complex numbers as a compound of two floats named `r` and `i`.
+    private static func isH5pyComplex(_ type: hid_t) -> Bool {
+        guard H5Tget_nmembers(type) == 2 else { return false }
+        let names = (0..<UInt32(2)).map { index -> String in
+            guard let name = H5Tget_member_name(type, index) else { return "" }
+            defer { H5free_memory(name) }
+            return String(cString: name)
+        }
+        return names == ["r", "i"] && (0..<UInt32(2)).allSatisfy { H5Tget_member_class(type, $0) == H5T_FLOAT }
     }
 
     /// h5py stores `numpy.bool_` as `enum(int8) {FALSE = 0, TRUE = 1}`.
@@ -96,7 +108,7 @@ enum HDF5Datatype {
 
     /// The little-endian file type h5py writes for `dtype` (also used as a memory type).
     ///
-    /// - Throws: `unsupportedDType` for BF16 and the F8 kinds, which h5py cannot store.
+    /// - Throws: `unsupportedDType` for BF16 and the F8 and F4 kinds, which h5py cannot store.
     static func fileType(for dtype: DType, at location: HDF5Location) throws(CheckpointError) -> HDF5Handle {
         let predefined: hid_t
         switch dtype {
@@ -123,7 +135,7 @@ enum HDF5Datatype {
             try check(H5Tenum_insert(t.id, "FALSE", &no), location, "create a bool type for")
             try check(H5Tenum_insert(t.id, "TRUE", &yes), location, "create a bool type for")
             return t
-        case .bf16, .f8e4m3, .f8e5m2:
+        case .bf16, .f8e4m3, .f8e5m2, .f8e4m3fnuz, .f8e5m2fnuz, .f8e8m0, .f4:
             throw .unsupportedDType(file: location.file, tensor: location.object, dtype: dtype.rawValue + " (not storable in HDF5 by h5py/Keras)")
         }
         return try HDF5Handle(H5Tcopy(predefined), .datatype, location, "copy a predefined datatype for")

@@ -31,15 +31,26 @@ enum HDF5ObjectCheck {
     /// Checks the header at relative address `address` of the object at `location`.
     ///
     /// - Throws: `.malformed` ("cannot be opened safely: ...") naming the file, the object, the
-    ///   message and what is wrong; `.unsupported` for messages in the shared message heap.
+    ///   message and what is wrong; `.unsupported` for messages in the shared message heap;
+    ///   `.unsupportedDType` for a datatype newer than libhdf5 1.10 decodes (the walk skips it).
     static func check(address: UInt64, at location: HDF5Location) throws(CheckpointError) {
         do throws(HDF5StructureError) {
             let file = try HDF5RawFile(path: location.file)
             let superblock = try HDF5Superblock.read(file)
             let (header, at) = try HDF5ObjectHeader.read(file, address: address, superblock)
-            do { try check(header, file, superblock) } catch { throw error.prefixed("its object header (offset \(at))") }
+            do { try check(header, file, superblock) } catch {
+                var error = error.prefixed("its object header (offset \(at))")
+                // No layout message: a named (committed) datatype, not a dataset.
+                if let newer = error.newerDatatype, !header.messages.contains(where: { $0.type == layout }) {
+                    error.newerDatatype = "named datatype (not a dataset): \(newer)"
+                }
+                throw error
+            }
             do { try HDF5GroupCheck.check(header, file, superblock) } catch { throw error.prefixed("its group's link storage (object header at offset \(at))") }
         } catch {
+            if let newer = error.newerDatatype {
+                throw .unsupportedDType(file: location.file, tensor: location.object, dtype: newer)
+            }
             if error.unsupported { throw location.unsupported(error.reason) }
             throw location.malformed("cannot be opened safely: \(error.reason)")
         }
@@ -130,7 +141,7 @@ enum HDF5ObjectCheck {
                 throw HDF5StructureError("the datatype message at offset \(message.headerOffset) of the committed datatype is itself shared")
             }
             do { _ = try HDF5DatatypeCheck.check(message.body, depth: 0) } catch {
-                throw HDF5StructureError("datatype message at offset \(message.headerOffset): \(error.reason)")
+                throw error.prefixed("datatype message at offset \(message.headerOffset)")
             }
         }
         return try HDF5DatatypeCheck.check(message.body, depth: 0)

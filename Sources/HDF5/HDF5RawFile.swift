@@ -11,6 +11,10 @@ struct HDF5StructureError: Error {
     var reason: String
     /// A structure vitkit does not read (shared message heap, virtual layout) rather than damage.
     var unsupported = false
+    /// Set for a datatype in an encoding newer than libhdf5 1.10 decodes (datatype version 4+,
+    /// HDF5 2.0's complex class): what it is, in plain words. An object holding one is skipped,
+    /// not the file refused.
+    var newerDatatype: String?
     init(_ reason: String) { self.reason = reason }
 
     /// The same error with `context` before its reason.

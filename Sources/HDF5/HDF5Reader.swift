@@ -17,6 +17,8 @@ final class HDF5Reader: Sendable {
     /// The root group's attribute names in name order, from vitkit's own reading of its object
     /// header; nil when they are in dense storage (then only libhdf5 can list them).
     let rootAttributeNames: [String]?
+    /// Root attributes libhdf5 1.10 cannot decode (`HDF5RootCheck.undecodable`).
+    let undecodableRootAttributes: [(name: String, type: String)]
 
     /// Opens `path`.
     ///
@@ -35,7 +37,9 @@ final class HDF5Reader: Sendable {
         }
         if signature < 0 { throw location.failure("open the file as HDF5") }
         // Superblock and root object header checked before libhdf5 decodes them (HDF5RootCheck).
-        rootAttributeNames = try HDF5RootCheck(path: path).attributeNames
+        let rootCheck = try HDF5RootCheck(path: path)
+        rootAttributeNames = rootCheck.attributeNames
+        undecodableRootAttributes = rootCheck.undecodable
         let fapl = try HDF5Handle(H5Pcreate(chdf5_p_file_access()), .propertyList, location, "create a file access list for")
         chdf5_disable_file_locking(fapl.id)
         let id = try HDF5Handle(SystemPath.withCString(path) { H5Fopen($0, chdf5_f_acc_rdonly(), fapl.id) }, .file, location, "open the HDF5 file")

@@ -13,6 +13,9 @@ struct HDF5RootCheck {
     /// The names of the root group's attributes in libhdf5's name order (byte-wise), or nil
     /// when the root keeps them in dense storage (a fractal heap: v2 headers with many attributes).
     var attributeNames: [String]?
+    /// Root attributes whose datatype libhdf5 1.10 cannot decode (name, what it is): while the
+    /// root keeps one among its compact attributes, libhdf5 opens none of them.
+    var undecodable: [(name: String, type: String)] = []
 
     /// Checks `path`.
     ///
@@ -55,6 +58,11 @@ struct HDF5RootCheck {
                 }
                 do {
                     names.append(try HDF5AttributeMessage(message.body, superblock).name)
+                } catch where error.newerDatatype != nil {
+                    // Never a string; libhdf5 1.10 cannot open any compact root attribute then
+                    // (it decodes them all to find one by name).
+                    undecodable.append(((try? HDF5AttributeMessage.name(message.body).name) ?? "?", error.newerDatatype ?? ""))
+                    continue
                 } catch {
                     throw HDF5StructureError("root group's object header (offset \(at)): attribute message at offset \(message.headerOffset): \(error.reason)")
                 }

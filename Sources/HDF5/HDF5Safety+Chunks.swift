@@ -76,7 +76,7 @@ extension HDF5Safety {
     }
 
     /// Bytes of one chunk: element size x chunk dimensions, after the shape check.
-    private static func chunkByteCount(_ dataset: hid_t, dcpl: hid_t, invalid: (String) -> CheckpointError,
+    static func chunkByteCount(_ dataset: hid_t, dcpl: hid_t, invalid: (String) -> CheckpointError,
                                        at location: HDF5Location) throws(CheckpointError) -> UInt64 {
         let rank = H5Pget_chunk(dcpl, 0, nil)
         guard rank > 0 else { throw location.failure("read the chunk shape of") }

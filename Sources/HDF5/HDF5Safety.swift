@@ -15,7 +15,14 @@ enum HDF5Safety {
     static let maxDatasetBytes = 1 << 34
     static let maxExpansion = 1000
 
-    static func checkStorage(_ dcpl: hid_t, declaredBytes: Int, fileSize: Int, at location: HDF5Location) throws(CheckpointError) {
+    /// How the per-dataset limit's refusal begins (the walk lists such a dataset as skipped).
+    static let overLimit = "declares more than the per-dataset limit"
+
+    /// Refuses virtual and external storage, a declared size over `maxDatasetBytes`, and, for
+    /// data that was written (`written`), a declared size the file could not hold. Data never
+    /// written is not in the file: its size is only checked when it is read (`checkAllocation`).
+    static func checkStorage(_ dcpl: hid_t, declaredBytes: Int, fileSize: Int, written: Bool,
+                             at location: HDF5Location) throws(CheckpointError) {
         let layout = H5Pget_layout(dcpl)
         guard layout != H5D_LAYOUT_ERROR else { throw location.failure("read the storage layout of") }
         if layout == H5D_VIRTUAL {
@@ -32,8 +39,9 @@ enum HDF5Safety {
             .invalidTensor(file: location.file, tensor: location.object, reason: reason)
         }
         if declaredBytes > maxDatasetBytes {
-            throw invalid("declares \(declaredBytes) bytes, over the \(maxDatasetBytes)-byte limit per dataset")
+            throw invalid("\(overLimit) (\(declaredBytes) bytes, over \(maxDatasetBytes)); listed, not read")
         }
+        guard written else { return }
         let (limit, overflow) = fileSize.multipliedReportingOverflow(by: filters > 0 ? maxExpansion : 1)
         if !overflow && declaredBytes > limit {
             let how = filters > 0 ? "over \(maxExpansion)x the file size (\(fileSize) bytes) even allowing for compression"
@@ -42,15 +50,24 @@ enum HDF5Safety {
         }
     }
 
-    /// Filtered chunks inflate at most this much (deflate's limit is 1032:1; shuffle and
-    /// Fletcher-32 add nothing), with room for chunk overheads.
-    static let maxFilterExpansion = 1100
+    /// True when all of the dataset's storage is allocated (every chunk written); false when
+    /// some or all of it would read as the fill value.
+    static func isFullyWritten(_ dataset: hid_t, at location: HDF5Location) throws(CheckpointError) -> Bool {
+        var status = H5D_SPACE_STATUS_ERROR
+        guard H5Dget_space_status(dataset, &status) >= 0 else { throw location.failure("read the storage status of") }
+        return status == H5D_SPACE_STATUS_ALLOCATED
+    }
 
-    /// Refuses, before anything is allocated for it, a dataset whose data is mostly not in the
-    /// file: storage never allocated (libhdf5 would hand back the fill value for every declared
-    /// byte, e.g. a chunked dataset declaring gigabytes with no chunk written), unfiltered
-    /// storage smaller than the declared size (unwritten chunks), or filtered storage too small
-    /// for any filter here to expand to the declared size.
+    /// At most this many bytes of a dataset may be fill value (storage never written) when it
+    /// is read: libhdf5 hands back the fill value for every unwritten byte, so a tiny file could
+    /// otherwise ask for up to `maxDatasetBytes` of memory.
+    static let maxFillBytes = 1 << 26
+
+    /// Refuses, before anything is allocated for it, a dataset of which more than `maxFillBytes`
+    /// would read as the fill value: storage never allocated (e.g. a chunked dataset declaring
+    /// gigabytes with no chunk written), unwritten chunks, or a contiguous dataset storing less
+    /// than it declares. Written chunks are checked to hold (or decode to) one chunk each by
+    /// `checkRawStorage`.
     static func checkAllocation(_ dataset: hid_t, dcpl: hid_t, declaredBytes: Int, at location: HDF5Location) throws(CheckpointError) {
         guard declaredBytes > 0 else { return }
         let invalid = { (reason: String) -> CheckpointError in
@@ -58,17 +75,26 @@ enum HDF5Safety {
         }
         var status = H5D_SPACE_STATUS_ERROR
         guard H5Dget_space_status(dataset, &status) >= 0 else { throw location.failure("read the storage status of") }
+        let beyond = "over the \(maxFillBytes) bytes of fill value vitkit reads per dataset; refused"
         if status == H5D_SPACE_STATUS_NOT_ALLOCATED {
-            throw invalid("declares \(declaredBytes) bytes but stores none (never written: every element would read as the fill value); refused")
+            guard declaredBytes <= maxFillBytes else {
+                throw invalid("declares \(declaredBytes) bytes but stores none (never written: every element would read as the fill value), \(beyond)")
+            }
+            return
         }
-        let stored = Int(clamping: H5Dget_storage_size(dataset))
-        let filters = H5Pget_nfilters(dcpl)
-        guard filters >= 0 else { throw location.failure("read the filters of") }
-        if filters == 0, stored < declaredBytes {
-            throw invalid("stores \(stored) of its \(declaredBytes) declared bytes (the rest was never written and would read as the fill value); refused")
+        let unwritten: Int
+        if H5Pget_layout(dcpl) == H5D_CHUNKED {
+            let chunkBytes = try chunkByteCount(dataset, dcpl: dcpl, invalid: invalid, at: location)
+            let space = try HDF5Handle(H5Dget_space(dataset), .dataspace, location, "read the dataspace of")
+            var count: hsize_t = 0
+            guard H5Dget_num_chunks(dataset, space.id, &count) >= 0 else { throw location.failure("count the chunks of") }
+            let (covered, overflow) = UInt64(count).multipliedReportingOverflow(by: chunkBytes)
+            unwritten = overflow || covered >= UInt64(declaredBytes) ? 0 : declaredBytes - Int(covered)
+        } else {
+            unwritten = max(0, declaredBytes - Int(clamping: H5Dget_storage_size(dataset)))
         }
-        if filters > 0, declaredBytes / maxFilterExpansion > stored {
-            throw invalid("declares \(declaredBytes) bytes but stores \(stored) compressed: more than the \(maxFilterExpansion)x its filters can expand (unwritten chunks read as the fill value); refused")
+        if unwritten > maxFillBytes {
+            throw invalid("declares \(declaredBytes) bytes of which \(unwritten) were never written (they would read as the fill value), \(beyond)")
         }
     }
 

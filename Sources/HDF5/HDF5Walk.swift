@@ -12,9 +12,10 @@ struct HDF5Contents: Sendable {
     var groups: [String] = []
     /// Numeric datasets in the same depth-first, name-ordered walk.
     var datasets: [HDF5DatasetInfo] = []
-    /// Datasets that exist but hold no numbers (strings, opaque, compound...), with the
-    /// error reading them would raise.
-    var refused: [(path: String, error: CheckpointError)] = []
+    /// Datasets that exist but are not listed as tensors (strings, opaque, compound, empty
+    /// null dataspaces, types libhdf5 1.10 cannot decode), with the error reading them raises
+    /// and the reason in plain words.
+    var refused: [(path: String, error: CheckpointError, reason: String)] = []
 }
 
 extension HDF5Reader {
@@ -51,7 +52,14 @@ extension HDF5Reader {
             case H5L_TYPE_EXTERNAL: throw here.unsupported("is an external link to another file; external links are refused")
             default: throw here.unsupported("is a user-defined link (type \(type)); only hard links are followed")
             }
-            try Self.checkObject(linkedAs: name, in: group, at: here)
+            do {
+                try Self.checkObject(linkedAs: name, in: group, at: here)
+            } catch {
+                // A datatype newer than libhdf5 1.10 decodes: the object is never opened.
+                guard let reason = HDF5Dataset.skipReason(error) else { throw error }
+                contents.refused.append((here.object, error, reason))
+                continue
+            }
             let object = try HDF5Handle(H5Oopen(group, name, chdf5_p_default()), .object, here, "open")
             guard seen.insert(try objectKey(object.id, at: here)).inserted else {
                 throw here.malformed("is a second hard link to an object already visited (an alias or a cycle)")
@@ -64,8 +72,8 @@ extension HDF5Reader {
                 do {
                     contents.datasets.append(try HDF5Dataset.inspect(object.id, at: here, fileSize: file.fileSize))
                 } catch {
-                    guard case .unsupportedDType = error else { throw error }
-                    contents.refused.append((here.object, error))
+                    guard let reason = HDF5Dataset.skipReason(error) else { throw error }
+                    contents.refused.append((here.object, error, reason))
                 }
             default:
                 break  // committed datatypes hold no data

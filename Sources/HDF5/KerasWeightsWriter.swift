@@ -74,6 +74,28 @@ public final class KerasWeightsWriter {
         try Self.writeStringList(writer, "/" + KerasLayout.topLevelGroup, KerasLayout.weightNames, [])
     }
 
+    /// Starts a Keras 3 weights file (`model.save_weights("x.weights.h5")`, keras-hub's
+    /// `model.weights.h5`): no root or layer attributes, each weight a dataset at its own
+    /// path (`layers/<layer path>/vars/<k>`), groups created as needed. Keras 3's loader
+    /// (`H5IOStore.get`) finds a layer's variables by that path alone.
+    ///
+    /// - Throws: `.malformed` for empty, repeated or invalid dataset paths; `.io` when the
+    ///   destination directory is not writable.
+    public init(keras3Destination destination: String, datasets: [String]) throws(CheckpointError) {
+        self.destination = destination
+        var pending: [String: String] = [:]
+        for name in datasets {
+            guard HDF5Path.components(name) != nil, !name.hasPrefix("/"), pending[name] == nil else {
+                throw .malformed(file: destination, reason: "invalid or repeated Keras 3 weight path '\(name)'")
+            }
+            pending[name] = "/" + name
+        }
+        self.pending = pending
+        self.order = datasets
+        temporary = try AtomicRename(destination: destination)
+        writer = try HDF5Writer(creating: temporary.temporaryPath, reportingAs: destination)
+    }
+
     /// `save_attributes_to_hdf5_group`: one variable-length attribute, or fixed-length chunks.
     static func writeStringList(_ writer: HDF5Writer, _ object: String, _ name: String, _ values: [String]) throws(CheckpointError) {
         guard let chunks = KerasLayout.split(values) else {

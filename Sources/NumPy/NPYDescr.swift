@@ -62,7 +62,7 @@ enum NPYDescr {
     }
 
     /// The descr numpy writes for `dtype` (`<V2` for bf16, as ml_dtypes does); nil for the F8
-    /// types, which have no plain numpy equivalent.
+    /// and F4 types, which have no plain numpy equivalent.
     static func descr(for dtype: DType) -> String? {
         switch dtype {
         case .f64: "<f8"
@@ -78,7 +78,7 @@ enum NPYDescr {
         case .u16: "<u2"
         case .u8: "|u1"
         case .bool: "|b1"
-        case .f8e5m2, .f8e4m3: nil
+        case .f8e5m2, .f8e4m3, .f8e4m3fnuz, .f8e5m2fnuz, .f8e8m0, .f4: nil
         }
     }
 }

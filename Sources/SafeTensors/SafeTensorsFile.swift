@@ -33,7 +33,7 @@ public final class SafeTensorsFile: TensorSource, Sendable {
 
     /// The header's `__metadata__` string pairs, in document order.
     public var metadata: [(key: String, value: String)] { header.metadata }
-    /// Entries of dtypes vitkit cannot represent (C64, F4, F6_*, F8_E8M0, F8_*FNUZ), with why.
+    /// Entries of dtypes vitkit cannot represent (C64, F6_E2M3, F6_E3M2), with why.
     public var skipped: [(name: String, reason: String)] { header.skipped }
 
     /// The tensor `name`, as a view into the mapped file (no copy, possibly unaligned).

@@ -21,9 +21,8 @@ package struct SafeTensorsHeader: Sendable {
     package var entries: [Entry]
     /// `__metadata__`, in document order.
     package var metadata: [(key: String, value: String)]
-    /// Entries of dtypes safetensors defines but vitkit cannot represent (C64, F4, F6_*,
-    /// F8_E8M0, F8_*FNUZ): their sizes and offsets are checked like every entry's, then they
-    /// are listed, never read.
+    /// Entries of dtypes safetensors defines but vitkit cannot represent (C64, F6_*): their
+    /// sizes and offsets are checked like every entry's, then they are listed, never read.
     package var skipped: [(name: String, reason: String)] = []
     /// Offset of the data buffer in the file (8 + header length).
     package var dataStart: Int
@@ -107,10 +106,9 @@ package struct SafeTensorsHeader: Sendable {
         return String(validating: bytes, as: UTF8.self) != nil
     }
 
-    /// Bits per element of the dtypes safetensors defines that vitkit lists but cannot read.
-    static let unreadableBits: [String: Int] = [
-        "C64": 64, "F4": 4, "F6_E2M3": 6, "F6_E3M2": 6, "F8_E8M0": 8, "F8_E4M3FNUZ": 8, "F8_E5M2FNUZ": 8,
-    ]
+    /// Bits per element of the dtypes safetensors defines that vitkit lists but does not read:
+    /// complex numbers, and F6 (no reference library writes it; its bit packing is not defined).
+    static let unreadableBits: [String: Int] = ["C64": 64, "F6_E2M3": 6, "F6_E3M2": 6]
 
     static func parseEntry(name: String, value: JSON, path: String) throws(CheckpointError)
         -> (info: TensorInfo, begin: Int, end: Int, skip: String?) {
@@ -118,8 +116,9 @@ package struct SafeTensorsHeader: Sendable {
         guard value.objectValue != nil else { throw bad("entry is not a JSON object") }
         guard let dtypeName = value["dtype"]?.stringValue else { throw bad("missing or non-string 'dtype'") }
         let dtype = DType(rawValue: dtypeName)
-        let unreadableBits = dtype == nil ? Self.unreadableBits[dtypeName] : nil
-        guard dtype != nil || unreadableBits != nil else { throw .unsupportedDType(file: path, tensor: name, dtype: dtypeName) }
+        guard let bits = dtype?.bitSize ?? Self.unreadableBits[dtypeName] else {
+            throw .unsupportedDType(file: path, tensor: name, dtype: dtypeName)
+        }
         guard let shapeItems = value["shape"]?.arrayValue else { throw bad("missing or non-array 'shape'") }
         var shape: [Int] = []
         for item in shapeItems {
@@ -129,26 +128,21 @@ package struct SafeTensorsHeader: Sendable {
         guard let offsets = value["data_offsets"]?.arrayValue, offsets.count == 2,
               let begin = offsets[0].intValue, let end = offsets[1].intValue, begin >= 0, end >= begin
         else { throw bad("'data_offsets' must be two non-negative integers [begin, end] with begin <= end") }
-        if let dtype {
-            guard let size = Shape.byteCount(shape, dtype) else {
-                throw bad("shape \(Shape.describe(shape)) of \(dtype.rawValue) overflows the addressable size")
-            }
-            guard size == end - begin else {
-                throw .sizeMismatch(file: path, tensor: name, expected: size, found: end - begin)
-            }
-            return (TensorInfo(name: name, dtype: dtype, shape: shape), begin, end, nil)
-        }
-        // A dtype vitkit cannot represent: sized as safetensors sizes it (`elements x bits` a
-        // whole number of bytes, equal to the data range), then listed, never read.
-        guard let bits = unreadableBits else { throw .unsupportedDType(file: path, tensor: name, dtype: dtypeName) }
+        // Sized as safetensors sizes every dtype: `elements x bits`, a whole number of bytes
+        // (packed F4/F6 elements may not end mid-byte), equal to the data range.
         guard let elements = Shape.elementCount(shape) else {
-            throw bad("shape \(JSON.array(shapeItems).compactText) overflows the addressable size")
+            throw bad("shape \(Shape.describe(shape)) of \(dtypeName) overflows the addressable size")
         }
         let (totalBits, overflow) = elements.multipliedReportingOverflow(by: bits)
-        guard !overflow, totalBits % 8 == 0 else { throw bad("\(elements) elements of \(dtypeName) (\(bits) bits) are not a whole number of bytes") }
+        guard !overflow else { throw bad("shape \(Shape.describe(shape)) of \(dtypeName) overflows the addressable size") }
+        guard totalBits % 8 == 0 else { throw bad("\(elements) elements of \(dtypeName) (\(bits) bits) are not a whole number of bytes") }
         guard totalBits / 8 == end - begin else { throw .sizeMismatch(file: path, tensor: name, expected: totalBits / 8, found: end - begin) }
-        // The placeholder dtype is never exposed: the entry goes to `skipped`, not `entries`.
+        if let dtype { return (TensorInfo(name: name, dtype: dtype, shape: shape), begin, end, nil) }
+        // A dtype vitkit cannot represent: listed, never read. The placeholder dtype is never
+        // exposed: the entry goes to `skipped`, not `entries`.
         let info = TensorInfo(name: name, dtype: .u8, shape: [end - begin])
-        return (info, begin, end, "dtype \(dtypeName) (shape \(Shape.describe(shape)), \(end - begin) bytes) cannot be represented; listed, not read")
+        let why = dtypeName == "C64" ? "complex values have no real float32 value"
+            : "safetensors does not define how \(dtypeName) elements pack into bytes"
+        return (info, begin, end, "dtype \(dtypeName) (shape \(Shape.describe(shape)), \(end - begin) bytes): \(why); listed, not read")
     }
 }

@@ -15,11 +15,16 @@ public enum Shape {
         return count
     }
 
-    /// `elementCount * dtype.byteSize`, or `nil` on overflow.
+    /// `elementCount * dtype.bitSize / 8`, or `nil` on overflow or when packed elements (F4)
+    /// do not fill a whole number of bytes (safetensors refuses those too).
     public static func byteCount(_ dims: [Int], _ dtype: DType) -> Int? {
         guard let n = elementCount(dims) else { return nil }
-        let (b, overflow) = n.multipliedReportingOverflow(by: dtype.byteSize)
-        return overflow ? nil : b
+        guard dtype.isPacked else {
+            let (bytes, overflow) = n.multipliedReportingOverflow(by: dtype.byteSize)
+            return overflow ? nil : bytes
+        }
+        let (bits, overflow) = n.multipliedReportingOverflow(by: dtype.bitSize)
+        return overflow || bits % 8 != 0 ? nil : bits / 8
     }
 
     /// `[2, 3, 4]` as `"[2, 3, 4]"`.

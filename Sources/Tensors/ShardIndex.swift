@@ -1,5 +1,3 @@
-import Tensors
-
 /// A transformers shard index (`model.safetensors.index.json`, `tf_model.h5.index.json`):
 /// `{"metadata": {"total_size": N, ...}, "weight_map": {tensor: file}}`. One parser for both
 /// sharded readers.

@@ -1,10 +1,9 @@
 extension Tensor {
-    /// The values as `Float`, converting F64/F16/BF16 and integer types exactly where
-    /// representable (F64 and large integers round to nearest). Row-major, `elementCount`
-    /// values.
+    /// The values as `Float`, converting F64/F16/BF16, the F8 kinds, F4 and integer types
+    /// exactly where representable (F64 and large integers round to nearest). Row-major,
+    /// `elementCount` values.
     ///
-    /// - Throws: `CheckpointError.unsupportedDType` for F8 types;
-    ///   `CheckpointError.sizeMismatch` when `data` is shorter than the shape calls for.
+    /// - Throws: `CheckpointError.sizeMismatch` when `data` is shorter than the shape calls for.
     public func floats() throws(CheckpointError) -> [Float] {
         let n = elementCount
         var out = [Float](repeating: 0, count: n)
@@ -18,8 +17,7 @@ extension Tensor {
     ///
     /// Traps unless `dst.count == elementCount`. `dst` is only written during the call.
     ///
-    /// - Throws: `CheckpointError.unsupportedDType` for F8 types;
-    ///   `CheckpointError.sizeMismatch` when `data` is shorter than the shape calls for.
+    /// - Throws: `CheckpointError.sizeMismatch` when `data` is shorter than the shape calls for.
     public func convert(into dst: UnsafeMutableBufferPointer<Float>) throws(CheckpointError) {
         precondition(dst.count == elementCount)
         try convert(elements: 0..<elementCount, into: dst)
@@ -36,10 +34,22 @@ extension Tensor {
         precondition(range.lowerBound >= 0 && range.upperBound <= n && dst.count == range.count)
         let dtype = self.dtype, first = range.lowerBound, count = range.count
         try data.withUnsafeBytes { (all) throws(CheckpointError) in
-            guard all.count >= n * dtype.byteSize else {
-                throw .sizeMismatch(file: "<memory>", tensor: "", expected: n * dtype.byteSize, found: all.count)
+            let needed = Shape.byteCount(shape, dtype) ?? Int.max
+            guard all.count >= needed else {
+                throw .sizeMismatch(file: "<memory>", tensor: "", expected: needed, found: all.count)
             }
             guard count > 0 else { return }
+            if let table = MiniFloat.table(dtype) {
+                if dtype == .f4 {  // two per byte, the even element in the low bits
+                    for i in 0..<count {
+                        let k = first + i
+                        dst[i] = table[Int(k & 1 == 0 ? all[k >> 1] & 0x0F : all[k >> 1] >> 4)]
+                    }
+                } else {
+                    for i in 0..<count { dst[i] = table[Int(all[first + i])] }
+                }
+                return
+            }
             let src = UnsafeRawBufferPointer(rebasing: all[(first * dtype.byteSize)..<((first + count) * dtype.byteSize)])
             switch dtype {
             case .f32:
@@ -66,8 +76,8 @@ extension Tensor {
                 for i in 0..<count { dst[i] = Float(Int8(bitPattern: src[i])) }
             case .u8, .bool:
                 for i in 0..<count { dst[i] = Float(src[i]) }
-            case .f8e5m2, .f8e4m3:
-                throw .unsupportedDType(file: "<memory>", tensor: "", dtype: dtype.rawValue)
+            case .f8e5m2, .f8e4m3, .f8e4m3fnuz, .f8e5m2fnuz, .f8e8m0, .f4:
+                break  // decoded through MiniFloat's tables above
             }
         }
     }
@@ -77,7 +87,7 @@ extension Tensor {
     /// memory. Narrowing rounds to nearest-even (NaN stays NaN).
     ///
     /// - Throws: `CheckpointError.unsupportedDType` when `target` is not F32, F16, BF16 or
-    ///   F64, or when this tensor is F8; `CheckpointError.sizeMismatch` as `floats()`.
+    ///   F64; `CheckpointError.sizeMismatch` as `floats()`.
     public func converted(to target: DType) throws(CheckpointError) -> Tensor {
         if target == dtype { return self }
         guard target.isFloatingPoint else {

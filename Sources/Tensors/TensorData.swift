@@ -66,6 +66,8 @@ public struct TensorData: Sendable {
     enum Backing: Sendable {
         case mapped(MappedFile, Range<Int>)
         case owned(OwnedBuffer)
+        /// Part of an owned buffer (a slice of a stacked tensor); keeps the whole buffer alive.
+        case ownedSlice(OwnedBuffer, Range<Int>)
     }
 
     let backing: Backing
@@ -88,6 +90,22 @@ public struct TensorData: Sendable {
         return .owned(buffer)
     }
 
+    /// The bytes `range` of this data as a view, without copying: a mapped view stays a
+    /// mapped view (of the smaller range), owned memory is shared.
+    ///
+    /// Traps unless `range` lies within `0..<count`; callers check it against the shape.
+    package func slice(_ range: Range<Int>) -> TensorData {
+        precondition(range.lowerBound >= 0 && range.upperBound <= count, "slice out of bounds")
+        switch backing {
+        case .mapped(let file, let r):
+            return TensorData(backing: .mapped(file, (r.lowerBound + range.lowerBound)..<(r.lowerBound + range.upperBound)))
+        case .owned(let b):
+            return TensorData(backing: .ownedSlice(b, range))
+        case .ownedSlice(let b, let r):
+            return TensorData(backing: .ownedSlice(b, (r.lowerBound + range.lowerBound)..<(r.lowerBound + range.upperBound)))
+        }
+    }
+
     /// True when the bytes are a view into a mapped file.
     public var isMapped: Bool {
         if case .mapped = backing { return true }
@@ -106,7 +124,7 @@ public struct TensorData: Sendable {
     /// Number of bytes.
     public var count: Int {
         switch backing {
-        case .mapped(_, let r): r.count
+        case .mapped(_, let r), .ownedSlice(_, let r): r.count
         case .owned(let b): b.bytes.count
         }
     }
@@ -125,6 +143,8 @@ public struct TensorData: Sendable {
             return try body(slice)
         case .owned(let b):
             return try body(UnsafeRawBufferPointer(b.bytes))
+        case .ownedSlice(let b, let r):
+            return try body(UnsafeRawBufferPointer(rebasing: b.bytes[r]))
         }
     }
 }

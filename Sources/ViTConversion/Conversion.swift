@@ -14,13 +14,20 @@ public enum Conversion {
         public var allowUnused: Bool
         /// Leave the pooler out (timm's `VisionTransformer` has none).
         public var dropPooler: Bool
+        /// With target `jax`: write a big_vision scanned npz (blocks stacked along axis 0
+        /// under `Transformer/encoderblock/`, big_vision's names) instead of Google's layout.
+        public var scanned: Bool
+        /// Called with (tensors written, tensors to write) after each tensor.
+        public var progress: (@Sendable (Int, Int) -> Void)?
 
         /// Options; the defaults keep dtypes, refuse an existing destination and unused tensors.
-        public init(dtype: DType? = nil, force: Bool = false, allowUnused: Bool = false, dropPooler: Bool = false) {
+        public init(dtype: DType? = nil, force: Bool = false, allowUnused: Bool = false, dropPooler: Bool = false,
+                    scanned: Bool = false) {
             self.dtype = dtype
             self.force = force
             self.allowUnused = allowUnused
             self.dropPooler = dropPooler
+            self.scanned = scanned
         }
     }
 
@@ -57,12 +64,16 @@ public enum Conversion {
                                options: Options = Options()) throws -> Result {
         // `out/` and `out` are the same directory (as for mkdir); a file output keeps the slash
         // so that OutputGuard refuses it.
-        let destination = target == .hf || target == .tf ? FileSystem.trimmingTrailingSlashes(destination) : destination
+        let isDirectory = [.hf, .tf, .keras].contains(target)
+        let destination = isDirectory ? FileSystem.trimmingTrailingSlashes(destination) : destination
         try source.requireComplete(allowUnused: options.allowUnused)
-        let output: OutputGuard.Output = target == .hf || target == .tf ? .directory(replaceableEntry: HFOutput.isWrittenByVitkit) : .file
+        let output: OutputGuard.Output = isDirectory ? .directory(replaceableEntry: HFOutput.isWrittenByVitkit) : .file
         try OutputGuard.check(destination, inputs: source.checkpoint.inputFiles, replace: options.force, output: output)
         if let d = options.dtype, ![.f32, .f16, .bf16].contains(d) {
             throw ViTError.conversionRefused(file: source.checkpoint.path, reason: .unsupportedDType(d))
+        }
+        if options.scanned, target != .jax {
+            throw ViTError.conversionRefused(file: source.checkpoint.path, reason: .scannedOnlyForJax(target))
         }
         var config = source.config
         if options.dropPooler { config.hasPooler = false }
@@ -74,28 +85,38 @@ public enum Conversion {
         if config.hasPooler, target == .timm {
             throw ViTError.conversionRefused(file: source.checkpoint.path, reason: .poolerInTimm)
         }
+        if target == .keras, let reason = KerasPresetOutput.refusal(config) {
+            throw ViTError.conversionRefused(file: source.checkpoint.path, reason: .notRepresentable(target, reason))
+        }
         if config.hasPooler, config.hasClassifier, target == .hf {
             throw ViTError.conversionRefused(file: source.checkpoint.path, reason: .poolerWithClassifier)
         }
         if let refusal = Self.graphRefusal(config, target: target) {
-            throw ViTError.conversionRefused(file: source.checkpoint.path, reason: .graphOption(target: target, what: refusal))
+            throw ViTError.conversionRefused(file: source.checkpoint.path, reason: .notRepresentable(target, refusal))
         }
         config.classPosition = PositionFold.classPosition(config, in: target)
         written.classPosition = config.classPosition
-        let plan = ConversionPlan(scheme: .named(target), config: config)
+        let plan = options.scanned
+            ? ConversionPlan(scheme: .named(target), config: config, externalName: ScannedPlan.bigVisionName)
+            : ConversionPlan(scheme: .named(target), config: config)
         // timm has no mask token (its own DINOv2 conversion drops it); anything else left out is refused.
         let planned = Set(plan.items.flatMap(\.canonical))
         let dropped = config.graphParameters.map(\.name).filter { !planned.contains($0) }
         guard dropped.allSatisfy({ $0 == CanonicalName.maskToken && target == .timm }) else {
             throw ViTError.conversionRefused(file: source.checkpoint.path,
-                                             reason: .graphOption(target: target, what: "no name for \(dropped.joined(separator: ", "))"))
+                                             reason: .notRepresentable(target, "has \(dropped.joined(separator: ", ")), which \(target.rawValue) has no name for"))
         }
         let writer = TensorStreamer(source: source, plan: plan, dtype: options.dtype)
+        writer.progress = options.progress
         var files: [String] = []
         switch target {
         case .native, .timm:
-            let meta = target == .native ? try NativeFormat.metadata(config: written, source: source) : [("format", "pt")]
-            try writer.writeSafeTensors(to: destination, metadata: meta)
+            if target == .native {
+                try writer.writeSafeTensors(to: destination, metadata: NativeFormat.metadata(config: written, source: source),
+                                            late: NativeFormat.sourceDigest(source))
+            } else {
+                try writer.writeSafeTensors(to: destination, metadata: [("format", "pt")])
+            }
             files = [destination]
         case .hf:
             files = try AtomicDirectory.write(destination) { dir in
@@ -104,36 +125,44 @@ public enum Conversion {
                 return ["model.safetensors", "config.json"] + (source.preprocessorConfig == nil ? [] : ["preprocessor_config.json"])
             }
         case .jax:
-            try writer.writeNPZ(to: destination)
+            if options.scanned { try writer.writeScannedNPZ(to: destination) } else { try writer.writeNPZ(to: destination) }
             files = [destination]
+        case .keras:
+            try refuseBFloat16(source, options)
+            files = try AtomicDirectory.write(destination) { dir in try KerasPresetOutput.write(dir: dir, writer: writer, config: written) }
         case .tf:
-            let sourceHasBF16 = source.checkpoint.source.tensors.contains { $0.dtype == .bf16 }
-            if options.dtype == .bf16 || (options.dtype == nil && sourceHasBF16) {
-                throw ViTError.conversionRefused(file: source.checkpoint.path, reason: .bfloat16InHDF5)
-            }
+            try refuseBFloat16(source, options)
             files = try AtomicDirectory.write(destination) { dir in
                 try writer.writeKeras(to: FileSystem.join(dir, "tf_model.h5"))
                 try HFOutput.writeConfigs(dir: dir, source: source, config: written, dtype: writer.storedDType)
                 return ["tf_model.h5", "config.json"] + (source.preprocessorConfig == nil ? [] : ["preprocessor_config.json"])
             }
         }
-        return Result(destination: destination, files: files, tensors: plan.items.count, bytes: writer.bytesWritten,
-                      droppedUnused: source.report.unused, qkvBias: qkvBias, droppedParameters: dropped,
+        return Result(destination: destination, files: files, tensors: options.scanned ? ScannedPlan(plan).entries.count : plan.items.count,
+                      bytes: writer.bytesWritten, droppedUnused: source.report.unused, qkvBias: qkvBias, droppedParameters: dropped,
                       foldedClassPosition: writer.fold.map { $0 == .fold })
     }
 
-    /// Why `target` cannot hold `config`'s graph options, or nil.
+    /// Why `target` cannot hold `config`'s graph options (completing "it ..."), or nil.
     static func graphRefusal(_ config: ViTConfig, target: NamingScheme.ID) -> String? {
         switch target {
         case .native: return nil
         case .hf: return config.huggingFaceRefusal
-        case .timm: return config.classifierInput == .cls ? nil : "timm's heads read the class token, this classifier reads cls + patch mean"
-        case .tf, .jax:
+        case .timm: return config.classifierInput == .cls ? nil : "has a classifier on cls + patch mean (timm's heads read the class token)"
+        case .tf, .jax, .keras:
             let options = [(config.distillationToken, "a distillation token"), (config.registerTokens > 0, "register tokens"),
                            (config.layerScale, "LayerScale"), (config.mlp == .swiGLU, "a SwiGLU MLP"),
                            (config.classifierInput != .cls, "a cls + patch mean classifier"), (!config.classPosition, "no class position")]
             let found = options.filter(\.0).map(\.1)
-            return found.isEmpty ? nil : "\(target.rawValue) holds plain ViTs only; this graph has \(found.joined(separator: ", "))"
+            return found.isEmpty ? nil : "has \(found.joined(separator: ", ")) (\(target.rawValue) holds plain ViTs only)"
+        }
+    }
+
+    /// HDF5 has no bfloat16 type: refuses a bf16 output (asked for, or kept from the source).
+    static func refuseBFloat16(_ source: ViTCheckpoint, _ options: Options) throws {
+        let sourceHasBF16 = source.checkpoint.source.tensors.contains { $0.dtype == .bf16 }
+        if options.dtype == .bf16 || (options.dtype == nil && sourceHasBF16) {
+            throw ViTError.conversionRefused(file: source.checkpoint.path, reason: .bfloat16InHDF5)
         }
     }
 }

@@ -11,11 +11,12 @@ enum HFOutput {
     }
 
     /// Whether `name` is a file vitkit writes (or the shards and indexes transformers writes
-    /// beside them) in a Hugging Face directory: the only entries `--force` may replace.
+    /// beside them) in a Hugging Face directory or keras-hub preset: the only entries `--force`
+    /// may replace.
     static let isWrittenByVitkit: @Sendable (String) -> Bool = { name in
         let fixed: Set<String> = ["config.json", "preprocessor_config.json", "model.safetensors", "model.safetensors.index.json",
                                   "tf_model.h5", "tf_model.h5.index.json"]
-        if fixed.contains(name) { return true }
+        if fixed.contains(name) || KerasPresetOutput.fileNames.contains(name) { return true }
         return isShard(name, prefix: "model-", suffix: ".safetensors") || isShard(name, prefix: "tf_model-", suffix: ".h5")
     }
 

@@ -21,7 +21,7 @@ enum PositionFold: Sendable, Equatable {
         switch target {
         case .native: config.classPosition
         case .timm: config.classPosition && config.registerTokens == 0
-        case .hf, .tf, .jax: true
+        case .hf, .tf, .jax, .keras: true
         }
     }
 

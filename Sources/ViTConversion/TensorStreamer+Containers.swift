@@ -1,5 +1,6 @@
 import ViTModel
 import Checkpoints
+import SafeTensors
 import Tensors
 
 extension TensorStreamer {
@@ -8,9 +9,9 @@ extension TensorStreamer {
         try write(to: path, format: .npz(compressed: false))
     }
 
-    /// Safetensors with `metadata`, tensors in plan order.
-    func writeSafeTensors(to path: String, metadata: [(key: String, value: String)]) throws {
-        try write(to: path, format: .safetensors(metadata: metadata))
+    /// Safetensors with `metadata` (and `late`, filled in after the tensors), tensors in plan order.
+    func writeSafeTensors(to path: String, metadata: [(key: String, value: String)], late: LateMetadata? = nil) throws {
+        try write(to: path, format: .safetensors(metadata: metadata, late: late))
     }
 
     /// Keras 2 weight file in transformers' TF layout: layer `vit` (and `classifier`), weight

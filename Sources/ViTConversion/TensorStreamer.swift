@@ -10,7 +10,11 @@ final class TensorStreamer {
     let dtype: DType?
     /// The class-position change between the source and the plan's config.
     let fold: PositionFold?
-    private(set) var bytesWritten = 0
+    /// Tensor bytes produced for the output (the scanned writer takes back a dropped row).
+    var bytesWritten = 0
+    /// Called with (tensors produced, plan size) after each tensor.
+    var progress: ((Int, Int) -> Void)?
+    private var produced = 0
     /// Source tensors of the item produced last, released when the next one is requested.
     private var previous: [Tensor] = []
 
@@ -42,7 +46,7 @@ final class TensorStreamer {
         var stored: [String: Tensor] = [:]
         for name in item.canonical {
             let storedName = try source.storedName(of: name)
-            if stored[storedName] == nil { stored[storedName] = try source.checkpoint.source.tensor(named: storedName) }
+            if stored[storedName] == nil { stored[storedName] = try source.tensors.tensor(named: storedName) }
         }
         previous = Array(stored.values)
         let canonical = try item.canonical.map { try self.canonical($0, from: stored) }
@@ -54,6 +58,8 @@ final class TensorStreamer {
             throw CheckpointError.shapeMismatch(file: source.checkpoint.path, tensor: item.name, expected: item.shape, found: t.shape)
         }
         bytesWritten += t.data.count
+        produced += 1
+        progress?(produced, plan.items.count)
         return t
     }
 
@@ -65,7 +71,8 @@ final class TensorStreamer {
 
     func outputDType(_ item: ConversionPlan.Item) throws -> DType {
         if let dtype { return dtype }
-        return try source.checkpoint.source.info(named: source.storedName(of: item.canonical[0]))?.dtype ?? .f32
+        let stored = try source.tensors.info(named: source.storedName(of: item.canonical[0]))?.dtype ?? .f32
+        return stored.isPacked ? .f32 : stored  // F4 is decoded to f32 (ViTCheckpoint.parameter)
     }
 
     /// The plan's tensors, in plan order, as entries with their output dtype.

@@ -14,12 +14,19 @@ extension ViTForward {
     ///
     /// `k`, `v`: `batch x t` rows of width d. `q`, `ctx`: `batch x queries` rows (`queries` is
     /// `t`, or 1 when only the class token's output is wanted). `scores` holds
-    /// `scoresCapacity(batch:t:)` floats.
+    /// `scoresCapacity(batch:t:)` floats. `probabilities` (one image, every query): `t x t`
+    /// floats to which the mean over heads of the attention probabilities is added.
     func attention(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
                    ctx: UnsafeMutablePointer<Float>, batch: Int, t: Int, queries tq: Int,
-                   scores: UnsafeMutablePointer<Float>, stream: DNNLStream?) throws(ViTError) {
+                   scores: UnsafeMutablePointer<Float>, stream: DNNLStream?,
+                   probabilities: UnsafeMutablePointer<Float>? = nil) throws(ViTError) {
         let c = config, d = c.hiddenSize, heads = c.numAttentionHeads, hd = c.headDim
         let scale = 1 / Float(hd).squareRoot()
+        precondition(probabilities == nil || (batch == 1 && tq == t), "attention probabilities of one image, every query")
+        func record(_ heads: Int) {
+            guard let probabilities else { return }
+            for hh in 0..<heads { Kernels.add(probabilities, scores + hh * t * t, count: t * t, scale: 1 / Float(c.numAttentionHeads)) }
+        }
         guard let stream else {
             for b in 0..<batch {
                 for hh in 0..<heads {
@@ -27,6 +34,7 @@ extension ViTForward {
                     BLAS.gemm(m: tq, n: t, k: hd, alpha: scale, a: q + qo, lda: d, b: k + kvo, ldb: d, transB: true,
                               c: scores, ldc: t)
                     Kernels.softmaxRows(scores, rows: tq, d: t)
+                    record(1)
                     BLAS.gemm(m: tq, n: hd, k: t, a: scores, lda: t, b: v + kvo, ldb: d, transB: false, c: ctx + qo, ldc: d)
                 }
             }
@@ -51,6 +59,7 @@ extension ViTForward {
                     dst: scoresLayout, scale: scale)
                 try MatMulPrimitive.get(keys).execute(src: q + qo, weights: k + kvo, dst: scores, stream: stream)
                 try SoftmaxPrimitive.get(dims: scoresLayout.dims).execute(scores, stream: stream)
+                record(g)
                 let values = MatMulShape(
                     src: scoresLayout,
                     weights: .strided(TensorLayout(dims: [images, g, t, hd], strides: [t * d, hd, d, 1], element: .f32)),

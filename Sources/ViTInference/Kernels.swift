@@ -54,6 +54,11 @@ enum Kernels {
         for i in 0..<n { y[i] += x[i] }
     }
 
+    /// `y += scale x` over `n` elements.
+    static func add(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int, scale: Float) {
+        for i in 0..<n { y[i] += scale * x[i] }
+    }
+
     /// Exact GELU `0.5 x (1 + erf(x / sqrt 2))` in place (erf as PyTorch's vectorised CPU
     /// kernel computes it), split across cores.
     static func geluExact(_ y: UnsafeMutablePointer<Float>, count n: Int) {

@@ -10,6 +10,10 @@ struct Workspace {
     /// bf16 compute: the linear layers' inputs (`rows x d`) and the MLP's hidden rows.
     let xb, bigb: UnsafeMutablePointer<UInt16>?
     let stream: DNNLStream?
+    /// When set (one image): `layers x t x t` floats receiving each block's head-mean
+    /// attention probabilities; `layer` is the block running.
+    var probabilities: UnsafeMutablePointer<Float>?
+    var layer = 0
     private let floats: [UnsafeMutablePointer<Float>]
 
     /// - Parameters:
@@ -85,7 +89,7 @@ extension ViTForward {
             try layer.apply(x, lda: lda, rows: rows, into: out, ldc: d, stream: ws.stream)
         }
         try attention(q: ws.q, k: ws.k, v: ws.v, ctx: ws.ctx, batch: batch, t: t, queries: t, scores: ws.scores,
-                      stream: ws.stream)
+                      stream: ws.stream, probabilities: ws.probabilities.map { $0 + ws.layer * t * t })
         let (ctx, ldctx) = ws.input(ws.ctx, lda: d, rows: rows, for: w.o)
         try addProjection(w.o, ctx, lda: ldctx, rows: rows, into: ws.h, scale: w.ls1, scratch: ws.q, stream: ws.stream)
         try residualMLP(w, residual: ws.h, normed: ws.x, rows: rows, ws)

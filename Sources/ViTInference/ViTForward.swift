@@ -136,7 +136,9 @@ public final class ViTForward: Sendable {
     /// Embeddings and every block: the residual stream of all tokens (or, after a class-token
     /// last block, of the class rows only) in the returned workspace's `h`; `t` tokens per image.
     /// The caller releases the returned workspace; on an error it is released here.
-    func encode(pixels: [Float], batch: Int, size: Int, clsOnlyLastBlock: Bool) throws(ViTError) -> (Workspace, t: Int) {
+    /// `probabilities`: see `Workspace.probabilities` (one image, every token through every block).
+    func encode(pixels: [Float], batch: Int, size: Int, clsOnlyLastBlock: Bool,
+                probabilities: UnsafeMutablePointer<Float>? = nil) throws(ViTError) -> (Workspace, t: Int) {
         let c = config
         guard size > 0, size % c.patchSize == 0, size / c.patchSize <= Self.maxGrid else {
             throw .invalidImageSize(size: size, patchSize: c.patchSize, maximum: Self.maxGrid * c.patchSize)
@@ -157,6 +159,7 @@ public final class ViTForward: Sendable {
         var ws = Workspace(rows: batch * t, d: d, m: c.fc1Outputs, scores: scoresCapacity(batch: batch, t: t),
                            patchValues: n * c.numChannels * c.patchSize * c.patchSize, bf16: compute == .bf16,
                            stream: stream)
+        ws.probabilities = probabilities
         var returned = false
         defer { if !returned { ws.release() } }
         try pixels.withUnsafeBufferPointer { (px) throws(ViTError) in
@@ -170,6 +173,7 @@ public final class ViTForward: Sendable {
         // The distillation head and the patch mean read other rows than the class token's.
         let clsOnly = clsOnlyLastBlock && !c.distillationHead && c.classifierInput == .cls
         for (i, block) in blocks.enumerated() {
+            ws.layer = i
             if clsOnly, i == blocks.count - 1 {
                 try runBlockForClassToken(block, &ws, batch: batch, t: t)
             } else {

@@ -34,7 +34,8 @@ extension ViTPipeline {
     }
 
     /// Runs `count` inputs whose pixels `pixels(i)` gives, `batchSize` at a time.
-    func run(count: Int, batchSize: Int, pixels: (Int) throws -> [Float]) throws -> [ViTOutputs] {
+    func run(count: Int, batchSize: Int, progress: ((Int, Int) -> Void)? = nil,
+             pixels: (Int) throws -> [Float]) throws -> [ViTOutputs] {
         precondition(batchSize > 0, "batchSize must be positive")
         var outputs: [ViTOutputs] = []
         outputs.reserveCapacity(count)
@@ -45,6 +46,7 @@ extension ViTPipeline {
             for i in start..<end { batch += try pixels(i) }
             outputs += try forward.run(pixels: batch, batch: end - start, size: imageSize)
             start = end
+            progress?(end, count)
         }
         return outputs
     }

@@ -57,12 +57,13 @@ public final class ViTPipeline: Sendable {
         try preprocessor.pixelValues(path: path)
     }
 
-    /// Outputs for each image file, in order, run in batches of `batchSize`.
+    /// Outputs for each image file, in order, run in batches of `batchSize`;
+    /// `progress(done, total)` after each batch.
     ///
     /// - Throws: `ImageError` naming a file that cannot be read or decoded; `ViTError` from
     ///   the forward pass.
-    public func run(paths: [String], batchSize: Int = 8) throws -> [ViTOutputs] {
-        try run(count: paths.count, batchSize: batchSize) { try preprocessor.pixelValues(path: paths[$0]).floats() }
+    public func run(paths: [String], batchSize: Int = 8, progress: ((Int, Int) -> Void)? = nil) throws -> [ViTOutputs] {
+        try run(count: paths.count, batchSize: batchSize, progress: progress) { try preprocessor.pixelValues(path: paths[$0]).floats() }
     }
 
     /// Throws unless every output for every image is finite.

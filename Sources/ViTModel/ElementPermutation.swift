@@ -1,7 +1,7 @@
 import Tensors
 
 /// Dtype-agnostic element moves (transpose, axis permutation, row split/concat) on raw bytes.
-enum ElementPermutation {
+package enum ElementPermutation {
     /// Transposes a `rows x cols` matrix of elements; the result gets `shape`.
     static func transpose2D(_ t: Tensor, rows: Int, cols: Int, shape: [Int]) -> Tensor {
         let size = t.dtype.byteSize
@@ -66,7 +66,7 @@ enum ElementPermutation {
     }
 
     /// Concatenates along dimension 0.
-    static func concatRows(_ ts: [Tensor]) -> Tensor {
+    package static func concatRows(_ ts: [Tensor]) -> Tensor {
         let total = ts.reduce(0) { $0 + $1.data.count }
         let out = OwnedBuffer(count: total)
         var offset = 0

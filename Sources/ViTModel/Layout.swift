@@ -19,12 +19,15 @@ public enum Layout: Sendable, Hashable {
     case jaxHeadsOut
     /// Three canonical tensors stacked along dimension 0 (timm's fused qkv).
     case fusedRows
+    /// Stored without the canonical leading dimension of 1 (keras-hub's position embedding
+    /// `[N+1, D]` for canonical `[1, N+1, D]`); the same bytes.
+    case squeezedLeadingOne
 
     /// True when `toCanonical` copies the elements (a permutation or a split) rather than
     /// returning a view of the stored bytes.
     public var copiesElements: Bool {
         switch self {
-        case .same, .jaxHeadsBias: false
+        case .same, .jaxHeadsBias, .squeezedLeadingOne: false
         case .transposed, .hwio, .jaxHeadsIn, .jaxHeadsOut, .fusedRows: true
         }
     }
@@ -40,6 +43,7 @@ public enum Layout: Sendable, Hashable {
         case .jaxHeadsBias: return [heads, s[0] / max(heads, 1)]
         case .jaxHeadsOut: return [heads, s[1] / max(heads, 1), s[0]]
         case .fusedRows: return [shapes.reduce(0) { $0 + $1[0] }] + Array(s.dropFirst())
+        case .squeezedLeadingOne: return Array(s.dropFirst())
         }
     }
 
@@ -55,6 +59,7 @@ public enum Layout: Sendable, Hashable {
         case .fusedRows:
             guard e.count >= 1, parts > 0, e[0] % parts == 0 else { return nil }
             return Array(repeating: [e[0] / parts] + Array(e.dropFirst()), count: parts)
+        case .squeezedLeadingOne: return [[1] + e]
         }
     }
 
@@ -72,6 +77,7 @@ public enum Layout: Sendable, Hashable {
             return [ElementPermutation.transpose2D(t, rows: e[0] * e[1], cols: e[2], shape: [e[2], e[0] * e[1]])]
         case .fusedRows:
             return ElementPermutation.splitRows(t, parts: parts)
+        case .squeezedLeadingOne: return [Tensor(dtype: t.dtype, shape: [1] + e, data: t.data)]
         }
     }
 
@@ -88,6 +94,7 @@ public enum Layout: Sendable, Hashable {
         case .jaxHeadsOut:
             return ElementPermutation.transpose2D(t, rows: c[0], cols: c[1], shape: [heads, c[1] / heads, c[0]])
         case .fusedRows: return ElementPermutation.concatRows(ts)
+        case .squeezedLeadingOne: return Tensor(dtype: t.dtype, shape: Array(c.dropFirst()), data: t.data)
         }
     }
 }

@@ -15,6 +15,8 @@ extension NamingScheme {
     /// - jax: a leading `opt/target/` or `params/` is dropped.
     /// - tf: a trailing `:0` is dropped, then the Keras model-name component(s) before the
     ///   first `vit` or `classifier` component.
+    /// - keras: a leading `layers/vi_t_backbone/` (a whole `ViTImageClassifier`'s
+    ///   `save_weights`) is dropped.
     ///
     /// `work` grows by the bytes examined.
     func normalizedRange(_ name: UnsafeBufferPointer<UInt8>, work: inout Int) -> Range<Int> {
@@ -44,6 +46,9 @@ extension NamingScheme {
                 start = i + 1
             }
             return 0..<end
+        case .keras:
+            work += Self.kerasBackbone.count
+            return name.hasBytes(Self.kerasBackbone) ? Self.kerasBackbone.count..<name.count : 0..<name.count
         case .timm, .native:
             return 0..<name.count
         }
@@ -52,6 +57,8 @@ extension NamingScheme {
     private static let hfPrefixes = ViTConfig.Family.allPrefixes.map { Array($0.utf8) }
     private static let jaxPrefixes = [Array("opt/target/".utf8), Array("params/".utf8)]
     private static let tfRoots = [Array("vit".utf8), Array("classifier".utf8)]
+    /// Where a Keras 3 `save_weights` of a whole `ViTImageClassifier` puts its backbone.
+    private static let kerasBackbone = Array("layers/vi_t_backbone/".utf8)
 
     /// A compiled `{i}` pattern: prefix, optional index, suffix.
     ///

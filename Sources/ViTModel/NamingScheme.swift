@@ -5,9 +5,11 @@
 /// pattern of a rule is the one written on conversion; the others are accepted variants.
 public struct NamingScheme: Sendable {
     /// The schemes vitkit reads and writes: `hf` (transformers PyTorch), `tf` (transformers TF h5),
-    /// `jax` (Google's npz), `timm`, `native` (vitkit's graph names).
+    /// `jax` (Google's npz), `timm`, `native` (vitkit's graph names), `keras` (keras-hub
+    /// presets and Keras 3 `.weights.h5`).
     public enum ID: String, Sendable, CaseIterable {
         case hf, tf, jax, timm, native
+        case keras
     }
 
     package struct Rule: Sendable {
@@ -48,7 +50,7 @@ public struct NamingScheme: Sendable {
     public var defaultLayerNormEps: Double
 
     /// Every scheme, in detection-preference order.
-    public static let all: [NamingScheme] = [.native, .hf, .timm, .tf, .jax]
+    public static let all: [NamingScheme] = [.native, .hf, .timm, .tf, .jax, .keras]
 
     /// The scheme for `id`, with its rule table.
     public static func named(_ id: ID) -> NamingScheme {

@@ -45,9 +45,10 @@ public enum SchemeDetection {
         return ranking
     }
 
-    static func detect(_ checkpoint: Checkpoint) throws(ViTError) -> NamingScheme {
+    /// The scheme of `checkpoint`, whose tensors are `names` (the per-block names of a
+    /// scanned checkpoint).
+    static func detect(_ checkpoint: Checkpoint, names: [String]) throws(ViTError) -> NamingScheme {
         if checkpoint.source.metadata.contains(where: { $0.key == NativeFormat.formatKey }) { return .native }
-        let names = checkpoint.source.tensors.map(\.name)
         guard let best = rank(names).best, best.count > 0 else {
             throw .unknownScheme(file: checkpoint.path, tensorCount: names.count)
         }
@@ -71,7 +72,7 @@ extension NamingScheme {
         case .tf:
             let model = config.hasClassifier ? "tf_vi_t_for_image_classification" : "tf_vi_t_model"
             return "\(model)/\(name):0"
-        case .jax, .timm, .native:
+        case .jax, .timm, .native, .keras:
             return name
         }
     }

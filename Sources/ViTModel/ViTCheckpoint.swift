@@ -55,6 +55,15 @@ public final class ViTCheckpoint: Sendable {
     /// true. Conversion drops them again only when they are exactly zero.
     public let qkvBiasFromTFWeights: Bool
     package let sources: [String: Source]
+    /// The tensors the graph is read from: `checkpoint.source`, or for a big_vision scanned
+    /// checkpoint its per-block view (`ScannedBlocks`: slices of the stacks, no copies), and
+    /// for a big_vision `[1, N, D]` position embedding its `[1, N+1, D]` view (`BigVisionPositions`).
+    package let tensors: any TensorSource
+    /// For a big_vision checkpoint saved with `scan=True`, the number of blocks stacked along
+    /// axis 0 of every `Transformer/encoderblock/...` tensor; nil when blocks are stored one
+    /// by one. The mapping report names a block's tensors `Transformer/encoderblock_<i>/...`
+    /// (views of slice `i` of the stacked tensor).
+    public let scannedDepth: Int?
     /// The preprocessor config a native file carries in its metadata, when it has no
     /// `preprocessor_config.json` beside it (parsed at open: invalid JSON is an error).
     let nativePreprocessorConfig: JSON?
@@ -75,9 +84,17 @@ public final class ViTCheckpoint: Sendable {
     ///   `.invalidConfig` for a config the graph cannot use, `.limitExceeded` past `options.limits`.
     public init(checkpoint: Checkpoint, options: Options = Options()) throws(ViTError) {
         self.checkpoint = checkpoint
-        let stored = checkpoint.source.tensors
+        let unstack = options.scheme == nil || options.scheme == .jax
+        let scanned: any TensorSource
+        do { scanned = unstack ? try ScannedBlocks.unstacking(checkpoint.source) : checkpoint.source } catch {
+            throw .input(error.description)
+        }
+        let tensors = unstack ? BigVisionPositions.adapting(scanned) : scanned
+        self.tensors = tensors
+        self.scannedDepth = (scanned as? ScannedBlocks)?.depth
+        let stored = tensors.tensors
         let scheme: NamingScheme
-        if let forced = options.scheme { scheme = .named(forced) } else { scheme = try SchemeDetection.detect(checkpoint) }
+        if let forced = options.scheme { scheme = .named(forced) } else { scheme = try SchemeDetection.detect(checkpoint, names: stored.map(\.name)) }
         self.scheme = scheme
         let matcher = SchemeMatcher(scheme)
 
@@ -115,9 +132,10 @@ public final class ViTCheckpoint: Sendable {
             config = try ViTConfig(vitkit: NativeFormat.parseMetadataJSON(meta.value, key: meta.key, file: checkpoint.path))
             origin = "vitkit metadata"
             inferredKeys = []
-        } else if let json = checkpoint.config {
+        } else if var json = checkpoint.config {
             let inferred = config
             origin = checkpoint.configPath ?? "config.json"
+            if KerasHubConfig.isKerasHub(json) { json = try KerasHubConfig.huggingFaceJSON(json, file: origin) }
             do { config = try ViTConfig(huggingFace: json, defaults: inferred) } catch {
                 throw Self.naming(origin, error)
             }
@@ -150,6 +168,10 @@ public final class ViTCheckpoint: Sendable {
         self.inferredConfigKeys = inferredKeys
         self.qkvBiasFromTFWeights = tfQKVBias
 
+        if scheme.id == .jax { try MAPHead.refuse(unmatched, file: checkpoint.path) }
+        if let task = (checkpoint.source as? KerasPreset)?.taskConfig {
+            try KerasHubConfig.checkTask(task, file: FileSystem.join(FileSystem.directoryName(of: checkpoint.weightsPath), "task.json"))
+        }
         var report = MappingReport(scheme: scheme.id)
         report.unused = unmatched
         var sources: [String: Source] = [:]
@@ -228,7 +250,9 @@ public final class ViTCheckpoint: Sendable {
         if let m = report.mismatched.first(where: { $0.stored == s.stored }) {
             throw ViTError.mapping(file: checkpoint.path, scheme: scheme.id, problems: [.mismatched(stored: m.stored, expected: m.expected, found: m.found, graph: m.canonical)])
         }
-        let stored = try preloaded[s.stored] ?? checkpoint.source.tensor(named: s.stored)
+        var stored = try preloaded[s.stored] ?? tensors.tensor(named: s.stored)
+        // Elements packed several to a byte (F4) are decoded before layouts move them.
+        if stored.dtype.isPacked { stored = try stored.converted(to: .f32) }
         let canonical = s.layout.toCanonical(stored, parts: s.parts)[s.part]
         // The stored bytes were copied: their mapped pages need not stay resident.
         if s.layout.copiesElements { stored.data.releaseResidentPages() }

@@ -120,21 +120,23 @@ extension ViTConfig {
         }
     }
 
-    /// Why transformers cannot hold this graph, or nil when it can: its DINOv2 classes need
+    /// Why transformers cannot hold this graph (completing "it ..."), or nil when it can: its DINOv2 classes need
     /// LayerScale, an `mlp_ratio` giving the MLP width, the classifier on cls + patch mean and
     /// no pooler; DeiT and ViT classes no LayerScale, registers or SwiGLU.
     public var huggingFaceRefusal: String? {
         switch family {
         case .dinov2, .dinov2WithRegisters:
-            if hasPooler { return "DINOv2 classes have no pooler" }
-            if distillationToken { return "DINOv2 classes have no distillation token" }
-            if hasClassifier, classifierInput != .clsAndPatchMean { return "Dinov2ForImageClassification reads cls + patch mean, this classifier reads the class token" }
-            if !layerScale { return "DINOv2 classes always have LayerScale" }
-            if dinov2MLPRatio == nil { return "no mlp_ratio gives the MLP width \(intermediateSize) (SwiGLU widths are multiples of 8)" }
+            if hasPooler { return "has a pooler (DINOv2 classes have none)" }
+            if distillationToken { return "has a distillation token (DINOv2 classes have none)" }
+            if hasClassifier, classifierInput != .clsAndPatchMean {
+                return "has a classifier on the class token (Dinov2ForImageClassification reads cls + patch mean)"
+            }
+            if !layerScale { return "has no LayerScale (DINOv2 classes always have it)" }
+            if dinov2MLPRatio == nil { return "has an MLP width \(intermediateSize) that no mlp_ratio gives (SwiGLU widths are multiples of 8)" }
             return nil
         case .vit, .deit:
-            if mlp == .swiGLU { return "ViT and DeiT classes have no SwiGLU MLP" }
-            if classifierInput != .cls { return "ViT and DeiT classifiers read the class token" }
+            if mlp == .swiGLU { return "has a SwiGLU MLP (ViT and DeiT classes have none)" }
+            if classifierInput != .cls { return "has a classifier on cls + patch mean (ViT and DeiT classifiers read the class token)" }
             return nil
         }
     }

@@ -27,6 +27,9 @@ public enum ViTError: Error, Sendable, CustomStringConvertible {
     /// The model produced NaN or infinity for `image` in `outputs` (`logits`, `cls`...);
     /// `weight` is the first graph parameter holding NaN or infinity, if any.
     case nonFiniteOutput(file: String, image: String, outputs: [String], weight: String?)
+    /// The checkpoint holds a part of a ViT that vitkit does not implement yet (`feature`,
+    /// e.g. big_vision's MAP head), stored in `tensors` (empty when a config asks for it).
+    case notSupportedYet(file: String, feature: String, tensors: [String])
     /// The matrix library (oneDNN) refused or failed a call: `call` names it, `reason` says why.
     case computeBackend(call: String, reason: String)
 
@@ -41,13 +44,16 @@ public enum ViTError: Error, Sendable, CustomStringConvertible {
             "\(f)\(scheme.map { " (scheme \($0.rawValue))" } ?? "") does not map onto the ViT graph:\n"
                 + problems.map { "  \($0)" }.joined(separator: "\n")
         case .unknownScheme(let f, let n):
-            "\(f): no naming scheme (hf, tf, jax, timm, native) recognises any of its \(n) tensors"
+            "\(f): no naming scheme (hf, tf, jax, timm, native, keras) recognises any of its \(n) tensors"
         case .conversionRefused(let f, let reason): "\(f): \(reason)"
         case .invalidImageSize(let size, let patch, let maximum):
             size > 0 && size % patch == 0
                 ? "image size \(size) is too large: at most \(maximum) px for patch size \(patch) (attention memory grows with the fourth power of the grid)"
                 : "image size \(size) must be a positive multiple of the patch size \(patch)"
         case .input(let s): s
+        case .notSupportedYet(let f, let feature, let tensors):
+            "\(f): \(feature) is not supported yet" + (tensors.isEmpty ? "" : " (\(tensors.count) tensors: "
+                + tensors.prefix(6).joined(separator: ", ") + (tensors.count > 6 ? ", ..." : "") + ")")
         case .computeBackend(let call, let reason): "oneDNN: \(call) failed (\(reason))"
         case .nonFiniteOutput(let f, let image, let outputs, let weight):
             "\(f): outputs for \(image) are not finite (NaN or infinity in \(outputs.joined(separator: ", "))); "
@@ -84,10 +90,12 @@ public enum ConversionRefusal: Sendable, Equatable, CustomStringConvertible {
     case poolerWithClassifier
     /// HDF5 (tf_model.h5) has no bfloat16 type.
     case bfloat16InHDF5
-    /// The target ecosystem has no place for a graph option (`what` names it).
-    case graphOption(target: NamingScheme.ID, what: String)
     /// Tensors can only be stored as f32, f16 or bf16.
     case unsupportedDType(DType)
+    /// A scanned (stacked-block) layout exists only for big_vision's npz (`jax`).
+    case scannedOnlyForJax(NamingScheme.ID)
+    /// The target's model class cannot hold this model (`reason` says what differs).
+    case notRepresentable(NamingScheme.ID, String)
 
     /// One sentence for a person (a mapping report adds one line per problem).
     public var description: String {
@@ -95,8 +103,9 @@ public enum ConversionRefusal: Sendable, Equatable, CustomStringConvertible {
         case .poolerInTimm: "has a pooler (in21k ViTModel), which timm's VisionTransformer does not have"
         case .poolerWithClassifier: "has both a pooler and a classifier; transformers' ViTForImageClassification has no pooler"
         case .bfloat16InHDF5: "HDF5 has no bfloat16 type: tf_model.h5 needs float32 or float16"
-        case .graphOption(let target, let what): "cannot be written as \(target.rawValue): \(what)"
         case .unsupportedDType(let d): "cannot store tensors as \(d.rawValue): f32, f16 or bf16"
+        case .notRepresentable(let target, let reason): "cannot be written as \(target.rawValue): it \(reason)"
+        case .scannedOnlyForJax(let target): "a scanned (stacked-block) layout exists only for big_vision's npz (jax), not \(target.rawValue)"
         }
     }
 }

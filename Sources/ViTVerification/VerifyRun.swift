@@ -7,11 +7,11 @@ public enum VerifyRun {
     /// Verifies `checkpoint` against `expectations`; tolerances default to the file's.
     public static func run(_ checkpoint: ViTCheckpoint, expectations: Expectations,
                            atol: Double? = nil, rtol: Double? = nil, allowUnused: Bool = false,
-                           compute: ComputePrecision = .f32) throws -> Verification {
+                           compute: ComputePrecision = .f32, progress: ((Int, Int) -> Void)? = nil) throws -> Verification {
         let pipeline = try ViTPipeline(checkpoint: checkpoint, imageSize: expectations.imageSize,
                                        preprocessing: expectations.processorConfig, allowUnused: allowUnused, compute: compute)
         let a = atol ?? expectations.atol, r = rtol ?? expectations.rtol
-        let outputs = try pipeline.run(paths: expectations.images.map(expectations.resolve))
+        let outputs = try pipeline.run(paths: expectations.images.map(expectations.resolve), progress: progress)
         let results = zip(expectations.images, outputs).map { want, got in
             Verification.check(image: want.path, got: got, want: want, atol: a, rtol: r)
         }
@@ -21,12 +21,14 @@ public enum VerifyRun {
     /// Compares two checkpoints' outputs on `images` (`verify A --against B`).
     public static func compare(_ a: ViTCheckpoint, against b: ViTCheckpoint, images: [String], imageSize: Int?,
                                atol: Double, rtol: Double, allowUnused: Bool = false,
-                               compute: ComputePrecision = .f32) throws -> Verification {
+                               compute: ComputePrecision = .f32, progress: ((Int, Int) -> Void)? = nil) throws -> Verification {
         // `compute` applies to `a`; `b` is the float32 reference.
         let pa = try ViTPipeline(checkpoint: a, imageSize: imageSize, allowUnused: allowUnused, compute: compute)
         let pb = try ViTPipeline(checkpoint: b, imageSize: imageSize, preprocessing: a.preprocessorConfig,
                                  preprocessingSource: a.preprocessorConfigOrigin, allowUnused: allowUnused)
-        let oa = try pa.run(paths: images), ob = try pb.run(paths: images)
+        // Progress counts both runs: `a`'s images, then `b`'s.
+        let oa = try pa.run(paths: images, progress: progress.map { p in { p($0, 2 * $1) } })
+        let ob = try pb.run(paths: images, progress: progress.map { p in { p($1 + $0, 2 * $1) } })
         let results = zip(images, zip(oa, ob)).map { path, pair in
             Verification.check(image: path, got: pair.0,
                                want: .init(path: path, logits: pair.1.logits, poolerOutput: pair.1.poolerOutput, cls: pair.1.cls),
@@ -39,9 +41,9 @@ public enum VerifyRun {
     /// stored relative to `outputPath`'s directory when possible.
     public static func record(_ checkpoint: ViTCheckpoint, images: [String], imageSize: Int?, outputPath: String,
                               atol: Double, rtol: Double, allowUnused: Bool = false,
-                              compute: ComputePrecision = .f32) throws -> Expectations {
+                              compute: ComputePrecision = .f32, progress: ((Int, Int) -> Void)? = nil) throws -> Expectations {
         let pipeline = try ViTPipeline(checkpoint: checkpoint, imageSize: imageSize, allowUnused: allowUnused, compute: compute)
-        let outputs = try pipeline.run(paths: images)
+        let outputs = try pipeline.run(paths: images, progress: progress)
         // JSON has no NaN: such expectations could never be read back, nor ever pass.
         try pipeline.requireFinite(outputs, images: images)
         let base = FileSystem.realPath(FileSystem.directoryName(of: outputPath)) ?? FileSystem.directoryName(of: outputPath)

@@ -1,6 +1,7 @@
 // One import for library users: `import VitKit` gives every public type and error of the
 // targets below (each can also be imported alone, e.g. only `ViTConversion` to convert).
 @_exported import Checkpoints
+@_exported import Drawing
 @_exported import EvaluationPlot
 @_exported import Preprocessing
 @_exported import Tensors
@@ -9,4 +10,5 @@
 @_exported import ViTEvaluation
 @_exported import ViTInference
 @_exported import ViTModel
+@_exported import ViTPictures
 @_exported import ViTVerification

@@ -32,6 +32,7 @@ struct Embed: ParsableCommand {
     @Flag(help: "Ignore stored tensors that are not part of the graph.") var allowUnused = false
     @OptionGroup var vit: ViTOptions
     @OptionGroup var computeOptions: ComputeOptions
+    @OptionGroup var progressOptions: ProgressOptions
 
     func validate() throws {
         try NumericOption.positive(batch, "--batch")
@@ -49,7 +50,7 @@ struct Embed: ParsableCommand {
         let embedder = try Embedder(checkpoint: model, kind: kind, normalize: normalize, imageSize: imageSize,
                                     allowUnused: allowUnused, compute: computeOptions.compute)
         printError(Terminal.escape(Self.describe(embedder)))
-        let progress = Progress(enabled: isatty(2) == 1)
+        let progress = progressOptions.bar("images")
         let summary = try embedder.write(paths: paths, to: outputFile, inputs: inputs,
                                          replace: force, batchSize: batch, progress: progress.update)
         progress.clear()

@@ -22,7 +22,8 @@ struct HintedError: Error, CustomStringConvertible {
             case .poolerWithClassifier: return ": pass --drop-pooler"
             case .bfloat16InHDF5: return ": convert to tf with --dtype f32 or f16"
             case .unsupportedDType: return " (--dtype)"
-            case .graphOption: return " (--to native keeps every graph option)"
+            case .scannedOnlyForJax: return " (--scanned goes with --to jax)"
+            case .notRepresentable(_, let reason): return reason.hasPrefix("has a pooler") ? ": pass --drop-pooler to write the backbone without it" : nil
             }
         case ViTError.invalidImageSize: return " (--image-size)"
         case EmbeddingError.noPooler: return " (--output cls or --output mean)"

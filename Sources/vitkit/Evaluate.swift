@@ -35,6 +35,7 @@ struct Evaluate: ParsableCommand {
     @Flag(help: "Ignore stored tensors that are not part of the graph.") var allowUnused = false
     @OptionGroup var vit: ViTOptions
     @OptionGroup var computeOptions: ComputeOptions
+    @OptionGroup var progressOptions: ProgressOptions
 
     func validate() throws {
         try NumericOption.positive(batch, "--batch")
@@ -52,7 +53,7 @@ struct Evaluate: ParsableCommand {
         // Outputs and the font are checked before anything runs.
         for out in [errors, plot].compactMap({ $0 }) { try OutputGuard.check(out, inputs: inputs, replace: force, output: .file) }
         if plot != nil { try ConfusionMatrixPlot.checkFont(font) }
-        let progress = Progress(enabled: isatty(2) == 1)
+        let progress = progressOptions.bar("images")
         let skipped: (Evaluation.Failure) -> Void = { failure in
             progress.clear()
             printError(Terminal.escape("skipped: \(failure.reason)"))

@@ -20,7 +20,7 @@ enum SummaryTable {
         TextTable.write(header: ["name", "dtype", "shape", "parameters", "bytes"], count: s.tensors.count, row: { k in
             let t = s.tensors[k]
             return [t.name, t.dtype.rawValue, Shape.describe(t.shape), grouped(t.elementCount), grouped(t.byteCount)]
-        }, rightAligned: [3, 4], emit: line)
+        }, rightAligned: [3, 4], maxWidth: Terminal.stdoutColumns, emit: line)
         let filtered = s.filter.map { " matching '\($0)'" } ?? ""
         line("\(s.tensors.count) tensors\(filtered), \(grouped(s.parameters)) parameters, \(grouped(s.bytes)) bytes (\(human(s.bytes)))".utf8)
         for item in s.skipped { line(Terminal.escape("skipped \(item.name): \(item.reason)").utf8) }

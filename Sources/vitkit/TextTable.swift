@@ -16,11 +16,23 @@ enum TextTable {
     ///
     /// `row` is called twice per row (widths, then text) and nothing is kept between rows, so
     /// a table of a million tensors needs the memory of one line, not of the whole table.
+    /// With `maxWidth` (the terminal's columns), a first column that would make lines longer
+    /// is narrowed (to no less than 16 characters) by eliding the middle of its cells.
     static func write(header: [String], count: Int, row: (Int) -> [String], rightAligned: Set<Int> = [],
-                      emit: ([UInt8]) -> Void) {
+                      maxWidth: Int? = nil, emit: ([UInt8]) -> Void) {
         var widths = header.map(width)
-        func escapedRow(_ k: Int) -> [String] { row(k).map { Terminal.escape($0) } }
-        for k in 0..<count { for (i, c) in escapedRow(k).enumerated() { widths[i] = max(widths[i], width(c)) } }
+        for k in 0..<count { for (i, c) in row(k).map({ Terminal.escape($0) }).enumerated() { widths[i] = max(widths[i], width(c)) } }
+        if let maxWidth, !widths.isEmpty {
+            let others = widths.dropFirst().reduce(0, +) + 2 * (widths.count - 1)
+            widths[0] = min(widths[0], max(16, maxWidth - others))
+        }
+        let firstWidth = widths.first ?? 0
+        func escapedRow(_ k: Int) -> [String] {
+            row(k).enumerated().map { i, c in
+                let e = Terminal.escape(c)
+                return i == 0 && width(e) > firstWidth ? Terminal.elide(e, to: firstWidth) : e
+            }
+        }
         var line: [UInt8] = []
         func format(_ cells: [String]) {
             line.removeAll(keepingCapacity: true)

@@ -25,6 +25,7 @@ struct Verify: ParsableCommand {
     @Flag(help: "Ignore stored tensors that are not part of the graph.") var allowUnused = false
     @OptionGroup var vit: ViTOptions
     @OptionGroup var computeOptions: ComputeOptions
+    @OptionGroup var progressOptions: ProgressOptions
 
     func validate() throws {
         let modes = [expectations, record, against].compactMap { $0 }.count
@@ -40,6 +41,8 @@ struct Verify: ParsableCommand {
         let model = try vit.vit(checkpoint)
         let compute = computeOptions.compute
         computeOptions.noteFallback()
+        let progress = progressOptions.bar("images")
+        defer { progress.clear() }
         if compute == .bf16, expectations != nil, atol == nil {
             printError("note: --compute bf16 outputs differ from float32 by about 1e-2; the tolerances are the expectations file's: give --atol/--rtol")
         }
@@ -47,7 +50,9 @@ struct Verify: ParsableCommand {
             let inputs = model.checkpoint.inputFiles + images
             try OutputGuard.check(out, inputs: inputs, replace: force, output: .file)  // before running the model
             let e = try VerifyRun.record(model, images: images, imageSize: imageSize, outputPath: out,
-                                         atol: atol ?? 1e-4, rtol: rtol ?? 0, allowUnused: allowUnused, compute: compute)
+                                         atol: atol ?? 1e-4, rtol: rtol ?? 0, allowUnused: allowUnused, compute: compute,
+                                         progress: progress.update)
+            progress.clear()
             try e.write(to: out, inputs: inputs, replace: force)
             printText("recorded \(e.images.count) images to \(out)")
             return
@@ -55,11 +60,14 @@ struct Verify: ParsableCommand {
         let result: Verification
         if let other = against {
             result = try VerifyRun.compare(model, against: vit.vit(other), images: images, imageSize: imageSize,
-                                           atol: atol ?? 1e-4, rtol: rtol ?? 0, allowUnused: allowUnused, compute: compute)
+                                           atol: atol ?? 1e-4, rtol: rtol ?? 0, allowUnused: allowUnused, compute: compute,
+                                           progress: progress.update)
         } else {
             let e = try Expectations(path: expectations!)
-            result = try VerifyRun.run(model, expectations: e, atol: atol, rtol: rtol, allowUnused: allowUnused, compute: compute)
+            result = try VerifyRun.run(model, expectations: e, atol: atol, rtol: rtol, allowUnused: allowUnused, compute: compute,
+                                       progress: progress.update)
         }
+        progress.clear()
         if json {
             print(result.json.prettyText)
         } else {

@@ -15,7 +15,7 @@ struct ViTInspection {
     var text: String {
         let c = checkpoint.config
         var lines = [
-            "scheme: \(checkpoint.scheme.id.rawValue)   config: \(checkpoint.configOrigin)",
+            "scheme: \(checkpoint.scheme.id.rawValue)\(checkpoint.scannedDepth.map { " (big_vision scanned: \($0) blocks stacked)" } ?? "")   config: \(checkpoint.configOrigin)",
             "ViT: hidden \(c.hiddenSize), layers \(c.numHiddenLayers), heads \(c.numAttentionHeads)\(c.headsAssumed ? " (assumed: head dim 64)" : ""), mlp \(c.intermediateSize), image \(c.imageSize), patch \(c.patchSize), \(c.hiddenAct.rawValue), eps \(c.layerNormEps)",
             "head: " + [c.hasPooler ? "pooler" : nil, c.hasClassifier ? "classifier (\(c.numLabels) labels)" : nil].compactMap { $0 }.joined(separator: " + ").ifEmpty("none")
                 + (c.classifierInput == .clsAndPatchMean ? " on cls + mean patch token" : "")

@@ -7,7 +7,7 @@ extension NamingScheme.ID: ExpressibleByArgument {}
 struct ViTOptions: ParsableArguments {
     @OptionGroup var open: OpenOptions
 
-    @Option(help: "Naming scheme of the source: hf, tf, jax, timm or native (detected when omitted).")
+    @Option(help: "Naming scheme of the source: hf, tf, jax, timm, native or keras (detected when omitted).")
     var scheme: NamingScheme.ID?
 
     @Option(help: "Number of attention heads when neither config.json nor the tensors say (default: hidden size / 64).")

@@ -10,7 +10,7 @@ struct VitKitCommand: ParsableCommand {
         commandName: "vitkit",
         abstract: "Inspect, convert and run Vision Transformer checkpoints (safetensors, NumPy, HDF5).",
         version: VitKitVersion.current,
-        subcommands: [Inspect.self, Convert.self, Diff.self, Predict.self, Verify.self, Evaluate.self, Embed.self, Index.self, Search.self, Bench.self]
+        subcommands: [Inspect.self, Convert.self, Diff.self, Predict.self, Attention.self, Verify.self, Evaluate.self, Embed.self, Index.self, Search.self, Bench.self]
     )
 
     static func main() {

@@ -1,3 +1,4 @@
+import Drawing
 import EvaluationPlot
 import Foundation
 import Preprocessing

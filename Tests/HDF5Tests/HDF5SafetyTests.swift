@@ -74,17 +74,35 @@ struct HDF5SafetyTests {
         #expect(reason.contains("'/virtual'") && reason.contains("virtual dataset"), "\(reason)")
     }
 
+    /// Data never written is not in the file: listed, read as the fill value up to
+    /// `HDF5Safety.maxFillBytes`, refused beyond it; over the per-dataset limit, listed as skipped.
     @Test(arguments: [
-        ([UInt64(1) << 22], false, "more than the whole file"),      // 16 MiB, no filter, tiny file
-        ([UInt64(1) << 28], true, "1000x the file size"),            // 1 GiB declared, deflated
-        ([UInt64(1) << 40, 1 << 20], true, "limit per dataset"),     // 4 PiB declared
+        ([UInt64(1) << 28], true, "fill value vitkit reads per dataset; refused"),  // 1 GiB declared, deflated
+        ([UInt64(1) << 28], false, "fill value vitkit reads per dataset; refused"),  // 1 GiB, unfiltered
     ])
-    func declaredSizesBeyondTheFileAreRefused(_ dims: [UInt64], _ deflate: Bool, _ phrase: String) throws {
+    func unwrittenDataIsListedAndItsReadBounded(_ dims: [UInt64], _ deflate: Bool, _ phrase: String) throws {
         let path = dir.file("huge.h5")
         try HDF5TestFiles.hugeDeclared(path, dims: dims, chunk: 1024, deflate: deflate)
-        let error = expectError { _ = try HDF5File(path: path) }
-        guard case .invalidTensor(let file, let tensor, let reason)? = error else { Issue.record("\(String(describing: error))"); return }
-        #expect(file == path && tensor == "/huge" && reason.contains(phrase), "\(reason)")
+        let file = try HDF5File(path: path)
+        #expect(file.info(named: "huge")?.shape == dims.map { Int($0) })
+        let error = expectError { _ = try file.tensor(named: "huge") }
+        guard case .invalidTensor(let f, let tensor, let reason)? = error else { Issue.record("\(String(describing: error))"); return }
+        #expect(f == path && tensor == "/huge" && reason.contains(phrase), "\(reason)")
+    }
+
+    @Test func unwrittenDataWithinTheFillLimitReadsAsTheFillValue() throws {
+        let path = dir.file("fill.h5")
+        try HDF5TestFiles.hugeDeclared(path, dims: [1 << 12, 1 << 10], chunk: 1024, deflate: true)  // 16 MiB
+        let file = try HDF5File(path: path)
+        #expect(try values(file.tensor(named: "huge")).allSatisfy { $0 == 0 })
+    }
+
+    @Test func overThePerDatasetLimitTheDatasetIsSkippedNotTheFile() throws {
+        let path = dir.file("huge.h5")
+        try HDF5TestFiles.hugeDeclared(path, dims: [1 << 40, 1 << 20], chunk: 1024, deflate: true)  // 4 PiB
+        let file = try HDF5File(path: path)
+        #expect(file.tensors.isEmpty && file.skipped.map(\.name) == ["huge"])
+        #expect(file.skipped.first?.reason.contains("declares more than the per-dataset limit") == true)
     }
 
     @Test func modestCompressionIsAccepted() throws {

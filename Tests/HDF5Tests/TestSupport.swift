@@ -90,7 +90,7 @@ func values(_ t: Tensor) -> [Double] {
             case .u16: Double(b.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))
             case .i8: Double(Int8(bitPattern: b[i]))
             case .u8, .bool: Double(b[i])
-            case .f8e4m3, .f8e5m2: .nan
+            case .f8e4m3, .f8e5m2, .f8e4m3fnuz, .f8e5m2fnuz, .f8e8m0, .f4: .nan
             }
         }
     }

@@ -118,3 +118,28 @@ struct FamilyBatchTests {
         }
     }
 }
+
+/// Attention maps with tokens before the patches (DINOv2 registers, DeiT's distillation
+/// token) against transformers' eager `output_attentions=True` (expected/family/attention.json).
+@Suite("DeiT and DINOv2 attention maps vs transformers")
+struct FamilyAttentionTests {
+    @Test(arguments: ["dinov2-reg", "deit-distilled"])
+    func classAttentionAndRolloutMatch(kind: String) throws {
+        let reference = try #require(try Fixtures.json(Fixtures.sample("expected/family/attention.json"))[kind])
+        let forward = try ViTForward(FamilyForwardTests.open("models/family/hf-\(kind)"))
+        let pixels = try Fixtures.readFloatNPY(Fixtures.sample(try #require(reference["pixels"]?.stringValue)))
+        let maps = try forward.attentionMaps(pixels: pixels.values, size: pixels.shape[1])
+        let prefix = forward.config.prefixTokens
+        #expect(maps.prefixTokens == prefix && prefix > 1 && maps.tokens == prefix + 16)
+        let layers = try #require(reference["layers"]?.arrayValue)
+        #expect(maps.layers == layers.count)
+        for (l, row) in layers.enumerated() {
+            let want = try #require(Fixtures.floats(row))
+            #expect(want.count == maps.tokens)
+            #expect(maxAbsDiff(maps.classAttention(layer: l), Array(want.dropFirst(prefix))) <= 1e-5, "\(kind) layer \(l)")
+        }
+        let rollout = try #require(Fixtures.floats(reference["rollout"]))
+        #expect(maxAbsDiff(maps.rolloutRow().map { Float($0) }, rollout) <= 1e-5)
+        #expect(maxAbsDiff(maps.rollout(), Array(rollout.dropFirst(prefix))) <= 1e-5)
+    }
+}

@@ -42,6 +42,27 @@ enum Fixtures {
     }
 }
 
+import ViTModel
+import ViTInference
+
+extension Fixtures {
+    /// The forward pass of `checkpoint` on the recorded pixels of every image in
+    /// `expected/expectations/<expectations>.json`: per image, the largest |difference| of the
+    /// class token and of the logits (nil when the file records none) against the recorded ones.
+    static func differencesFromRecorded(_ checkpoint: ViTCheckpoint, expectations: String, allowUnused: Bool = false) throws
+        -> [(image: String, cls: Float, logits: Float?, hasLogits: Bool)] {
+        let forward = try ViTForward(checkpoint, allowUnused: allowUnused)
+        let exp = try json(sample("expected/expectations/\(expectations).json"))
+        return try (exp["images"]?.arrayValue ?? []).map { image in
+            let name = ((image["path"]?.stringValue ?? "") as NSString).lastPathComponent
+            let pixels = try readFloatNPY(sample("expected/pixels/\(name).npy"))
+            let out = try forward.run(pixels: pixels.values, batch: 1, size: pixels.shape[1])[0]
+            let logits = floats(image["logits"]).map { maxAbsDiff(out.logits ?? [], $0) }
+            return (name, maxAbsDiff(out.cls, floats(image["cls"]) ?? []), logits, out.logits != nil)
+        }
+    }
+}
+
 /// Largest absolute difference between two equally long arrays (infinity if lengths differ).
 func maxAbsDiff(_ a: [Float], _ b: [Float]) -> Float {
     guard a.count == b.count else { return .infinity }

@@ -16,21 +16,22 @@ struct RoundTripTests {
         ("models/hf-classifier", .hf), ("models/tf-classifier", .tf),
         ("models/jax/classifier.npz", .jax), ("models/timm/classifier.safetensors", .timm),
         ("models/hf-in21k", .hf), ("models/jax/in21k.npz", .jax),
+        ("models/keras-hub/classifier", .keras), ("models/keras-hub/backbone", .keras),
     ]
 
     static func output(_ dir: URL, _ to: NamingScheme.ID) -> String {
         switch to {
-        case .hf, .tf: dir.appendingPathComponent("out-\(to)").path
+        case .hf, .tf, .keras: dir.appendingPathComponent("out-\(to)").path
         case .jax: dir.appendingPathComponent("out.npz").path
         case .timm, .native: dir.appendingPathComponent("out-\(to).safetensors").path
         }
     }
 
-    /// Every source through every target, except pooled (in21k) models through timm, which
-    /// has no pooler (PoolerTests covers that refusal and `--drop-pooler`).
+    /// Every source through every target, except pooled (in21k) models through timm and
+    /// keras, which have no pooler (PoolerTests covers that refusal and `--drop-pooler`).
     static let pairs: [((path: String, scheme: NamingScheme.ID), NamingScheme.ID)] =
-        sources.flatMap { source in [NamingScheme.ID.native, .hf, .tf, .jax, .timm].map { (source, $0) } }
-            .filter { !($0.1 == .timm && $0.0.path.contains("in21k")) }
+        sources.flatMap { source in [NamingScheme.ID.native, .hf, .tf, .jax, .timm, .keras].map { (source, $0) } }
+            .filter { !([.timm, .keras].contains($0.1) && $0.0.path.contains("in21k")) }
 
     @Test(arguments: pairs)
     func roundTripIsBitExact(source: (path: String, scheme: NamingScheme.ID), via target: NamingScheme.ID) throws {
@@ -114,6 +115,29 @@ struct PoolerTests {
             #expect(!timm.checkpoint.source.tensors.contains { $0.name.contains("pre_logits") })
             let diff = try CheckpointDiff(timm, source, atol: 0)
             #expect(diff.entries.filter { $0.status != .identical }.map(\.name) == ["pooler.weight", "pooler.bias"])
+        }
+    }
+
+    /// The native file's `vitkit.source_sha256` (hashed while the tensors stream, filled in at
+    /// the end) equals coreutils' `sha256sum` of the source weights, for a file and a sharded
+    /// directory (whose index is hashed).
+    @Test(arguments: [("models/hf-classifier", "models/hf-classifier/model.safetensors"),
+                      ("models/hf-sharded", "models/hf-sharded/model.safetensors.index.json")])
+    func nativeMetadataHoldsTheSourcesSHA256(_ c: (String, String)) throws {
+        try Fixtures.withTemporaryDirectory("sha") { dir in
+            let out = dir.appendingPathComponent("n.safetensors").path
+            _ = try Conversion.convert(ViTCheckpoint(path: Fixtures.sample(c.0)), to: .native, destination: out)
+            let metadata = try Checkpoint.open(out).source.metadata
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
+            p.arguments = [Fixtures.sample(c.1)]
+            let pipe = Pipe()
+            p.standardOutput = pipe
+            try p.run()
+            let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            p.waitUntilExit()
+            let want = try #require(text.split(separator: " ").first.map(String.init))
+            #expect(want.count == 64 && metadata.first { $0.key == "vitkit.source_sha256" }?.value == want)
         }
     }
 }

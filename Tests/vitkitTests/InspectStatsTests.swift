@@ -2,8 +2,8 @@ import Foundation
 import Testing
 import Tensors
 
-/// `inspect --stats`: statistics equal numpy's (samples/tensor_stats.py), flags name the
-/// damaged tensors of samples/stats/flags.safetensors.
+/// `inspect --stats`: statistics equal numpy's (samples/tensor_stats.py, samples/generate_dtypes.py),
+/// flags name the damaged tensors of samples/stats/flags.safetensors.
 @Suite("inspect --stats")
 struct InspectStatsTests {
     static let expected: JSON = {
@@ -11,9 +11,27 @@ struct InspectStatsTests {
         return (try? JSON.parse(text)) ?? .null
     }()
 
-    @Test(arguments: ["stats/flags.safetensors", "models/hf-in21k/model.safetensors", "models/hf-classifier-bf16/model.safetensors"])
+    @Test(arguments: ["stats/flags.safetensors", "models/hf-in21k/model.safetensors", "models/hf-classifier-bf16/model.safetensors",
+                      "models/hf-classifier-f16/model.safetensors", "models/jax/classifier.npz", "models/tf-classifier/tf_model.h5"])
     func statisticsEqualNumpys(file: String) throws {
         let want = try #require(Self.expected[file]?.objectValue, "samples/expected/tensor-stats.json lacks \(file)")
+        try Self.expectStatistics(of: file, equal: Dictionary(want) { a, _ in a })
+    }
+
+    /// F8_E4M3/E5M2/FNUZ/E8M0 and F4 tensors: numpy's statistics over ml_dtypes' values
+    /// (samples/dtypes/listing.json, samples/generate_dtypes.py).
+    @Test(arguments: ["dtypes/packed.safetensors", "dtypes/minifloats.safetensors"])
+    func statisticsOfTheNewerFloatTypesEqualNumpys(file: String) throws {
+        let data = try Data(contentsOf: URL(fileURLWithPath: CLI.sample("dtypes/listing.json")))
+        let listing = try #require(try JSON.parse(Array(data))["files"]?.arrayValue)
+        let tensors = try #require(listing.first { $0["file"]?.stringValue == file }?["tensors"]?.arrayValue)
+        var want: [String: JSON] = [:]
+        for t in tensors { if let name = t["name"]?.stringValue, let stats = t["stats"] { want[name] = stats } }
+        try Self.expectStatistics(of: file, equal: want)
+    }
+
+    /// `inspect FILE --stats --json` gives `want`'s statistics for every tensor (and no other tensor).
+    static func expectStatistics(of file: String, equal want: [String: JSON]) throws {
         let r = try CLI.run(["inspect", CLI.sample(file), "--stats", "--json"])
         #expect(r.status == 0, "\(r.stderr)")
         let tensors = try #require(r.json?["tensors"]?.arrayValue)
@@ -21,16 +39,16 @@ struct InspectStatsTests {
         for entry in tensors {
             let name = try #require(entry["name"]?.stringValue)
             let got = try #require(entry["stats"], "\(name)")
-            let reference = try #require(want.first { $0.0 == name }?.1, "\(name)")
+            let reference = try #require(want[name], "\(name)")
             for key in ["min", "max", "mean", "std"] {
                 if reference[key] == .null {
                     #expect(got[key] == .null, "\(name) \(key)")
                 } else {
                     let a = try #require(got[key]?.doubleValue, "\(name) \(key)"), b = try #require(reference[key]?.doubleValue)
-                    #expect(abs(a - b) <= 1e-12 + 1e-9 * abs(b), "\(name) \(key): \(a) vs numpy \(b)")
+                    #expect(abs(a - b) <= 1e-12 + 1e-9 * abs(b), "\(file) \(name) \(key): \(a) vs numpy \(b)")
                 }
             }
-            for key in ["nan", "inf", "zeros"] { #expect(got[key]?.intValue == reference[key]?.intValue, "\(name) \(key)") }
+            for key in ["nan", "inf", "zeros"] { #expect(got[key]?.intValue == reference[key]?.intValue, "\(file) \(name) \(key)") }
         }
     }
 

@@ -51,7 +51,7 @@ struct ManyTensorsTests {
         let path = try Self.write((0..<20_000).map { String(format: "t%05d", $0) })
         let r = try CLI.run(["inspect", path])
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stdout.hasPrefix("no ViT layer view: \(path): no naming scheme (hf, tf, jax, timm, native) recognises any of its 20000 tensors\n"))
+        #expect(r.stdout.hasPrefix("no ViT layer view: \(path): no naming scheme (hf, tf, jax, timm, native, keras) recognises any of its 20000 tensors\n"))
         #expect(r.stdout.hasSuffix("20000 tensors, 20,000 parameters, 80,000 bytes (80.0 KB)\nmetadata:\n  format: pt\n"))
     }
 }

@@ -10,6 +10,7 @@ struct VerifyCommandTests {
         ("models/hf-classifier-f16", "hf-classifier-f16"), ("models/hf-classifier-bf16", "hf-classifier-bf16"),
         ("models/tf-classifier", "hf-classifier"), ("models/jax/in21k.npz", "hf-in21k"),
         ("models/hf-classifier", "hf-classifier-96"), ("models/tf-noqkvbias", "tf-noqkvbias"),
+        ("dtypes/hf-classifier-f8e4m3", "hf-classifier-f8e4m3"),  // float8_e4m3fn weights, upcast as transformers does
     ])
     func verifyPassesAgainstTransformers(model: String, expectations: String) throws {
         let r = try CLI.run(["verify", CLI.sample(model), "--expectations", CLI.sample("expected/expectations/\(expectations).json"), "--json"])

@@ -38,22 +38,22 @@ package struct Rect: Equatable, Sendable {
 }
 
 /// An RGB drawing surface: filled rectangles and anti-aliased text masks.
-struct Canvas {
-    let width: Int
-    let height: Int
-    private(set) var pixels: [UInt8]
+package struct Canvas {
+    package let width: Int
+    package let height: Int
+    package internal(set) var pixels: [UInt8]
 
-    init(width: Int, height: Int, background: RGB = .white) {
+    package init(width: Int, height: Int, background: RGB = .white) {
         self.width = width
         self.height = height
         pixels = [UInt8](repeating: 0, count: width * height * 3)
         fill(Rect(x: 0, y: 0, width: width, height: height), background)
     }
 
-    var image: RGBImage { RGBImage(width: width, height: height, pixels: pixels) }
+    package var image: RGBImage { RGBImage(width: width, height: height, pixels: pixels) }
 
     /// Fills `rect` (clipped to the canvas).
-    mutating func fill(_ rect: Rect, _ color: RGB) {
+    package mutating func fill(_ rect: Rect, _ color: RGB) {
         let x0 = max(rect.x, 0), x1 = min(rect.maxX, width), y0 = max(rect.y, 0), y1 = min(rect.maxY, height)
         guard x0 < x1, y0 < y1 else { return }
         for y in y0..<y1 {
@@ -67,7 +67,7 @@ struct Canvas {
     }
 
     /// A one-pixel outline just inside `rect`.
-    mutating func stroke(_ rect: Rect, _ color: RGB) {
+    package mutating func stroke(_ rect: Rect, _ color: RGB) {
         fill(Rect(x: rect.x, y: rect.y, width: rect.width, height: 1), color)
         fill(Rect(x: rect.x, y: rect.maxY - 1, width: rect.width, height: 1), color)
         fill(Rect(x: rect.x, y: rect.y, width: 1, height: rect.height), color)
@@ -77,7 +77,7 @@ struct Canvas {
     /// Blends `color` over the canvas by `mask`'s coverage, the mask's top-left at (`x`, `y`).
     /// `rotated`: turned 90° counter-clockwise (reading bottom to top), so it covers
     /// `mask.height` x `mask.width` pixels.
-    mutating func draw(_ mask: TextMask, x: Int, y: Int, color: RGB, rotated: Bool = false) {
+    package mutating func draw(_ mask: TextMask, x: Int, y: Int, color: RGB, rotated: Bool = false) {
         for my in 0..<mask.height {
             for mx in 0..<mask.width {
                 let a = Int(mask.coverage[my * mask.width + mx])
@@ -96,7 +96,7 @@ struct Canvas {
 
 /// The heat map's colours: white (0) through light to dark blue (1), as matplotlib's "Blues".
 package enum ColorScale {
-    static let stops: [(t: Double, color: RGB)] = [
+    package static let stops: [(t: Double, color: RGB)] = [
         (0, RGB(255, 255, 255)), (0.25, RGB(198, 219, 239)), (0.5, RGB(107, 174, 214)),
         (0.75, RGB(33, 113, 181)), (1, RGB(8, 48, 107)),
     ]

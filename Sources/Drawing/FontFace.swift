@@ -4,8 +4,8 @@ import Tensors
 /// A TrueType/OpenType font rasterized by FreeType (hinted, anti-aliased), at any pixel size.
 ///
 /// Owns its FreeType library and face; not thread-safe (one plot at a time draws with it).
-final class FontFace {
-    let path: String
+package final class FontFace {
+    package let path: String
     private var library: OpaquePointer?
     private var face: FT_Face?
     private var size = 0
@@ -28,7 +28,7 @@ final class FontFace {
     ///
     /// - Throws: `PlotError.font` naming `path` when it is missing, not a regular file, or not
     ///   a scalable font FreeType reads.
-    init(path: String) throws(PlotError) {
+    package init(path: String) throws(PlotError) {
         self.path = path
         switch FileSystem.kind(of: path, followingLinks: true) {
         case nil: throw .font(file: path, reason: "font file not found (install fonts-dejavu-core, or pass another TrueType font)")
@@ -51,7 +51,7 @@ final class FontFace {
     }
 
     /// Pixels above and below the baseline of a line at `pixelSize`.
-    func lineMetrics(_ pixelSize: Int) -> (ascender: Int, descender: Int) {
+    package func lineMetrics(_ pixelSize: Int) -> (ascender: Int, descender: Int) {
         setSize(pixelSize)
         var a: Int32 = 0, d: Int32 = 0
         vitkit_ft_line_metrics(face, &a, &d)
@@ -59,18 +59,18 @@ final class FontFace {
     }
 
     /// Height of a line at `pixelSize`.
-    func lineHeight(_ pixelSize: Int) -> Int {
+    package func lineHeight(_ pixelSize: Int) -> Int {
         let m = lineMetrics(pixelSize)
         return m.ascender + m.descender
     }
 
     /// Width of `text` at `pixelSize` in pixels (pen advances with kerning, rounded up).
-    func width(_ text: String, _ pixelSize: Int) -> Int {
+    package func width(_ text: String, _ pixelSize: Int) -> Int {
         ((layout(text, pixelSize).last.map { $0.pen + $0.glyph.advance } ?? 0) + 63) / 64
     }
 
     /// `text` rendered as a coverage mask `width(text)` x `lineHeight` (baseline at the ascender).
-    func render(_ text: String, _ pixelSize: Int) -> TextMask {
+    package func render(_ text: String, _ pixelSize: Int) -> TextMask {
         let (ascender, descender) = lineMetrics(pixelSize)
         var mask = TextMask(width: width(text, pixelSize), height: ascender + descender)
         for (pen, glyph) in layout(text, pixelSize) {
@@ -90,7 +90,7 @@ final class FontFace {
     }
 
     /// `text` shortened with "…" until it is at most `maxWidth` pixels wide at `pixelSize`.
-    func truncated(_ text: String, maxWidth: Int, _ pixelSize: Int) -> String {
+    package func truncated(_ text: String, maxWidth: Int, _ pixelSize: Int) -> String {
         guard width(text, pixelSize) > maxWidth else { return text }
         var chars = Array(text)
         while !chars.isEmpty {
@@ -154,12 +154,12 @@ final class FontFace {
 }
 
 /// Text rendered to 8-bit coverage (0 = background, 255 = ink), row-major.
-struct TextMask {
-    var width: Int
-    var height: Int
-    var coverage: [UInt8]
+package struct TextMask {
+    package var width: Int
+    package var height: Int
+    package var coverage: [UInt8]
 
-    init(width: Int, height: Int) {
+    package init(width: Int, height: Int) {
         self.width = width
         self.height = height
         coverage = [UInt8](repeating: 0, count: width * height)
