@@ -62,6 +62,14 @@ struct FamilyForwardTests {
         try Self.check(checkpoint, against: expectations)
     }
 
+    /// timm's files hold the same weights: they give transformers' outputs too, including at
+    /// the other sizes transformers recorded (DINOv2 with registers: timm's `no_embed_class`
+    /// table is interpolated whole, the class position already in `cls_token`).
+    @Test(arguments: kinds)
+    func timmFilesRunAsTransformersAtEverySize(kind: String) throws {
+        try Self.check(Self.open("models/family/timm-\(kind).safetensors"), against: "hf-\(kind)")
+    }
+
     /// BLIS float32 to 1e-5; bf16 linear layers (where the CPU has them) stay near float32.
     @Test(arguments: expectations)
     func otherBackendsAgree(expectations: String) throws {
