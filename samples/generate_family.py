@@ -13,6 +13,7 @@ holding the same weights:
 | deit-distilled  | DeiTForImageClassificationWithTeacher         | deit.VisionTransformerDistilled (deit_*_distilled_*) |
 | dinov2-swiglu   | Dinov2Model(use_swiglu_ffn=True)              | VisionTransformer(mlp_layer=SwiGLUPacked, act_layer=SiLU) (vit_giant_patch14_dinov2) |
 | dinov2-classifier | Dinov2ForImageClassification (cls + mean of patch tokens) | (none: timm has no such head) |
+| deit-model      | DeiTModel (distillation token, tanh pooler; layer_norm_eps 1e-12) | (none: timm has no pooler) |
 
 hidden 48, 2 blocks, 4 heads, patch 14 at 56 px (DINOv2, grid 4) or patch 16 at 64 px (DeiT).
 Every parameter is overwritten with seeded values (``randomize_``) so that a mapping bug
@@ -76,7 +77,7 @@ def randomize_(model, seed):
 
 def hf_models():
     """kind -> (transformers model, image size, processor, other sizes to record)."""
-    from transformers import (BitImageProcessor, DeiTConfig, DeiTForImageClassificationWithTeacher, DeiTImageProcessor,
+    from transformers import (BitImageProcessor, DeiTConfig, DeiTForImageClassificationWithTeacher, DeiTImageProcessor, DeiTModel,
                               Dinov2Config, Dinov2ForImageClassification, Dinov2Model, Dinov2WithRegistersConfig,
                               Dinov2WithRegistersModel)
 
@@ -104,6 +105,10 @@ def hf_models():
     cfg = Dinov2Config(mlp_ratio=4, **common, **labels)
     cfg.architectures = ["Dinov2ForImageClassification"]
     out["dinov2-classifier"] = (Dinov2ForImageClassification(cfg), dino_processor(), [])
+    cfg = DeiTConfig(hidden_size=HIDDEN, num_hidden_layers=LAYERS, num_attention_heads=HEADS, intermediate_size=96,
+                     image_size=64, patch_size=16)
+    cfg.architectures = ["DeiTModel"]
+    out["deit-model"] = (DeiTModel(cfg, add_pooling_layer=True), deit_proc, [96])
     return out
 
 
@@ -174,7 +179,7 @@ def timm_model(kind, hf):
 def hf_record(kind, model, pixels):
     with torch.no_grad():
         size = pixels.shape[-1]
-        kw = {"interpolate_pos_encoding": True} if kind == "deit-distilled" else {}
+        kw = {"interpolate_pos_encoding": True} if kind.startswith("deit") else {}
         if kind == "deit-distilled":
             base = model.deit(pixels, **kw).last_hidden_state
             r = {"logits": model(pixels, **kw).logits[0]}
@@ -182,10 +187,11 @@ def hf_record(kind, model, pixels):
             base = model.dinov2(pixels).last_hidden_state
             r = {"logits": model(pixels).logits[0]}
         else:
-            o = model(pixels)
+            o = model(pixels, **kw)
             base = o.last_hidden_state
             r = {"pooler_output": o.pooler_output[0]}
-        prefix = {"dinov2-reg": 1 + model.config.num_register_tokens if kind == "dinov2-reg" else 0, "deit-distilled": 2}.get(kind, 1)
+        prefix = {"dinov2-reg": 1 + model.config.num_register_tokens if kind == "dinov2-reg" else 0, "deit-distilled": 2,
+                  "deit-model": 2}.get(kind, 1)
         assert base.shape[1] == prefix + (size // model.config.patch_size) ** 2
         r["cls"] = base[0, 0]
         r["patch_mean"] = base[0, prefix:].mean(0)
@@ -220,7 +226,7 @@ def generate(out):
         proc.save_pretrained(d)
         runs, timm_runs = [], []
         tm = None
-        if kind != "dinov2-classifier":
+        if kind not in ("dinov2-classifier", "deit-model"):
             tm = timm_model(kind, hf)
             tm.load_state_dict(hf_to_timm(kind, hf.state_dict()), strict=True)
             save_file(tm.state_dict(), os.path.join(mdir, f"timm-{kind}.safetensors"), metadata={"format": "pt"})

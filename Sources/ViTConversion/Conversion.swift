@@ -148,7 +148,12 @@ public enum Conversion {
         switch target {
         case .native: return nil
         case .hf: return config.huggingFaceRefusal
-        case .timm: return config.classifierInput == .cls ? nil : "has a classifier on cls + patch mean (timm's heads read the class token)"
+        case .timm:
+            if config.classifierInput != .cls { return "has a classifier on cls + patch mean (timm's heads read the class token)" }
+            if config.distillationToken, config.hasClassifier, !config.distillationHead {
+                return "has a distillation token and one classifier (timm's VisionTransformerDistilled has a distillation head too)"
+            }
+            return nil
         case .tf, .jax, .keras:
             let options = [(config.distillationToken, "a distillation token"), (config.registerTokens > 0, "register tokens"),
                            (config.layerScale, "LayerScale"), (config.mlp == .swiGLU, "a SwiGLU MLP"),

@@ -49,7 +49,7 @@ struct FamilyConversionTests {
     static let roundTrips: [(String, NamingScheme.ID, NamingScheme.ID)] =
         kinds.flatMap { kind in
             [(hf(kind), NamingScheme.ID.hf, NamingScheme.ID.native), (timm(kind), .timm, .native), (timm(kind), .timm, .hf)]
-        } + [("models/family/hf-dinov2-classifier", .hf, .native)]
+        } + [("models/family/hf-dinov2-classifier", .hf, .native), ("models/family/hf-deit-model", .hf, .native)]
 
     /// Through another scheme and back gives the same stored tensors, name for name, bit for bit.
     @Test(arguments: roundTrips)
@@ -77,7 +77,8 @@ struct FamilyConversionTests {
     /// Targets without a place for an option refuse, naming it.
     @Test(arguments: [("models/family/hf-dinov2-classifier", NamingScheme.ID.timm, "cls + patch mean"),
                       ("models/family/hf-dinov2", .tf, "LayerScale"), ("models/family/hf-deit-distilled", .jax, "distillation token"),
-                      ("models/family/timm-dinov2-swiglu.safetensors", .tf, "SwiGLU")])
+                      ("models/family/timm-dinov2-swiglu.safetensors", .tf, "SwiGLU"),
+                      ("models/family/hf-deit-model", .timm, "pooler")])
     func targetsWithoutTheOptionRefuse(source: String, target: NamingScheme.ID, named: String) throws {
         try Fixtures.withTemporaryDirectory("family-refuse") { dir in
             let destination = dir.appendingPathComponent(target == .jax ? "out.npz" : "out").path

@@ -10,7 +10,7 @@ import Tensors
 @Suite("DeiT and DINOv2 forward pass vs transformers and timm")
 struct FamilyForwardTests {
     static let kinds = ["dinov2", "dinov2-reg", "deit-distilled", "dinov2-swiglu"]
-    static let expectations = kinds.flatMap { ["hf-\($0)", "timm-\($0)"] } + ["hf-dinov2-classifier"]
+    static let expectations = kinds.flatMap { ["hf-\($0)", "timm-\($0)"] } + ["hf-dinov2-classifier", "hf-deit-model"]
 
     /// Opens a family fixture (or an absolute path); timm files carry no config, so the head
     /// count is given (as `--heads 4`).
@@ -88,6 +88,8 @@ struct FamilyForwardTests {
         #expect(timmReg.registerTokens == 2 && !timmReg.classPosition && !timmReg.maskToken && timmReg.imageSize == 56)
         let deit = try Self.open("models/family/hf-deit-distilled").config
         #expect(deit.distillationToken && deit.distillationHead && deit.numLabels == 5 && deit.family == .deit)
+        let deitModel = try Self.open("models/family/hf-deit-model").config
+        #expect(deitModel.distillationToken && !deitModel.distillationHead && deitModel.hasPooler && deitModel.huggingFaceArchitecture == "DeiTModel")
         let swiglu = try Self.open("models/family/hf-dinov2-swiglu").config
         // mlp_ratio 4 at hidden 48: int(192 * 2 / 3) = 128, a multiple of 8 (Dinov2SwiGLUFFN).
         #expect(swiglu.mlp == .swiGLU && swiglu.intermediateSize == 128 && swiglu.fc1Outputs == 256)
@@ -104,7 +106,7 @@ struct FamilyForwardTests {
 /// ones transformers recorded, through `ViTPipeline.run(pixelTensors:)` (what predict/verify/embed run).
 @Suite("DeiT and DINOv2 in batches through the pipeline")
 struct FamilyBatchTests {
-    @Test(arguments: FamilyForwardTests.kinds + ["dinov2-classifier"])
+    @Test(arguments: FamilyForwardTests.kinds + ["dinov2-classifier", "deit-model"])
     func batchedPixelTensorsMatchTransformers(kind: String) throws {
         let exp = try Fixtures.json(Fixtures.sample("expected/family/hf-\(kind).json"))
         let checkpoint = try FamilyForwardTests.open("models/family/hf-\(kind)")
