@@ -374,7 +374,7 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description="Write the DeiT/DINOv2 fixtures (no arguments), or check files vitkit converted.")
     sub = parser.add_subparsers(dest="cmd")
     c = sub.add_parser("check", help="load vitkit-converted files with transformers/timm and compare with the recorded outputs")
-    c.add_argument("kind", choices=["dinov2", "dinov2-reg", "deit-distilled", "dinov2-swiglu", "dinov2-classifier"])
+    c.add_argument("kind", choices=["dinov2", "dinov2-reg", "deit-distilled", "dinov2-swiglu", "dinov2-classifier", "deit-model"])
     c.add_argument("--hf", action="append", default=[], metavar="DIR")
     c.add_argument("--timm", action="append", default=[], metavar="FILE")
     fs = sub.add_parser("full-size", help="write a random DINOv2-B/14 with 4 registers (~350 MB) for benchmarks; never commit")

@@ -63,6 +63,9 @@ for kind in dinov2 dinov2-reg deit-distilled dinov2-swiglu; do
   "$vitkit" convert "$f/timm-$kind.safetensors" "$out/family-$kind-hf" --to hf --heads 4 --force >/dev/null 2>&1
   "$python" samples/generate_family.py check "$kind" --hf "$out/family-$kind-hf" --timm "$out/family-$kind-timm.safetensors"
 done
-"$vitkit" convert "$f/hf-dinov2-classifier" "$out/family-dinov2-classifier.safetensors" --to native --force >/dev/null
-"$vitkit" convert "$out/family-dinov2-classifier.safetensors" "$out/family-dinov2-classifier-hf" --to hf --force >/dev/null
-exec "$python" samples/generate_family.py check dinov2-classifier --hf "$out/family-dinov2-classifier-hf"
+# transformers-only kinds (timm has no cls + patch mean head and no pooler): through native and back.
+for kind in dinov2-classifier deit-model; do
+  "$vitkit" convert "$f/hf-$kind" "$out/family-$kind.safetensors" --to native --force >/dev/null
+  "$vitkit" convert "$out/family-$kind.safetensors" "$out/family-$kind-hf" --to hf --force >/dev/null
+  "$python" samples/generate_family.py check "$kind" --hf "$out/family-$kind-hf"
+done
