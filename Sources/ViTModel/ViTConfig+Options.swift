@@ -30,7 +30,13 @@ extension ViTConfig {
 
     /// The transformers model family these options make (it names the HF classes and prefix).
     public enum Family: String, Sendable, Equatable, CaseIterable {
-        case vit, deit, dinov2
+        /// `ViTModel`, `ViTForImageClassification`.
+        case vit
+        /// `DeiTModel`, `DeiTForImageClassification[WithTeacher]` (a distillation token).
+        case deit
+        /// `Dinov2Model`, `Dinov2ForImageClassification` (LayerScale).
+        case dinov2
+        /// `Dinov2WithRegistersModel`, `Dinov2WithRegistersForImageClassification` (registers).
         case dinov2WithRegisters = "dinov2_with_registers"
 
         /// The backbone's attribute in transformers' classifiers, with a dot (`vit.`).
