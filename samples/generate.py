@@ -22,6 +22,10 @@ Subcommands
     Rewrites only ``processors/``: pixel tensors written by transformers' ViT, DeiT and BiT
     image processors, slow and fast, with their configs (``samples/generate_processors.py``;
     ``generate`` runs it too). Needs a CPU where torch reports AVX2 or AVX512.
+``python samples/generate.py family [--out samples]``
+    Rewrites only the DeiT / DINOv2 fixtures (``models/family/``, ``expected/family/``):
+    tiny random-init models written by transformers and timm with the outputs both record
+    (see ``samples/generate_family.py``; ``generate`` writes them too).
 
 ``python samples/generate.py big-vision-scanned [--out samples]``
     Rewrites only ``models/jax/classifier-scanned.npz`` (the hf-classifier in big_vision's
@@ -1418,6 +1422,11 @@ def generate(out):
     log("TF model without qkv bias ...")
     make_tf_noqkvbias(out, images)
 
+    log("DeiT / DINOv2 family ...")
+    import generate_family
+
+    generate_family.generate(out)
+
     log("HDF5 fixtures ...")
     make_generic_h5(os.path.join(h5d, "generic.h5"))
     src_clf = os.path.join(d_tf_clf, "tf_model.h5")
@@ -1835,6 +1844,8 @@ def main(argv=None):
     g.add_argument("--out", default=HERE, help="samples directory to (re)write (default: the directory of this script)")
     nq = sub.add_parser("tf-noqkvbias", help="rewrite only models/tf-noqkvbias/ and expected/expectations/tf-noqkvbias.json")
     nq.add_argument("--out", default=HERE, help="samples directory holding images/ (default: the directory of this script)")
+    fm = sub.add_parser("family", help="rewrite only models/family/ and expected/family/ (DeiT, DINOv2; generate_family.py)")
+    fm.add_argument("--out", default=HERE, help="samples directory holding images/ (default: the directory of this script)")
     kh = sub.add_parser("keras-hub", help="rewrite only models/keras-hub/ and expected/expectations/keras-hub-*.json")
     kh.add_argument("--out", default=HERE, help="samples directory holding models/hf-classifier and expected/pixels")
     bv = sub.add_parser("big-vision-scanned", help="rewrite only models/jax/classifier-scanned.npz and map-head-scanned.npz")
@@ -1875,6 +1886,11 @@ def main(argv=None):
     if args.cmd == "processors":
         from generate_processors import generate_processors
         generate_processors(os.path.abspath(args.out))
+        return 0
+    if args.cmd == "family":
+        import generate_family
+
+        generate_family.generate(os.path.abspath(args.out))
         return 0
     if args.cmd == "keras-hub":
         make_keras_hub(os.path.abspath(args.out))

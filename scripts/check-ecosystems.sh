@@ -53,4 +53,19 @@ for src in hf-in21k tf-in21k jax/in21k.npz; do
   "$vitkit" convert "$m/$src" "$out/$tag-timm.safetensors" --to timm --drop-pooler --force >/dev/null
   args+=(--hf "$out/$tag-hf" --tf "$out/$tag-tf" --jax "$out/$tag.npz" --timm "$out/$tag-timm.safetensors")
 done
-exec "$python" samples/generate.py check "${args[@]}"
+"$python" samples/generate.py check "${args[@]}"
+
+# DeiT and DINOv2 (samples/models/family): transformers -> timm and timm -> transformers, each
+# loaded by the other library and compared with what that library recorded.
+f=$m/family
+for kind in dinov2 dinov2-reg deit-distilled dinov2-swiglu; do
+  "$vitkit" convert "$f/hf-$kind" "$out/family-$kind-timm.safetensors" --to timm --force >/dev/null 2>&1
+  "$vitkit" convert "$f/timm-$kind.safetensors" "$out/family-$kind-hf" --to hf --heads 4 --force >/dev/null 2>&1
+  "$python" samples/generate_family.py check "$kind" --hf "$out/family-$kind-hf" --timm "$out/family-$kind-timm.safetensors"
+done
+# transformers-only kinds (timm has no cls + patch mean head and no pooler): through native and back.
+for kind in dinov2-classifier deit-model; do
+  "$vitkit" convert "$f/hf-$kind" "$out/family-$kind.safetensors" --to native --force >/dev/null
+  "$vitkit" convert "$out/family-$kind.safetensors" "$out/family-$kind-hf" --to hf --force >/dev/null
+  "$python" samples/generate_family.py check "$kind" --hf "$out/family-$kind-hf"
+done

@@ -45,6 +45,12 @@ public enum Conversion {
         public var droppedUnused: [String]
         /// What happened to a TF file's q/k/v biases its config calls absent (nil otherwise).
         public var qkvBias: QKVBiasChoice?
+        /// Graph parameters the target has no name for and that were left out (the DINOv2
+        /// mask token, pre-training only, in timm).
+        public var droppedParameters: [String] = []
+        /// The class position moved into the class token (true: timm's `no_embed_class`) or
+        /// out of it into a zero row (false: for transformers); nil when unchanged.
+        public var foldedClassPosition: Bool?
     }
 
     /// Writes `source` to `destination` in `target`'s layout.
@@ -85,9 +91,21 @@ public enum Conversion {
         if config.hasPooler, config.hasClassifier, target == .hf {
             throw ViTError.conversionRefused(file: source.checkpoint.path, reason: .poolerWithClassifier)
         }
+        if let refusal = Self.graphRefusal(config, target: target) {
+            throw ViTError.conversionRefused(file: source.checkpoint.path, reason: .notRepresentable(target, refusal))
+        }
+        config.classPosition = PositionFold.classPosition(config, in: target)
+        written.classPosition = config.classPosition
         let plan = options.scanned
             ? ConversionPlan(scheme: .named(target), config: config, externalName: ScannedPlan.bigVisionName)
             : ConversionPlan(scheme: .named(target), config: config)
+        // timm has no mask token (its own DINOv2 conversion drops it); anything else left out is refused.
+        let planned = Set(plan.items.flatMap(\.canonical))
+        let dropped = config.graphParameters.map(\.name).filter { !planned.contains($0) }
+        guard dropped.allSatisfy({ $0 == CanonicalName.maskToken && target == .timm }) else {
+            throw ViTError.conversionRefused(file: source.checkpoint.path,
+                                             reason: .notRepresentable(target, "has \(dropped.joined(separator: ", ")), which \(target.rawValue) has no name for"))
+        }
         let writer = TensorStreamer(source: source, plan: plan, dtype: options.dtype)
         writer.progress = options.progress
         var files: [String] = []
@@ -120,8 +138,29 @@ public enum Conversion {
                 return ["tf_model.h5", "config.json"] + (source.preprocessorConfig == nil ? [] : ["preprocessor_config.json"])
             }
         }
-        return Result(destination: destination, files: files, tensors: options.scanned ? ScannedPlan(plan).entries.count : plan.items.count, bytes: writer.bytesWritten,
-                      droppedUnused: source.report.unused, qkvBias: qkvBias)
+        return Result(destination: destination, files: files, tensors: options.scanned ? ScannedPlan(plan).entries.count : plan.items.count,
+                      bytes: writer.bytesWritten, droppedUnused: source.report.unused, qkvBias: qkvBias, droppedParameters: dropped,
+                      foldedClassPosition: writer.fold.map { $0 == .fold })
+    }
+
+    /// Why `target` cannot hold `config`'s graph options (completing "it ..."), or nil.
+    static func graphRefusal(_ config: ViTConfig, target: NamingScheme.ID) -> String? {
+        switch target {
+        case .native: return nil
+        case .hf: return config.huggingFaceRefusal
+        case .timm:
+            if config.classifierInput != .cls { return "has a classifier on cls + patch mean (timm's heads read the class token)" }
+            if config.distillationToken, config.hasClassifier, !config.distillationHead {
+                return "has a distillation token and one classifier (timm's VisionTransformerDistilled has a distillation head too)"
+            }
+            return nil
+        case .tf, .jax, .keras:
+            let options = [(config.distillationToken, "a distillation token"), (config.registerTokens > 0, "register tokens"),
+                           (config.layerScale, "LayerScale"), (config.mlp == .swiGLU, "a SwiGLU MLP"),
+                           (config.classifierInput != .cls, "a cls + patch mean classifier"), (!config.classPosition, "no class position")]
+            let found = options.filter(\.0).map(\.1)
+            return found.isEmpty ? nil : "has \(found.joined(separator: ", ")) (\(target.rawValue) holds plain ViTs only)"
+        }
     }
 
     /// HDF5 has no bfloat16 type: refuses a bf16 output (asked for, or kept from the source).

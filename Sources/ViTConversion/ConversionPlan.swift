@@ -15,16 +15,19 @@ package struct ConversionPlan: Sendable {
     }
 
     package var scheme: NamingScheme
+    /// The graph written (its class-position convention may differ from the source's).
+    package var config: ViTConfig
     package var items: [Item]
 
     /// The plan for `config` in `scheme`; `externalName` picks the stored name of each rule
     /// among its accepted names (the first, unless a variant is asked for).
     package init(scheme: NamingScheme, config: ViTConfig, externalName: (NamingScheme.Rule) -> String = { $0.external[0] }) {
         self.scheme = scheme
+        self.config = config
         let shapes = Dictionary(config.graphParameters.map { ($0.name, $0.shape) }, uniquingKeysWith: { a, _ in a })
         var items: [Item] = []
         var covered = Set<String>()
-        for rule in scheme.rules {
+        for rule in scheme.rules where rule.when.holds(for: config) {
             let pattern = NamingScheme.Pattern(externalName(rule))
             let indices = pattern.indexed ? Array(0..<config.numHiddenLayers) : [-1]
             for i in indices {

@@ -4,8 +4,7 @@ import Tensors
 /// The `config.json` (and `preprocessor_config.json`) written beside HF/TF weights.
 enum HFOutput {
     static func writeConfigs(dir: String, source: ViTCheckpoint, config: ViTConfig, dtype: DType) throws {
-        let arch = config.hasClassifier ? "ViTForImageClassification" : "ViTModel"
-        try writeText(FileSystem.join(dir, "config.json"), config.huggingFaceJSON(architecture: arch, torchDType: torchName(dtype)).prettyText + "\n")
+        try writeText(FileSystem.join(dir, "config.json"), config.huggingFaceFamilyJSON(torchDType: torchName(dtype)).prettyText + "\n")
         if let pre = source.preprocessorConfig {
             try writeText(FileSystem.join(dir, "preprocessor_config.json"), pre.prettyText + "\n")
         }

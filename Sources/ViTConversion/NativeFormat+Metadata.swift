@@ -11,7 +11,7 @@ extension NativeFormat {
     /// (see `sourceDigest`).
     package static func metadata(config: ViTConfig, source: ViTCheckpoint) -> [(key: String, value: String)] {
         var meta: [(key: String, value: String)] = [
-            (NativeFormat.formatKey, NativeFormat.version),
+            (NativeFormat.formatKey, NativeFormat.version(for: config)),
             (NativeFormat.configKey, config.json.compactText),
             ("vitkit.source_scheme", source.scheme.id.rawValue),
             ("vitkit.source_file", source.checkpoint.source.path),

@@ -8,6 +8,8 @@ final class TensorStreamer {
     let source: ViTCheckpoint
     let plan: ConversionPlan
     let dtype: DType?
+    /// The class-position change between the source and the plan's config.
+    let fold: PositionFold?
     /// Tensor bytes produced for the output (the scanned writer takes back a dropped row).
     var bytesWritten = 0
     /// Called with (tensors produced, plan size) after each tensor.
@@ -20,6 +22,21 @@ final class TensorStreamer {
         self.source = source
         self.plan = plan
         self.dtype = dtype
+        fold = PositionFold.between(source.config, plan.config)
+    }
+
+    /// A canonical parameter in the plan's class-position convention.
+    func canonical(_ name: String, from stored: [String: Tensor]) throws -> Tensor {
+        let t = try source.parameter(name, from: stored)
+        guard let fold else { return t }
+        let config = source.config
+        switch name {
+        case CanonicalName.positions: return try fold.positions(t, config: config)
+        case CanonicalName.cls: return try fold.token(t, index: 0, positions: source.parameter(CanonicalName.positions), config: config)
+        case CanonicalName.distillationToken:
+            return try fold.token(t, index: 1, positions: source.parameter(CanonicalName.positions), config: config)
+        default: return t
+        }
     }
 
     /// The stored tensor for a plan item: canonical parameters, inverse layout, dtype.
@@ -32,7 +49,7 @@ final class TensorStreamer {
             if stored[storedName] == nil { stored[storedName] = try source.tensors.tensor(named: storedName) }
         }
         previous = Array(stored.values)
-        let canonical = try item.canonical.map { try source.parameter($0, from: stored) }
+        let canonical = try item.canonical.map { try self.canonical($0, from: stored) }
         let firstType = canonical[0].dtype
         let unified = try canonical.map { try $0.converted(to: dtype ?? firstType) }
         var t = item.layout.fromCanonical(unified, heads: source.config.numAttentionHeads)

@@ -5,10 +5,11 @@ public enum EmbeddingKind: String, Sendable, CaseIterable {
     /// The pooler output, `tanh(dense(cls))` (transformers' `pooler_output`); only for
     /// checkpoints with a pooler (in21k `ViTModel`s).
     case pooler
-    /// The final layer-normed CLS state, `last_hidden_state[:, 0]`.
+    /// The final layer-normed CLS state, `last_hidden_state[:, 0]` (DINOv2's `pooler_output`).
     case cls
-    /// The mean over every token (CLS and patches) of the final layer-normed
-    /// `last_hidden_state`: `last_hidden_state.mean(dim=1)`.
+    /// The mean over every token (CLS and patches; DeiT's distillation token too, DINOv2's
+    /// registers not) of the final layer-normed `last_hidden_state`: for a ViT
+    /// `last_hidden_state.mean(dim=1)`.
     case mean
 
     /// The default for a model: `.pooler` when it has a pooler, else `.cls`.

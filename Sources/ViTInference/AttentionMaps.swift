@@ -5,8 +5,11 @@ import ViTModel
 public struct AttentionMaps: Sendable {
     /// Blocks.
     public let layers: Int
-    /// Tokens per image: the class token, then the patches row by row.
+    /// Tokens per image: the class token (then DeiT's distillation token and DINOv2's
+    /// registers: `prefixTokens` in all), then the patches row by row.
     public let tokens: Int
+    /// Tokens before the patches (1 for a ViT).
+    public let prefixTokens: Int
     /// Patches per side.
     public let grid: Int
     /// `layers x tokens x tokens`: row `i` of a layer holds token `i`'s attention over every token.
@@ -16,7 +19,7 @@ public struct AttentionMaps: Sendable {
     /// (its attention to itself left out).
     public func classAttention(layer: Int) -> [Float] {
         precondition(layer >= 0 && layer < layers, "layer \(layer) of \(layers)")
-        let start = layer * tokens * tokens + 1
+        let start = layer * tokens * tokens + prefixTokens
         return Array(probabilities[start..<start + grid * grid])
     }
 
@@ -49,7 +52,7 @@ public struct AttentionMaps: Sendable {
 
     /// The class token's rollout over the patches, `grid x grid` row-major.
     public func rollout() -> [Float] {
-        rolloutRow()[1...(grid * grid)].map { Float($0) }
+        rolloutRow()[prefixTokens..<(prefixTokens + grid * grid)].map { Float($0) }
     }
 }
 
@@ -64,7 +67,7 @@ extension ViTForward {
     /// - Throws: `ViTError.invalidImageSize`, `.input` as `run`; `.input` when the maps at
     ///   this size would exceed `maxAttentionValues`.
     public func attentionMaps(pixels: [Float], size: Int) throws(ViTError) -> AttentionMaps {
-        let c = config, grid = size / max(c.patchSize, 1), t = grid * grid + 1
+        let c = config, grid = size / max(c.patchSize, 1), t = grid * grid + c.prefixTokens
         let (values, overflow) = c.numHiddenLayers.multipliedReportingOverflow(by: t * t)
         guard size % max(c.patchSize, 1) == 0, !overflow, values <= Self.maxAttentionValues else {
             if size % max(c.patchSize, 1) != 0 || grid > Self.maxGrid {
@@ -78,7 +81,7 @@ extension ViTForward {
         defer { probabilities.deallocate() }
         let (ws, _) = try encode(pixels: pixels, batch: 1, size: size, clsOnlyLastBlock: false, probabilities: probabilities)
         ws.release()
-        return AttentionMaps(layers: c.numHiddenLayers, tokens: t, grid: grid,
+        return AttentionMaps(layers: c.numHiddenLayers, tokens: t, prefixTokens: c.prefixTokens, grid: grid,
                              probabilities: Array(UnsafeBufferPointer(start: probabilities, count: values)))
     }
 }

@@ -52,4 +52,6 @@ final class TensorBox {
 struct BlockWeights: Sendable {
     let ln1w, ln1b, ln2w, ln2b: FloatWeight
     let q, k, v, o, fc1, fc2: DenseLayer
+    /// LayerScale of the attention and MLP outputs (DINOv2), nil without.
+    let ls1, ls2: FloatWeight?
 }

@@ -95,11 +95,13 @@ public struct ForwardBenchmark: Sendable {
     }
 
     /// Floating-point operations of one image's forward pass (2 per multiply-add): patch
-    /// embedding, every block's projections, MLP and attention products.
+    /// embedding, every block's projections, MLP and attention products over every token
+    /// (class, distillation and register tokens included).
     static func flops(_ c: ViTConfig, size: Int) -> Double {
-        let patches = Double((size / c.patchSize) * (size / c.patchSize)), tokens = patches + 1
-        let d = Double(c.hiddenSize), m = Double(c.intermediateSize)
-        let block = 2 * tokens * d * (4 * d + 2 * m) + 4 * tokens * tokens * d
+        let patches = Double((size / c.patchSize) * (size / c.patchSize)), tokens = patches + Double(c.prefixTokens)
+        // MLP: fc1 [fc1Outputs, d] (twice the width for SwiGLU), fc2 [d, m].
+        let d = Double(c.hiddenSize), m = Double(c.intermediateSize), m1 = Double(c.fc1Outputs)
+        let block = 2 * tokens * d * (4 * d + m1 + m) + 4 * tokens * tokens * d
         return Double(c.numHiddenLayers) * block + 2 * patches * d * Double(c.numChannels * c.patchSize * c.patchSize)
     }
 

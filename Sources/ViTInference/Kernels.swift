@@ -32,6 +32,23 @@ enum Kernels {
         }
     }
 
+    /// `y[r, j] += scale[j] * x[r, j]` over `rows` rows of width `d` (LayerScale's residual add).
+    static func addScaled(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, scale: UnsafePointer<Float>, rows: Int, d: Int) {
+        for r in 0..<rows {
+            let yr = y + r * d, xr = x + r * d
+            for j in 0..<d { yr[j] += xr[j] * scale[j] }
+        }
+    }
+
+    /// SwiGLU's gate in place over `rows` rows of `2 * width`: the first half of each row
+    /// becomes `silu(a) * b` (`a` the first half, `b` the second; `silu(a) = a / (1 + e^-a)`).
+    static func swiGLU(_ y: UnsafeMutablePointer<Float>, rows: Int, width: Int) {
+        for r in 0..<rows {
+            let a = y + r * 2 * width, b = a + width
+            for j in 0..<width { a[j] = a[j] / (1 + VectorMath.exp(-a[j])) * b[j] }
+        }
+    }
+
     /// `y += x` over `n` elements.
     static func add(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int) {
         for i in 0..<n { y[i] += x[i] }

@@ -1,41 +1,74 @@
-/// Resizes patch position embeddings like transformers' `interpolate_pos_encoding`:
-/// PyTorch bicubic (A = -0.75), `align_corners=False`, border-clamped taps; the cls
-/// position is kept.
+/// Resizes patch position embeddings like transformers' `interpolate_pos_encoding`: PyTorch
+/// bicubic, `align_corners=False`, either plain (A = -0.75, border-clamped taps: ViT, DeiT,
+/// DINOv2) or with `antialias=True` (A = -0.5, taps cut at the border and normalised, the
+/// support widened when shrinking: DINOv2 with registers). The prefix rows are kept.
 enum PositionInterpolation {
     /// - Parameters:
-    ///   - positions: `[1 + g*g, d]` row-major (cls first).
+    ///   - positions: `[prefix + g*g, d]` row-major (class/distillation rows first).
     ///   - grid: `g`, the stored grid side. `newGrid`: the target side.
-    /// - Returns: `[1 + newGrid*newGrid, d]`.
-    static func interpolate(_ positions: UnsafeBufferPointer<Float>, grid g: Int, newGrid n: Int, d: Int) -> [Float] {
-        var out = [Float](repeating: 0, count: (1 + n * n) * d)
-        for j in 0..<d { out[j] = positions[j] }
-        let scale = Float(g) / Float(n)
-        let taps = (0..<n).map { i -> (Int, [Float]) in
-            let src = (Float(i) + 0.5) * scale - 0.5
-            let f = src.rounded(.down)
-            return (Int(f), weights(src - f))
+    /// - Returns: `[prefix + newGrid*newGrid, d]`.
+    static func interpolate(_ positions: UnsafeBufferPointer<Float>, prefix: Int = 1, grid g: Int, newGrid n: Int, d: Int,
+                            antialias: Bool = false) -> [Float] {
+        var out = [Float](repeating: 0, count: (prefix + n * n) * d)
+        for j in 0..<(prefix * d) { out[j] = positions[j] }
+        let taps = antialias ? antialiasTaps(from: g, to: n) : bicubicTaps(from: g, to: n)
+        // Width first, then height (PyTorch's separable order for the antialiased kernel; the
+        // plain kernel sums the same products).
+        var rows = [Float](repeating: 0, count: g * n * d)
+        for y in 0..<g {
+            for ox in 0..<n {
+                let dst = (y * n + ox) * d
+                for (x, w) in taps[ox] {
+                    let src = (prefix + y * g + x) * d
+                    for j in 0..<d { rows[dst + j] += positions[src + j] * w }
+                }
+            }
         }
         for oy in 0..<n {
-            let (y0, wy) = taps[oy]
             for ox in 0..<n {
-                let (x0, wx) = taps[ox]
-                let dst = (1 + oy * n + ox) * d
-                for j in 0..<d {
-                    var acc: Float = 0
-                    for a in 0..<4 {
-                        let yy = min(max(y0 - 1 + a, 0), g - 1)
-                        var row: Float = 0
-                        for b in 0..<4 {
-                            let xx = min(max(x0 - 1 + b, 0), g - 1)
-                            row += positions[(1 + yy * g + xx) * d + j] * wx[b]
-                        }
-                        acc += row * wy[a]
-                    }
-                    out[dst + j] = acc
+                let dst = (prefix + oy * n + ox) * d
+                for (y, w) in taps[oy] {
+                    let src = (y * n + ox) * d
+                    for j in 0..<d { out[dst + j] += rows[src + j] * w }
                 }
             }
         }
         return out
+    }
+
+    /// Source index and weight of each tap, per output index: PyTorch's
+    /// `upsample_bicubic2d` (`get_cubic_upsample_coefficients`, A = -0.75), indices clamped
+    /// to the border.
+    static func bicubicTaps(from g: Int, to n: Int) -> [[(Int, Float)]] {
+        let scale = Float(g) / Float(n)
+        return (0..<n).map { i in
+            let src = (Float(i) + 0.5) * scale - 0.5
+            let f = src.rounded(.down)
+            let w = weights(src - f)
+            return (0..<4).map { (min(max(Int(f) - 1 + $0, 0), g - 1), w[$0]) }
+        }
+    }
+
+    /// PyTorch's `_compute_indices_weights_aa` for bicubic (`aa_filter`, A = -0.5): support 2
+    /// (times the scale when shrinking), taps inside the input only, normalised to sum 1.
+    static func antialiasTaps(from g: Int, to n: Int) -> [[(Int, Float)]] {
+        let scale = Double(g) / Double(n)
+        let support = scale >= 1 ? 2 * scale : 2
+        let invScale = scale >= 1 ? 1 / scale : 1
+        func filter(_ x: Double) -> Double {
+            let a = -0.5, x = abs(x)
+            if x < 1 { return ((a + 2) * x - (a + 3)) * x * x + 1 }
+            if x < 2 { return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a }
+            return 0
+        }
+        return (0..<n).map { i in
+            let center = scale * (Double(i) + 0.5)
+            let lo = max(Int(center - support + 0.5), 0)
+            let hi = min(Int(center + support + 0.5), g)
+            let w = (lo..<max(hi, lo)).map { filter((Double($0) - center + 0.5) * invScale) }
+            let total = w.reduce(0, +)
+            return zip(lo..<max(hi, lo), w).map { ($0, Float(total != 0 ? $1 / total : $1)) }
+        }
     }
 
     /// PyTorch's `get_cubic_upsample_coefficients` with A = -0.75.

@@ -69,10 +69,15 @@ extension ViTForward {
                 }
             }
         }
-        let n = grid * grid
-        try patch.apply(patches, lda: k, rows: n, into: h + d, ldc: d, stream: stream)
+        let n = grid * grid, prefix = c.prefixTokens, positioned = c.positionedPrefix
+        // Rows: class, distillation, registers, patches.
+        try patch.apply(patches, lda: k, rows: n, into: h + prefix * d, ldc: d, stream: stream)
         h.update(from: cls.pointer, count: d)
-        Kernels.add(h, positions, count: (n + 1) * d)
+        if let distillation { (h + d).update(from: distillation.pointer, count: d) }
+        if let registers { (h + (prefix - c.registerTokens) * d).update(from: registers.pointer, count: registers.count) }
+        // Registers have no position; the class (and distillation) rows have one unless `classPosition` is off.
+        Kernels.add(h, positions, count: positioned * d)
+        Kernels.add(h + prefix * d, positions + positioned * d, count: n * d)
     }
 
     /// One pre-LN transformer block over the whole batch.
@@ -86,25 +91,47 @@ extension ViTForward {
         try attention(q: ws.q, k: ws.k, v: ws.v, ctx: ws.ctx, batch: batch, t: t, queries: t, scores: ws.scores,
                       stream: ws.stream, probabilities: ws.probabilities.map { $0 + ws.layer * t * t })
         let (ctx, ldctx) = ws.input(ws.ctx, lda: d, rows: rows, for: w.o)
-        try w.o.apply(ctx, lda: ldctx, rows: rows, into: ws.h, ldc: d, .accumulate, stream: ws.stream)
+        try addProjection(w.o, ctx, lda: ldctx, rows: rows, into: ws.h, scale: w.ls1, scratch: ws.q, stream: ws.stream)
         try residualMLP(w, residual: ws.h, normed: ws.x, rows: rows, ws)
     }
 
-    /// `residual += fc2(gelu(fc1(LN_after(residual))))` over `rows` rows; `normed` (`rows x d`)
-    /// and the workspace's hidden rows are scratch.
+    /// `residual += layer(src)`, or with LayerScale `residual += scale * layer(src)` (the product
+    /// goes through `scratch`, `rows x d`).
+    func addProjection(_ layer: DenseLayer, _ src: UnsafeRawPointer, lda: Int, rows: Int, into residual: UnsafeMutablePointer<Float>,
+                       scale: FloatWeight?, scratch: UnsafeMutablePointer<Float>, stream: DNNLStream?) throws(ViTError) {
+        let d = config.hiddenSize
+        guard let scale else {
+            try layer.apply(src, lda: lda, rows: rows, into: residual, ldc: d, .accumulate, stream: stream)
+            return
+        }
+        try layer.apply(src, lda: lda, rows: rows, into: scratch, ldc: d, stream: stream)
+        Kernels.addScaled(residual, scratch, scale: scale.pointer, rows: rows, d: d)
+    }
+
+    /// `residual += fc2(gelu(fc1(LN_after(residual))))` over `rows` rows (SwiGLU:
+    /// `fc2(silu(a) * b)`, `a, b` the halves of `fc1`; LayerScale multiplies the MLP's output);
+    /// `normed` (`rows x d`) and the workspace's hidden rows are scratch.
     func residualMLP(_ w: BlockWeights, residual: UnsafeMutablePointer<Float>, normed: UnsafeMutablePointer<Float>,
                      rows: Int, _ ws: Workspace) throws(ViTError) {
         let c = config, d = c.hiddenSize, m = c.intermediateSize
         Kernels.layerNorm(residual, normed, rows: rows, d: d, weight: w.ln2w.pointer, bias: w.ln2b.pointer, eps: c.layerNormEps)
         let (x, lda) = ws.input(normed, lda: d, rows: rows, for: w.fc1)
+        if c.mlp == .swiGLU {
+            // Float32 layers (see init): the gate is written over the first half of each row.
+            try w.fc1.apply(x, lda: lda, rows: rows, into: ws.big, ldc: 2 * m, stream: ws.stream)
+            Kernels.swiGLU(ws.big, rows: rows, width: m)
+            try addProjection(w.fc2, ws.big, lda: 2 * m, rows: rows, into: residual, scale: w.ls2, scratch: normed, stream: ws.stream)
+            return
+        }
+
         let gelu: Epilogue = c.hiddenAct == .gelu ? .geluErf : .geluTanh
         // bf16: fc1 writes its GELU output as bf16, fc2's input, with no separate pass.
         if w.fc2.inputElement == .bf16, let hidden = ws.bigb {
             try w.fc1.apply(x, lda: lda, rows: rows, into: hidden, ldc: m, dstElement: .bf16, gelu, stream: ws.stream)
-            try w.fc2.apply(hidden, lda: m, rows: rows, into: residual, ldc: d, .accumulate, stream: ws.stream)
+            try addProjection(w.fc2, hidden, lda: m, rows: rows, into: residual, scale: w.ls2, scratch: normed, stream: ws.stream)
         } else {
             try w.fc1.apply(x, lda: lda, rows: rows, into: ws.big, ldc: m, gelu, stream: ws.stream)
-            try w.fc2.apply(ws.big, lda: m, rows: rows, into: residual, ldc: d, .accumulate, stream: ws.stream)
+            try addProjection(w.fc2, ws.big, lda: m, rows: rows, into: residual, scale: w.ls2, scratch: normed, stream: ws.stream)
         }
     }
 
@@ -127,61 +154,8 @@ extension ViTForward {
                       stream: ws.stream)
         for b in 0..<batch { (ws.x + b * d).update(from: ws.h + b * t * d, count: d) }
         let (ctx, ldctx) = ws.input(ws.ctx, lda: d, rows: batch, for: w.o)
-        try w.o.apply(ctx, lda: ldctx, rows: batch, into: ws.x, ldc: d, .accumulate, stream: ws.stream)
+        try addProjection(w.o, ctx, lda: ldctx, rows: batch, into: ws.x, scale: w.ls1, scratch: ws.q, stream: ws.stream)
         try residualMLP(w, residual: ws.x, normed: ws.q, rows: batch, ws)
         for b in 0..<batch { (ws.h + b * t * d).update(from: ws.x + b * d, count: d) }
-    }
-
-    /// Final LayerNorm on the CLS rows, then pooler and classifier.
-    func heads(_ ws: Workspace, batch: Int, t: Int) -> [ViTOutputs] {
-        let c = config, d = c.hiddenSize
-        var outputs: [ViTOutputs] = []
-        var clsRow = [Float](repeating: 0, count: d)
-        for b in 0..<batch {
-            clsRow.withUnsafeMutableBufferPointer { out in
-                Kernels.layerNorm(ws.h + b * t * d, out.baseAddress!, rows: 1, d: d, weight: normW.pointer, bias: normB.pointer, eps: c.layerNormEps)
-            }
-            var o = ViTOutputs(cls: clsRow, poolerOutput: nil, logits: nil)
-            if let pw = poolerW, let pb = poolerB {
-                var y = dense(clsRow, pw, pb, out: d)
-                for i in 0..<y.count { y[i] = tanhf(y[i]) }
-                o.poolerOutput = y
-            }
-            if let hw = headW, let hb = headB { o.logits = dense(clsRow, hw, hb, out: c.numLabels) }
-            outputs.append(o)
-        }
-        return outputs
-    }
-
-    /// The mean over every token of the final layer-normed hidden states, per image; `h` must
-    /// hold all `t` rows of each image (every block run over every token). Uses `x` as scratch;
-    /// sums in double precision.
-    func meanTokens(_ ws: Workspace, batch: Int, t: Int) -> [[Float]] {
-        let c = config, d = c.hiddenSize
-        Kernels.layerNorm(ws.h, ws.x, rows: batch * t, d: d, weight: normW.pointer, bias: normB.pointer, eps: c.layerNormEps)
-        var means: [[Float]] = []
-        means.reserveCapacity(batch)
-        var sum = [Double](repeating: 0, count: d)
-        for b in 0..<batch {
-            for j in 0..<d { sum[j] = 0 }
-            for r in 0..<t {
-                let row = ws.x + (b * t + r) * d
-                for j in 0..<d { sum[j] += Double(row[j]) }
-            }
-            means.append(sum.map { Float($0 / Double(t)) })
-        }
-        return means
-    }
-
-    /// `W x + b` for one vector, `W` stored `[out, in]`.
-    func dense(_ x: [Float], _ w: FloatWeight, _ b: FloatWeight, out: Int) -> [Float] {
-        var y = Array(b.buffer)
-        x.withUnsafeBufferPointer { xp in
-            y.withUnsafeMutableBufferPointer { yp in
-                BLAS.gemm(m: 1, n: out, k: x.count, a: xp.baseAddress!, lda: x.count, b: w.pointer, ldb: x.count,
-                          transB: true, beta: 1, c: yp.baseAddress!, ldc: out)
-            }
-        }
-        return y
     }
 }

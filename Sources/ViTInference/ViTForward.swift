@@ -12,8 +12,12 @@ public final class ViTForward: Sendable {
     public let config: ViTConfig
     let patch: DenseLayer
     let cls, positions, normW, normB: FloatWeight
+    /// DeiT's distillation token and DINOv2's registers, when the graph has them.
+    let distillation, registers: FloatWeight?
     let blocks: [BlockWeights]
     let poolerW, poolerB, headW, headB: FloatWeight?
+    /// DeiT's distillation classifier (logits are the mean of both heads).
+    let distHeadW, distHeadB: FloatWeight?
     /// The matrix library in use.
     package let backend: MatrixBackend
     /// The arithmetic of the linear layers: `bf16` when asked for and the CPU has bf16 kernels.
@@ -46,7 +50,7 @@ public final class ViTForward: Sendable {
         let bf16 = asked == .bf16 && backend == .onednn && DNNL.hasBF16Kernels
         compute = bf16 ? .bf16 : .f32
         let element: TensorLayout.Element = bf16 ? .bf16 : .f32
-        let grid = config.imageSize / config.patchSize, tokens = grid * grid + 1
+        let grid = config.imageSize / config.patchSize, tokens = grid * grid + config.prefixTokens
         func w(_ name: String) throws -> FloatWeight { try FloatWeight(checkpoint.parameter(name)) }
         func dense(_ weight: String, _ bias: String?, _ e: TensorLayout.Element = element, rows: Int = tokens) throws -> DenseLayer {
             try DenseLayer(weight: checkpoint.parameter(weight), bias: bias.map { try checkpoint.parameter($0) },
@@ -55,6 +59,8 @@ public final class ViTForward: Sendable {
         // The patch embedding (1% of the work) stays float32: its input is the image itself.
         patch = try dense(CanonicalName.patchWeight, CanonicalName.patchBias, .f32, rows: grid * grid)
         cls = try w(CanonicalName.cls)
+        distillation = config.distillationToken ? try w(CanonicalName.distillationToken) : nil
+        registers = config.registerTokens > 0 ? try w(CanonicalName.registers) : nil
         positions = try w(CanonicalName.positions)
         normW = try w(CanonicalName.finalNormWeight)
         normB = try w(CanonicalName.finalNormBias)
@@ -62,18 +68,25 @@ public final class ViTForward: Sendable {
         for i in 0..<config.numHiddenLayers {
             func n(_ s: String) -> String { CanonicalName.block(i, s) }
             let qkvBias = config.qkvBias
+            // SwiGLU's gate runs between fc1 and fc2 in float32: both stay float32.
+            let mlpElement: TensorLayout.Element = checkpoint.config.mlp == .swiGLU ? .f32 : element
+            let layerScale = checkpoint.config.layerScale
+            func scale(_ s: String) throws -> FloatWeight? { layerScale ? try w(n(s)) : nil }
             blocks.append(BlockWeights(
                 ln1w: try w(n("ln1.weight")), ln1b: try w(n("ln1.bias")), ln2w: try w(n("ln2.weight")),
                 ln2b: try w(n("ln2.bias")),
                 q: try dense(n("q.weight"), qkvBias ? n("q.bias") : nil), k: try dense(n("k.weight"), qkvBias ? n("k.bias") : nil),
                 v: try dense(n("v.weight"), qkvBias ? n("v.bias") : nil), o: try dense(n("o.weight"), n("o.bias")),
-                fc1: try dense(n("fc1.weight"), n("fc1.bias")), fc2: try dense(n("fc2.weight"), n("fc2.bias"))))
+                fc1: try dense(n("fc1.weight"), n("fc1.bias"), mlpElement), fc2: try dense(n("fc2.weight"), n("fc2.bias"), mlpElement),
+                ls1: try scale("ls1"), ls2: try scale("ls2")))
         }
         self.blocks = blocks
         poolerW = config.hasPooler ? try w(CanonicalName.poolerWeight) : nil
         poolerB = config.hasPooler ? try w(CanonicalName.poolerBias) : nil
         headW = config.hasClassifier ? try w(CanonicalName.classifierWeight) : nil
         headB = config.hasClassifier ? try w(CanonicalName.classifierBias) : nil
+        distHeadW = config.distillationHead ? try w(CanonicalName.distillationClassifierWeight) : nil
+        distHeadB = config.distillationHead ? try w(CanonicalName.distillationClassifierBias) : nil
         switch backend {
         case .blis:
             backendDescription = "blis-\(CPUFeatures.blisKernels)" + (asked == .bf16 ? " (bf16 needs oneDNN: ran f32)" : "")
@@ -109,12 +122,14 @@ public final class ViTForward: Sendable {
     }
 
     /// `run` with every token through the last block, also returning each image's mean token:
-    /// the mean over all `N+1` rows of the final layer-normed `last_hidden_state`
-    /// (transformers' `last_hidden_state[i].mean(0)`), `[hidden_size]` per image.
-    package func runWithMeanTokens(pixels: [Float], batch: Int, size: Int) throws(ViTError) -> (outputs: [ViTOutputs], meanTokens: [[Float]]) {
+    /// the mean over the rows of the final layer-normed `last_hidden_state` (transformers'
+    /// `last_hidden_state[i].mean(0)`) without the register rows, `[hidden_size]` per image;
+    /// with `patchesOnly`, the mean of the patch rows (`last_hidden_state[i, prefix:].mean(0)`).
+    package func runWithMeanTokens(pixels: [Float], batch: Int, size: Int,
+                                   patchesOnly: Bool = false) throws(ViTError) -> (outputs: [ViTOutputs], meanTokens: [[Float]]) {
         let (ws, t) = try encode(pixels: pixels, batch: batch, size: size, clsOnlyLastBlock: false)
         defer { ws.release() }
-        let means = meanTokens(ws, batch: batch, t: t)
+        let means = meanTokens(ws, batch: batch, t: t, patchesOnly: patchesOnly)
         return (heads(ws, batch: batch, t: t), means)
     }
 
@@ -133,7 +148,7 @@ public final class ViTForward: Sendable {
             throw .input("pixel buffer has \(pixels.count) values, expected \(batch)x\(c.numChannels)x\(size)x\(size)")
         }
         let pos = positionTable(size: size)
-        let grid = size / c.patchSize, n = grid * grid, t = n + 1, d = c.hiddenSize
+        let grid = size / c.patchSize, n = grid * grid, t = n + c.prefixTokens, d = c.hiddenSize
         let stream: DNNLStream?
         if backend == .onednn {
             DNNL.useComputeThreads()
@@ -141,7 +156,7 @@ public final class ViTForward: Sendable {
         } else {
             stream = nil
         }
-        var ws = Workspace(rows: batch * t, d: d, m: c.intermediateSize, scores: scoresCapacity(batch: batch, t: t),
+        var ws = Workspace(rows: batch * t, d: d, m: c.fc1Outputs, scores: scoresCapacity(batch: batch, t: t),
                            patchValues: n * c.numChannels * c.patchSize * c.patchSize, bf16: compute == .bf16,
                            stream: stream)
         ws.probabilities = probabilities
@@ -155,9 +170,11 @@ public final class ViTForward: Sendable {
                 }
             }
         }
+        // The distillation head and the patch mean read other rows than the class token's.
+        let clsOnly = clsOnlyLastBlock && !c.distillationHead && c.classifierInput == .cls
         for (i, block) in blocks.enumerated() {
             ws.layer = i
-            if clsOnlyLastBlock, i == blocks.count - 1 {
+            if clsOnly, i == blocks.count - 1 {
                 try runBlockForClassToken(block, &ws, batch: batch, t: t)
             } else {
                 try runBlock(block, &ws, batch: batch, t: t)
@@ -171,11 +188,14 @@ public final class ViTForward: Sendable {
     /// attention scores of one head under 1 GB.
     public static let maxGrid = 128
 
-    /// Position embeddings for `size`, interpolated when it differs from the stored grid.
+    /// Position embeddings for `size`, interpolated when it differs from the stored grid (the
+    /// class and distillation rows are kept).
     func positionTable(size: Int) -> [Float] {
-        let grid = size / config.patchSize, stored = (positions.count / config.hiddenSize) - 1
+        let prefix = config.positionedPrefix
+        let grid = size / config.patchSize, stored = (positions.count / config.hiddenSize) - prefix
         let storedGrid = Int(Double(stored).squareRoot().rounded())
         if grid * grid == stored { return Array(positions.buffer) }
-        return PositionInterpolation.interpolate(positions.buffer, grid: storedGrid, newGrid: grid, d: config.hiddenSize)
+        return PositionInterpolation.interpolate(positions.buffer, prefix: prefix, grid: storedGrid, newGrid: grid, d: config.hiddenSize,
+                                                 antialias: config.positionInterpolation == .bicubicAntialias)
     }
 }

@@ -5,7 +5,8 @@ import Tensors
 public struct ViTOutputs: Sendable {
     /// The final layer-normed CLS hidden state, `[hidden_size]` (`last_hidden_state[:, 0]`).
     public var cls: [Float]
-    /// `tanh(dense(cls))` when the model has a pooler.
+    /// `tanh(dense(cls))` when the model has a pooler; for DINOv2 (as transformers' `Dinov2Model`)
+    /// the layer-normed class token, `cls`.
     public var poolerOutput: [Float]?
     /// Classifier logits when the model has a classifier.
     public var logits: [Float]?

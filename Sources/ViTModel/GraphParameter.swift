@@ -48,6 +48,18 @@ public enum CanonicalName {
     public static let classifierWeight = "classifier.weight"
     /// Classifier bias `[labels]`.
     public static let classifierBias = "classifier.bias"
+    /// DeiT's distillation token `[1, 1, hidden]`.
+    public static let distillationToken = "dist"
+    /// DINOv2's register tokens `[1, registers, hidden]`.
+    public static let registers = "registers"
+    /// DINOv2's mask token `[1, hidden]` (pre-training only).
+    public static let maskToken = "mask"
+    /// DeiT's distillation classifier weight `[labels, hidden]`.
+    public static let distillationClassifierWeight = "classifier_dist.weight"
+    /// DeiT's distillation classifier bias `[labels]`.
+    public static let distillationClassifierBias = "classifier_dist.bias"
+    /// Per-block LayerScale suffixes `[hidden]`: after attention, after the MLP.
+    public static let layerScaleSuffixes = ["ls1", "ls2"]
     /// Per-block parameter suffixes, in forward order.
     public static let blockSuffixes = [
         "ln1.weight", "ln1.bias", "q.weight", "q.bias", "k.weight", "k.bias", "v.weight", "v.bias",
@@ -66,19 +78,26 @@ extension ViTConfig {
             .init(name: CanonicalName.patchWeight, shape: [d, numChannels, p, p], part: .embeddings),
             .init(name: CanonicalName.patchBias, shape: [d], part: .embeddings),
             .init(name: CanonicalName.cls, shape: [1, 1, d], part: .embeddings),
-            .init(name: CanonicalName.positions, shape: [1, sequenceLength, d], part: .embeddings),
         ]
+        if distillationToken { out.append(.init(name: CanonicalName.distillationToken, shape: [1, 1, d], part: .embeddings)) }
+        if registerTokens > 0 { out.append(.init(name: CanonicalName.registers, shape: [1, registerTokens, d], part: .embeddings)) }
+        out.append(.init(name: CanonicalName.positions, shape: [1, sequenceLength, d], part: .embeddings))
+        if maskToken { out.append(.init(name: CanonicalName.maskToken, shape: [1, d], part: .embeddings)) }
         for i in 0..<numHiddenLayers {
             for suffix in CanonicalName.blockSuffixes {
                 if !qkvBias, ["q.bias", "k.bias", "v.bias"].contains(suffix) { continue }
                 let shape: [Int] = switch suffix {
-                case "fc1.weight": [m, d]
-                case "fc1.bias": [m]
+                case "fc1.weight": [fc1Outputs, d]
+                case "fc1.bias": [fc1Outputs]
                 case "fc2.weight": [d, m]
                 case _ where suffix.hasSuffix(".weight") && !suffix.hasPrefix("ln"): [d, d]
                 default: [d]
                 }
                 out.append(.init(name: CanonicalName.block(i, suffix), shape: shape, part: .block(i)))
+                if layerScale, suffix == "o.bias" || suffix == "fc2.bias" {
+                    let scale = CanonicalName.layerScaleSuffixes[suffix == "o.bias" ? 0 : 1]
+                    out.append(.init(name: CanonicalName.block(i, scale), shape: [d], part: .block(i)))
+                }
             }
         }
         out.append(.init(name: CanonicalName.finalNormWeight, shape: [d], part: .finalNorm))
@@ -88,8 +107,12 @@ extension ViTConfig {
             out.append(.init(name: CanonicalName.poolerBias, shape: [d], part: .pooler))
         }
         if hasClassifier {
-            out.append(.init(name: CanonicalName.classifierWeight, shape: [numLabels, d], part: .classifier))
+            out.append(.init(name: CanonicalName.classifierWeight, shape: [numLabels, classifierInputs], part: .classifier))
             out.append(.init(name: CanonicalName.classifierBias, shape: [numLabels], part: .classifier))
+            if distillationHead {
+                out.append(.init(name: CanonicalName.distillationClassifierWeight, shape: [numLabels, d], part: .classifier))
+                out.append(.init(name: CanonicalName.distillationClassifierBias, shape: [numLabels], part: .classifier))
+            }
         }
         return out
     }

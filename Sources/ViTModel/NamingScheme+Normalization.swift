@@ -11,7 +11,7 @@ extension NamingScheme {
 
     /// The byte range of `name` (UTF-8) the rules see, in one pass over at most its bytes.
     ///
-    /// - hf: a leading `vit.` is dropped.
+    /// - hf: a leading model prefix (`vit.`, `deit.`, `dinov2.`, `dinov2_with_registers.`) is dropped.
     /// - jax: a leading `opt/target/` or `params/` is dropped.
     /// - tf: a trailing `:0` is dropped, then the Keras model-name component(s) before the
     ///   first `vit` or `classifier` component.
@@ -22,8 +22,11 @@ extension NamingScheme {
     func normalizedRange(_ name: UnsafeBufferPointer<UInt8>, work: inout Int) -> Range<Int> {
         switch id {
         case .hf:
-            work += 4
-            return name.hasBytes(Self.vitDot) ? 4..<name.count : 0..<name.count
+            for prefix in Self.hfPrefixes {
+                work += prefix.count
+                if name.hasBytes(prefix) { return prefix.count..<name.count }
+            }
+            return 0..<name.count
         case .jax:
             for prefix in Self.jaxPrefixes {
                 work += prefix.count
@@ -51,7 +54,7 @@ extension NamingScheme {
         }
     }
 
-    private static let vitDot = Array("vit.".utf8)
+    private static let hfPrefixes = ViTConfig.Family.allPrefixes.map { Array($0.utf8) }
     private static let jaxPrefixes = [Array("opt/target/".utf8), Array("params/".utf8)]
     private static let tfRoots = [Array("vit".utf8), Array("classifier".utf8)]
     /// Where a Keras 3 `save_weights` of a whole `ViTImageClassifier` puts its backbone.

@@ -18,6 +18,29 @@ public struct NamingScheme: Sendable {
         /// Canonical names it holds (three for a fused qkv).
         public var canonical: [String]
         package var layout: Layout
+        /// The graphs this rule writes for (it is read whatever the graph).
+        package var when: Condition = .always
+    }
+
+    /// Which graphs a rule writes for: a parameter named differently by the model families
+    /// of one ecosystem has one rule per name, the first whose condition holds is written.
+    package enum Condition: Sendable, CaseIterable {
+        case always
+        /// DINOv2 and DINOv2 with registers (transformers `Dinov2Layer` names).
+        case dinov2
+        /// A SwiGLU MLP (`weights_in` / `weights_out`).
+        case swiGLU
+        /// DeiT with teacher (`cls_classifier`).
+        case distillationHead
+
+        package func holds(for c: ViTConfig) -> Bool {
+            switch self {
+            case .always: true
+            case .dinov2: c.family == .dinov2 || c.family == .dinov2WithRegisters
+            case .swiGLU: c.mlp == .swiGLU
+            case .distillationHead: c.distillationHead
+            }
+        }
     }
 
     /// Which scheme this is.
@@ -42,7 +65,8 @@ extension NamingScheme.Rule {
         self.layout = layout
     }
 
-    init(_ external: String, _ canonical: String, _ layout: Layout = .same) {
+    init(_ external: String, _ canonical: String, _ layout: Layout = .same, when: NamingScheme.Condition = .always) {
         self.init([external], [canonical], layout)
+        self.when = when
     }
 }

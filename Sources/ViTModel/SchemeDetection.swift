@@ -59,7 +59,7 @@ public enum SchemeDetection {
 extension NamingScheme {
     /// The stored name this scheme writes for a canonical parameter.
     public func externalName(forCanonical canonical: String, config: ViTConfig) -> String {
-        guard let m = SchemeMatcher.writing(id).match(canonical) else { return canonical }
+        guard let m = SchemeMatcher.writing(id, for: config).match(canonical) else { return canonical }
         return decorate(m.canonical[0], config: config)
     }
 
@@ -67,7 +67,8 @@ extension NamingScheme {
     public func decorate(_ name: String, config: ViTConfig) -> String {
         switch id {
         case .hf:
-            return config.hasClassifier && !name.hasPrefix("classifier.") ? "vit." + name : name
+            let head = ["classifier.", "cls_classifier.", "distillation_classifier."].contains { name.hasPrefix($0) }
+            return config.hasClassifier && !head ? config.family.modelPrefix + name : name
         case .tf:
             let model = config.hasClassifier ? "tf_vi_t_for_image_classification" : "tf_vi_t_model"
             return "\(model)/\(name):0"

@@ -86,15 +86,33 @@ struct SchemeMatcher: Sendable {
 }
 
 extension SchemeMatcher {
-    /// Matches canonical names and gives the external name `scheme` writes for each (the
-    /// first external name of the first rule holding it), as its one "canonical" name.
-    static func writing(_ scheme: NamingScheme.ID) -> SchemeMatcher { writers[scheme]! }
+    /// Matches canonical names and gives the external name `scheme` writes for each in a
+    /// graph like `config` (the first external name of the first rule holding it whose
+    /// condition holds), as its one "canonical" name.
+    static func writing(_ scheme: NamingScheme.ID, for config: ViTConfig) -> SchemeMatcher {
+        writers[Key(id: scheme, conditions: NamingScheme.Condition.allCases.map { $0.holds(for: config) })]!
+    }
 
-    private static let writers: [NamingScheme.ID: SchemeMatcher] = Dictionary(uniqueKeysWithValues: NamingScheme.all.map { scheme in
-        // Canonical names carry no container decorations: match them as `.native` does.
-        let inverse = NamingScheme(id: .native, rules: scheme.rules.flatMap { rule in
-            rule.canonical.map { NamingScheme.Rule([$0], [rule.external[0]], rule.layout) }
-        }, defaultLayerNormEps: scheme.defaultLayerNormEps)
-        return (scheme.id, SchemeMatcher(inverse))
-    })
+    private struct Key: Hashable {
+        var id: NamingScheme.ID
+        var conditions: [Bool]
+    }
+
+    /// One matcher per scheme and combination of rule conditions (a handful each).
+    private static let writers: [Key: SchemeMatcher] = {
+        let conditions = NamingScheme.Condition.allCases
+        var out: [Key: SchemeMatcher] = [:]
+        for scheme in NamingScheme.all {
+            for mask in 0..<(1 << conditions.count) {
+                let holds = conditions.indices.map { mask & (1 << $0) != 0 }
+                // Canonical names carry no container decorations: match them as `.native` does.
+                let rules = scheme.rules.filter { holds[conditions.firstIndex(of: $0.when)!] }
+                let inverse = NamingScheme(id: .native, rules: rules.flatMap { rule in
+                    rule.canonical.map { NamingScheme.Rule([$0], [rule.external[0]], rule.layout) }
+                }, defaultLayerNormEps: scheme.defaultLayerNormEps)
+                out[Key(id: scheme.id, conditions: holds)] = SchemeMatcher(inverse)
+            }
+        }
+        return out
+    }()
 }

@@ -125,8 +125,8 @@ public final class ViTCheckpoint: Sendable {
                                            eps: scheme.defaultLayerNormEps)
         var origin = "inferred from tensor shapes"
         var inferredKeys = ConfigInference.neededKeys(classifier: config.hasClassifier)
-        if let v = checkpoint.source.metadata.first(where: { $0.key == NativeFormat.formatKey })?.value, v != NativeFormat.version {
-            throw .invalidConfig("\(checkpoint.path): native format version \(v) is not supported (this vitkit reads \(NativeFormat.version))")
+        if let v = checkpoint.source.metadata.first(where: { $0.key == NativeFormat.formatKey })?.value, !NativeFormat.readable.contains(v) {
+            throw .invalidConfig("\(checkpoint.path): native format version \(v) is not supported (this vitkit reads \(NativeFormat.readable.joined(separator: " and ")))")
         }
         if let meta = checkpoint.source.metadata.first(where: { $0.key == NativeFormat.configKey }) {
             config = try ViTConfig(vitkit: NativeFormat.parseMetadataJSON(meta.value, key: meta.key, file: checkpoint.path))
@@ -140,7 +140,9 @@ public final class ViTCheckpoint: Sendable {
                 throw Self.naming(origin, error)
             }
             inferredKeys.removeAll { json[$0] != nil && json[$0] != .null }
-            config.hasPooler = inferred.hasPooler
+            // DINOv2 configs give the MLP width as `mlp_ratio`.
+            if json["mlp_ratio"] != nil { inferredKeys.removeAll { $0 == "intermediate_size" } }
+            ConfigInference.takeStructure(from: inferred, into: &config)
             if config.labels.count != inferred.labels.count, inferred.hasClassifier, json["id2label"] == nil {
                 config.labels = inferred.labels
             }

@@ -58,6 +58,7 @@ extension ViTConfig {
         if let archs = json["architectures"]?.arrayValue?.compactMap(\.stringValue) {
             if archs.contains("ViTForImageClassification") { hasPooler = false }
         }
+        try readFamily(json)
     }
 
     /// `config.json` as transformers writes it for `architecture`
@@ -119,7 +120,7 @@ extension ViTConfig {
             ("num_labels", .int(numLabels)),
             ("id2label", .object(labels.enumerated().map { (String($0.offset), JSON.string($0.element)) })),
             ("heads_assumed", .bool(headsAssumed)),
-        ])
+        ] + optionsJSON)
     }
 
     /// Reads the form written by `json` (vitkit's native metadata).
@@ -129,5 +130,6 @@ extension ViTConfig {
         try self.init(huggingFace: json)
         hasPooler = json["has_pooler"]?.boolValue ?? false
         headsAssumed = json["heads_assumed"]?.boolValue ?? false
+        try readOptions(json)
     }
 }

@@ -36,6 +36,28 @@ public struct ViTConfig: Sendable, Equatable {
     public var labels: [String]
     /// True when the head count was not known and `hiddenSize / 64` was assumed.
     public var headsAssumed: Bool
+    /// DeiT: a distillation token after the class token, with its own position embedding.
+    public var distillationToken = false
+    /// DeiT with teacher: a second classifier on the distillation token; logits are the mean
+    /// of the two heads (transformers `DeiTForImageClassificationWithTeacher`).
+    public var distillationHead = false
+    /// DINOv2 with registers: learned tokens after the class (and distillation) token, without
+    /// position embeddings, dropped from the outputs.
+    public var registerTokens = 0
+    /// DINOv2: a learned per-channel scale (`lambda1`, timm `gamma`) on each block's attention
+    /// and MLP outputs before the residual add.
+    public var layerScale = false
+    /// The MLP of each block.
+    public var mlp = MLPKind.gelu
+    /// Whether the position table has rows for the class (and distillation) token. False is
+    /// timm's `no_embed_class` (its DINOv2 models with registers): patch rows only.
+    public var classPosition = true
+    /// How position embeddings are resized for other input sizes.
+    public var positionInterpolation = PositionInterpolation.bicubic
+    /// What the classifier reads.
+    public var classifierInput = ClassifierInput.cls
+    /// DINOv2's `mask_token` `[1, hidden]` (used in pre-training only; carried by conversion).
+    public var maskToken = false
 
     /// A configuration; the defaults are google/vit-base-patch16-224-in21k's.
     public init(
@@ -67,8 +89,8 @@ public struct ViTConfig: Sendable, Equatable {
     public var headDim: Int { hiddenSize / max(numAttentionHeads, 1) }
     /// Patches per side at `imageSize`.
     public var gridSize: Int { imageSize / max(patchSize, 1) }
-    /// Tokens including the cls token at `imageSize`.
-    public var sequenceLength: Int { gridSize * gridSize + 1 }
+    /// Rows of the position table at `imageSize`: the patches plus `positionedPrefix`.
+    public var sequenceLength: Int { gridSize * gridSize + positionedPrefix }
 
     /// Checks the relations between fields (divisibility, positivity).
     ///
@@ -85,6 +107,8 @@ public struct ViTConfig: Sendable, Equatable {
         guard hiddenSize % numAttentionHeads == 0 else {
             throw bad("hidden_size \(hiddenSize) is not divisible by num_attention_heads \(numAttentionHeads)")
         }
+        guard (0...1024).contains(registerTokens) else { throw bad("num_register_tokens must be in 0...1024, found \(registerTokens)") }
+        guard !distillationHead || distillationToken else { throw bad("a distillation head needs the distillation token") }
         guard imageSize % patchSize == 0 else {
             throw bad("image_size \(imageSize) is not a multiple of patch_size \(patchSize)")
         }

@@ -49,5 +49,12 @@ struct Convert: ParsableCommand {
         for name in result.droppedUnused { printText("dropped unused tensor: \(name)") }
         if let choice = result.qkvBias { printError("note: \(src.checkpoint.path): \(choice)") }
         if dropPooler, src.config.hasPooler { printText("dropped the pooler (--drop-pooler)") }
+        for name in result.droppedParameters {
+            printError("note: \(src.checkpoint.path): \(name == "mask" ? "the DINOv2 mask token (pre-training only)" : name) has no name in \(to.rawValue): left out")
+        }
+        if let folded = result.foldedClassPosition {
+            printError(folded ? "note: class position added to cls_token and dropped from pos_embed (timm no_embed_class, as timm converts DINOv2 with registers)"
+                              : "note: position table given a zero class row (\(to.rawValue) always has one; cls_token already holds it)")
+        }
     }
 }

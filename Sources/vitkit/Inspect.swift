@@ -83,7 +83,7 @@ struct Inspect: ParsableCommand {
                 members.append(("config_inferred", .array(view.checkpoint.inferredConfigKeys.map { JSON.string($0) })))
                 members.append(("graph", view.graph.json))
                 members.append(("mapping", view.checkpoint.report.json))
-                if summary.config == nil { members.append(("config", view.checkpoint.config.huggingFaceJSON(architecture: view.architecture))) }
+                if summary.config == nil { members.append(("config", view.checkpoint.config.huggingFaceFamilyJSON())) }
             }
             if let viewError { members.append(("vit_error", .string(viewError))) }
             print(JSON.object(members).prettyText)

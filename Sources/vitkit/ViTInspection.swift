@@ -10,14 +10,19 @@ struct ViTInspection {
         graph = GraphSummary(config: checkpoint.config)
     }
 
-    var architecture: String { checkpoint.config.hasClassifier ? "ViTForImageClassification" : "ViTModel" }
+    var architecture: String { checkpoint.config.huggingFaceArchitecture }
 
     var text: String {
         let c = checkpoint.config
         var lines = [
             "scheme: \(checkpoint.scheme.id.rawValue)\(checkpoint.scannedDepth.map { " (big_vision scanned: \($0) blocks stacked)" } ?? "")   config: \(checkpoint.configOrigin)",
             "ViT: hidden \(c.hiddenSize), layers \(c.numHiddenLayers), heads \(c.numAttentionHeads)\(c.headsAssumed ? " (assumed: head dim 64)" : ""), mlp \(c.intermediateSize), image \(c.imageSize), patch \(c.patchSize), \(c.hiddenAct.rawValue), eps \(c.layerNormEps)",
-            "head: " + [c.hasPooler ? "pooler" : nil, c.hasClassifier ? "classifier (\(c.numLabels) labels)" : nil].compactMap { $0 }.joined(separator: " + ").ifEmpty("none"),
+            "head: " + [c.hasPooler ? "pooler" : nil, c.hasClassifier ? "classifier (\(c.numLabels) labels)" : nil].compactMap { $0 }.joined(separator: " + ").ifEmpty("none")
+                + (c.classifierInput == .clsAndPatchMean ? " on cls + mean patch token" : "")
+                + (c.distillationHead ? ", distillation classifier (logits: mean of both)" : ""),
+            "tokens: \(c.tokenDescription)" + (c.classPosition ? "" : " (no class position: timm no_embed_class)")
+                + (c.maskToken ? ", mask token (pre-training only)" : ""),
+            "blocks: \(c.blockDescription)   family: \(c.huggingFaceArchitecture), interpolation \(c.positionInterpolation.rawValue)",
         ]
         let rows = graph.parts.map { part in
             [part.name, Self.shapeSummary(part.parameters.map(\.shape)), SummaryTable.grouped(part.count)]

@@ -3,7 +3,8 @@
     python scripts/bench/torch_bench.py HF_DIR [--batch 8] [--iterations 5] [--threads 2]
         [--compute f32|bf16] [--image FILE] [--json]
 
-Loads with transformers (`ViTModel` / `ViTForImageClassification` as config.json says),
+Loads with transformers (the class config.json's `architectures` names: `ViTModel`,
+`ViTForImageClassification`, `Dinov2Model`, `DeiTForImageClassificationWithTeacher`...),
 preprocesses with `ViTImageProcessor`, times the forward pass under `torch.no_grad()`
 (`--compute bf16`: `torch.autocast("cpu", dtype=torch.bfloat16)`). Medians after a warm-up.
 """
@@ -16,7 +17,8 @@ import time
 import numpy as np
 import torch
 from PIL import Image
-from transformers import AutoConfig, ViTForImageClassification, ViTImageProcessor, ViTModel
+import transformers
+from transformers import AutoConfig, ViTImageProcessor, ViTModel
 
 
 def median_ms(runs, fn, warm_up=False):
@@ -37,10 +39,19 @@ def pattern(width=640, height=480):
 
 
 def flops(cfg, size):
+    """As vitkit's ForwardBenchmark.flops: every token (class, distillation, registers), fc1
+    twice as wide for DINOv2's SwiGLU (its width rounded as Dinov2SwiGLUFFN)."""
     patches = (size // cfg.patch_size) ** 2
-    tokens = patches + 1
-    d, m = cfg.hidden_size, cfg.intermediate_size
-    block = 2 * tokens * d * (4 * d + 2 * m) + 4 * tokens * tokens * d
+    tokens = patches + 1 + (cfg.model_type == "deit") + getattr(cfg, "num_register_tokens", 0)
+    d = cfg.hidden_size
+    if hasattr(cfg, "mlp_ratio"):
+        m = int(d * cfg.mlp_ratio)
+        if getattr(cfg, "use_swiglu_ffn", False):
+            m = (int(m * 2 / 3) + 7) // 8 * 8
+        m1 = 2 * m if getattr(cfg, "use_swiglu_ffn", False) else m
+    else:
+        m = m1 = cfg.intermediate_size
+    block = 2 * tokens * d * (4 * d + m1 + m) + 4 * tokens * tokens * d
     return cfg.num_hidden_layers * block + 2 * patches * d * cfg.num_channels * cfg.patch_size ** 2
 
 
@@ -58,7 +69,7 @@ def main():
 
     t = time.perf_counter()
     cfg = AutoConfig.from_pretrained(a.model)
-    cls = ViTForImageClassification if "ViTForImageClassification" in (cfg.architectures or []) else ViTModel
+    cls = getattr(transformers, (cfg.architectures or ["ViTModel"])[0], ViTModel)
     model = cls.from_pretrained(a.model).eval()
     load_ms = (time.perf_counter() - t) * 1000
 
