@@ -48,4 +48,25 @@ struct AttentionCommandTests {
         let missing = try CLI.run(["attention", Self.model, "/nonexistent.png", "--json"])
         #expect(missing.status != 0 && missing.stderr.contains("/nonexistent.png"))
     }
+
+    /// A center-cropping processor (DINOv2's BitImageProcessor: shortest edge 64, crop 56) sees
+    /// the middle of the 150x100 photo only: columns 31...118 after the resize to 96x64. Pixels
+    /// left of that are dimmed (blended 60% with black), not coloured.
+    @Test func theCropTheModelSawIsWhereTheMapGoes() throws {
+        let dir = try CLI.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("crop.png").path
+        let r = try CLI.run(["attention", CLI.sample("models/family/hf-dinov2-reg"), CLI.sample("images/astronaut.jpg"), "-o", out])
+        #expect(r.status == 0, "\(r.stderr)")
+        let python = ProcessInfo.processInfo.environment["VITKIT_REFERENCE_PYTHON"] ?? "/root/venv-ref/bin/python"
+        guard FileManager.default.isExecutableFile(atPath: python) else { return }
+        // Pillow reads both; the pixel at (5, 50) must be round(0.4 x the photo's).
+        let script = """
+        import sys; from PIL import Image
+        a = Image.open(sys.argv[1]).convert("RGB").getpixel((5, 50)); p = Image.open(sys.argv[2]).convert("RGB").getpixel((5, 50))
+        print(all(abs(x - round(0.4 * y)) <= 1 for x, y in zip(a, p)))
+        """
+        let p = try CLI.capture([python, "-c", script, out, CLI.sample("images/astronaut.jpg")])
+        #expect(p.status == 0 && p.stdout.hasPrefix("True"), "\(p.stdout) \(p.stderr)")
+    }
 }
