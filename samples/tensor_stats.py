@@ -5,8 +5,8 @@ an outlier block) with safetensors.numpy, then samples/expected/tensor-stats.jso
 {file: {tensor: {min, max, mean, std, nan, inf, zeros, histogram}}} over the float64 values of
 each tensor (min/max/mean/std of the finite values, std with ddof=0; null when none is finite;
 histogram: numpy.histogram's counts of the finite values in 16 equal bins over [min, max]).
-f32, f16 and bf16 safetensors (read by safetensors), an npz (numpy) and a Keras h5 (h5py; names
-as vitkit lists them: the dataset path without its layer group).
+f32, f16 and bf16 safetensors (read by safetensors), f32 and f16 npz (numpy) and f32 and f16 h5
+(h5py; names as vitkit lists them: dataset paths, in a Keras weights file without the layer group).
 
 Run: python samples/tensor_stats.py   (needs numpy, safetensors, h5py, torch for the bf16 file)
 """
@@ -53,6 +53,18 @@ def stats(t):
     }
 
 
+def f16_files(npz_path, h5_path):
+    """The same f16 tensors in an npz (numpy) and an h5 (h5py): stats of f16 values in each container."""
+    rng = np.random.default_rng(11)
+    arrays = {"w16": (rng.standard_normal((24, 8)) * 3).astype(np.float16),
+              "b16": np.concatenate([rng.standard_normal(13), [0.0, 0.0, 65504.0]]).astype(np.float16)}
+    np.savez(npz_path, **arrays)
+    with h5py.File(h5_path, "w") as f:
+        g = f.create_group("layer")
+        for k, v in arrays.items():
+            g.create_dataset(k, data=v)
+
+
 def tensors(path):
     if path.endswith(".safetensors"):
         return load_file(path)
@@ -61,7 +73,11 @@ def tensors(path):
             return {k: z[k] for k in z.files}
     found = {}
     with h5py.File(path, "r") as f:
-        f.visititems(lambda n, o: found.__setitem__(n.split("/", 1)[1], o[()]) if isinstance(o, h5py.Dataset) else None)
+        # A Keras weights file lists weight names (the path below the layer group); any other
+        # h5 lists dataset paths.
+        keras = "layer_names" in f.attrs
+        f.visititems(lambda n, o: found.__setitem__(n.split("/", 1)[1] if keras else n, o[()])
+                     if isinstance(o, h5py.Dataset) else None)
     return found
 
 
@@ -69,7 +85,8 @@ if __name__ == "__main__":
     flags_path = os.path.join(HERE, "stats", "flags.safetensors")
     os.makedirs(os.path.dirname(flags_path), exist_ok=True)
     flags_file(flags_path)
-    files = ["stats/flags.safetensors", "models/hf-in21k/model.safetensors", "models/hf-classifier-bf16/model.safetensors",
+    f16_files(os.path.join(HERE, "stats", "f16.npz"), os.path.join(HERE, "stats", "f16.h5"))
+    files = ["stats/f16.npz", "stats/f16.h5", "stats/flags.safetensors", "models/hf-in21k/model.safetensors", "models/hf-classifier-bf16/model.safetensors",
              "models/hf-classifier-f16/model.safetensors", "models/jax/classifier.npz", "models/tf-classifier/tf_model.h5"]
     out = {f: {k: stats(v) for k, v in tensors(os.path.join(HERE, f)).items()} for f in files}
     with open(os.path.join(HERE, "expected", "tensor-stats.json"), "w") as fh:

@@ -8,7 +8,8 @@ import Tensors
 @Suite("TensorHistogram vs numpy.histogram")
 struct TensorHistogramTests {
     @Test(arguments: ["stats/flags.safetensors", "models/hf-in21k/model.safetensors", "models/hf-classifier-bf16/model.safetensors",
-                      "models/hf-classifier-f16/model.safetensors", "models/jax/classifier.npz", "models/tf-classifier/tf_model.h5"])
+                      "models/hf-classifier-f16/model.safetensors", "models/jax/classifier.npz", "models/tf-classifier/tf_model.h5",
+                      "stats/f16.npz", "stats/f16.h5"])
     func countsEqualNumpys(file: String) throws {
         let text = try [UInt8](Data(contentsOf: URL(fileURLWithPath: Samples.path("expected/tensor-stats.json"))))
         let want = try #require(try JSON.parse(text)[file]?.objectValue)

@@ -12,7 +12,8 @@ struct InspectStatsTests {
     }()
 
     @Test(arguments: ["stats/flags.safetensors", "models/hf-in21k/model.safetensors", "models/hf-classifier-bf16/model.safetensors",
-                      "models/hf-classifier-f16/model.safetensors", "models/jax/classifier.npz", "models/tf-classifier/tf_model.h5"])
+                      "models/hf-classifier-f16/model.safetensors", "models/jax/classifier.npz", "models/tf-classifier/tf_model.h5",
+                      "stats/f16.npz", "stats/f16.h5"])
     func statisticsEqualNumpys(file: String) throws {
         let want = try #require(Self.expected[file]?.objectValue, "samples/expected/tensor-stats.json lacks \(file)")
         try Self.expectStatistics(of: file, equal: Dictionary(want) { a, _ in a })
