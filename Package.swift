@@ -64,7 +64,7 @@ let package = Package(
         // The ViT model description: config, naming schemes, graph, mapping report.
         .target(name: "ViTModel", dependencies: ["Tensors", "Checkpoints"]),
         // Conversion between ecosystems: plans and streaming writers.
-        .target(name: "ViTConversion", dependencies: ["ViTModel", "Checkpoints", "SafeTensors", "Tensors", "CCrypto"]),
+        .target(name: "ViTConversion", dependencies: ["ViTModel", "Checkpoints", "Tensors", "CCrypto"]),
         // The forward pass (BLAS kernels) and the image -> outputs pipeline.
         .target(name: "ViTInference", dependencies: ["ViTModel", "Preprocessing", "Checkpoints", "Tensors", "CBLIS", "CDNNL"]),
         // Expectations, verify and diff.

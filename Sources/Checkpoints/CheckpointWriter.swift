@@ -13,7 +13,7 @@ public enum CheckpointWriter {
     public enum Format {
         /// A safetensors file; `metadata` becomes `__metadata__` (transformers requires
         /// `format: pt`).
-        case safetensors(metadata: [(key: String, value: String)], late: LateMetadata? = nil)
+        case safetensors(metadata: [(key: String, value: String)])
         /// A NumPy `.npz`: stored members (`np.savez`) or deflated (`np.savez_compressed`).
         case npz(compressed: Bool)
         /// A single-array NumPy `.npy` (header byte-identical to `np.save`); exactly one entry.
@@ -35,10 +35,10 @@ public enum CheckpointWriter {
     public static func write(to path: String, format: Format, entries: [TensorInfo],
                              tensorFor: (TensorInfo) throws -> Tensor) throws {
         switch format {
-        case .safetensors(let metadata, let late):
+        case .safetensors(let metadata):
             var failure: Error?
             do {
-                try SafeTensorsWriter.write(to: path, entries: entries, metadata: metadata, late: late) { (info) throws(CheckpointError) -> Tensor in
+                try SafeTensorsWriter.write(to: path, entries: entries, metadata: metadata) { (info) throws(CheckpointError) -> Tensor in
                     do { return try tensorFor(info) } catch let e as CheckpointError { throw e } catch {
                         failure = error
                         throw CheckpointError.io(file: path, reason: "\(error)")

@@ -12,26 +12,22 @@ public enum SafeTensorsWriter {
     /// - Parameters:
     ///   - entries: name, dtype and shape of every tensor (names must be unique).
     ///   - metadata: written as `__metadata__` when not empty.
-    ///   - late: one more `__metadata__` value, filled in after the tensors (see `LateMetadata`).
     ///   - tensorFor: returns the tensor for an entry; its dtype and shape must match.
     /// - Throws: `CheckpointError` on a duplicate or reserved (`__metadata__`) name, a shape
     ///   that overflows, a tensor that does not match its entry, an I/O failure, or whatever
-    ///   `tensorFor` throws (and `late.value()`, as `CheckpointError.io` unless it is one);
-    ///   the destination is then left untouched.
+    ///   `tensorFor` throws; the destination is then left untouched.
     public static func write(
         to path: String,
         entries: [TensorInfo],
         metadata: [(key: String, value: String)] = [],
-        late: LateMetadata? = nil,
         tensorFor: (TensorInfo) throws(CheckpointError) -> Tensor
     ) throws(CheckpointError) {
         let ordered = entries.sorted { a, b in
             a.dtype.byteSize != b.dtype.byteSize ? a.dtype.byteSize > b.dtype.byteSize : a.name < b.name
         }
         var members: [(String, JSON)] = []
-        let allMetadata = metadata + (late.map { [($0.key, $0.placeholder)] } ?? [])
-        if !allMetadata.isEmpty {
-            members.append(("__metadata__", .object(allMetadata.map { ($0.key, JSON.string($0.value)) })))
+        if !metadata.isEmpty {
+            members.append(("__metadata__", .object(metadata.map { ($0.key, JSON.string($0.value)) })))
         }
         var seen = Set<String>()
         var offset = 0
@@ -52,14 +48,6 @@ public enum SafeTensorsWriter {
         }
         var header = Array(JSON.object(members).compactText.utf8)
         while header.count % 8 != 0 { header.append(0x20) }
-        // Where the late value goes: after `"key":"` in the metadata (the first member).
-        let lateOffset = try late.map { (l) throws(CheckpointError) -> Int in
-            let needle = Array((JSON.string(l.key).compactText + ":\"" + l.placeholder + "\"").utf8)
-            guard let at = Self.find(needle, in: header) else {
-                throw .malformed(file: path, reason: "metadata '\(l.key)' is given twice")
-            }
-            return 8 + at + needle.count - 1 - l.length
-        }
 
         let writer = try AtomicFileWriter(destination: path)
         var length = UInt64(header.count).littleEndian
@@ -75,20 +63,7 @@ public enum SafeTensorsWriter {
             }
             try t.data.withUnsafeBytes { b in Result { () throws(CheckpointError) in try writer.write(b) } }.get()
         }
-        if let late, let lateOffset {
-            let value: [UInt8]
-            do { value = try late.bytes(file: path) } catch let e as CheckpointError { throw e } catch {
-                throw .io(file: path, reason: "\(error)")
-            }
-            try writer.overwrite(at: lateOffset, with: value)
-        }
         try writer.commit()
-    }
-
-    /// The first index of `needle` in `haystack`.
-    static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
-        guard needle.count <= haystack.count else { return nil }
-        return (0...(haystack.count - needle.count)).first { i in haystack[i..<(i + needle.count)].elementsEqual(needle) }
     }
 
     /// Writes in-memory tensors (names must be unique), laid out as `write(to:entries:...)`.

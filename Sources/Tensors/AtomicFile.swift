@@ -82,26 +82,6 @@ public final class AtomicFileWriter {
         }
     }
 
-    /// Replaces bytes already written at `offset` (e.g. a header value known only at the end).
-    ///
-    /// - Throws: `CheckpointError.io` naming the destination when the range was not written
-    ///   yet or writing fails.
-    public func overwrite(at offset: Int, with bytes: [UInt8]) throws(CheckpointError) {
-        guard offset >= 0, offset + bytes.count <= self.offset else {
-            throw .io(file: destination, reason: "cannot overwrite bytes \(offset)..<\(offset + bytes.count) of \(self.offset) written")
-        }
-        try flush()
-        var done = 0
-        while done < bytes.count {
-            let n = bytes.withUnsafeBytes { pwrite(temporary.fd, $0.baseAddress! + done, bytes.count - done, off_t(offset + done)) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw .io(file: destination, reason: "write failed: \(FileSystem.errnoText())")
-            }
-            done += n
-        }
-    }
-
     /// Flushes, fsyncs and renames the temporary file to the destination.
     ///
     /// Call it once, after the last `write`; the writer must not be written to afterwards.

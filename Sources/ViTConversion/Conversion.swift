@@ -111,12 +111,8 @@ public enum Conversion {
         var files: [String] = []
         switch target {
         case .native, .timm:
-            if target == .native {
-                try writer.writeSafeTensors(to: destination, metadata: NativeFormat.metadata(config: written, source: source),
-                                            late: NativeFormat.sourceDigest(source))
-            } else {
-                try writer.writeSafeTensors(to: destination, metadata: [("format", "pt")])
-            }
+            let meta = target == .native ? try NativeFormat.metadata(config: written, source: source) : [("format", "pt")]
+            try writer.writeSafeTensors(to: destination, metadata: meta)
             files = [destination]
         case .hf:
             files = try AtomicDirectory.write(destination) { dir in

@@ -1,6 +1,5 @@
 import ViTModel
 import Checkpoints
-import SafeTensors
 import Tensors
 
 extension TensorStreamer {
@@ -9,9 +8,9 @@ extension TensorStreamer {
         try write(to: path, format: .npz(compressed: false))
     }
 
-    /// Safetensors with `metadata` (and `late`, filled in after the tensors), tensors in plan order.
-    func writeSafeTensors(to path: String, metadata: [(key: String, value: String)], late: LateMetadata? = nil) throws {
-        try write(to: path, format: .safetensors(metadata: metadata, late: late))
+    /// Safetensors with `metadata`, tensors in plan order.
+    func writeSafeTensors(to path: String, metadata: [(key: String, value: String)]) throws {
+        try write(to: path, format: .safetensors(metadata: metadata))
     }
 
     /// Keras 2 weight file in transformers' TF layout: layer `vit` (and `classifier`), weight

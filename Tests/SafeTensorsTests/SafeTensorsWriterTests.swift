@@ -47,29 +47,4 @@ struct SafeTensorsWriterTests {
         #expect(throws: CheckpointError.self) { try SafeTensorsWriter.write(to: path, tensors: [("a", t), ("a", t)]) }
         #expect(!FileManager.default.fileExists(atPath: path))
     }
-
-    @Test func aLateMetadataValueReplacesItsPlaceholderBeforeCommit() throws {
-        let path = try tempPath("late.safetensors")
-        let late = LateMetadata(key: "digest", length: 8) { "abcdef12" }
-        try SafeTensorsWriter.write(to: path, entries: [TensorInfo(name: "a", dtype: .f32, shape: [2])],
-                                    metadata: [("format", "pt")], late: late) { _ in Tensor(floats: [1, 2], shape: [2]) }
-        let f = try SafeTensorsFile(path: path)
-        #expect(f.metadata.map(\.key) == ["format", "digest"] && f.metadata.last?.value == "abcdef12")
-        #expect(try f.tensor(named: "a").floats() == [1, 2])
-    }
-
-    @Test func aLateValueOfTheWrongLengthOrThatThrowsLeavesNoFile() throws {
-        struct Failed: Error {}
-        for late in [LateMetadata(key: "digest", length: 8) { "short" }, LateMetadata(key: "digest", length: 8) { "with\"quote" },
-                     LateMetadata(key: "digest", length: 8) { throw Failed() }] {
-            let path = try tempPath("never.safetensors")
-            #expect(throws: CheckpointError.self) {
-                try SafeTensorsWriter.write(to: path, entries: [TensorInfo(name: "a", dtype: .f32, shape: [2])], late: late) { _ in
-                    Tensor(floats: [1, 2], shape: [2])
-                }
-            }
-            #expect(!FileManager.default.fileExists(atPath: path))
-            #expect(try FileManager.default.contentsOfDirectory(atPath: (path as NSString).deletingLastPathComponent).isEmpty)
-        }
-    }
 }
