@@ -33,6 +33,9 @@ kdir=${TMPDIR:-/tmp}/vitkit-demo-keras
 check "$kdir-hf" keras-hub-classifier
 check "$kdir" hf-classifier
 echo
+echo "== DeiT and DINOv2 (registers, SwiGLU) through their own processors, vs transformers (1e-5)"
+for m in hf-deit-distilled hf-dinov2 hf-dinov2-reg hf-dinov2-swiglu; do check samples/models/family/$m family-$m; done
+echo
 echo "== predict"
 "$vitkit" predict samples/models/hf-classifier samples/images/chelsea.png samples/images/astronaut.jpg --top-k 3
 echo
@@ -43,6 +46,13 @@ echo "== evaluate (a labelled folder; metrics as scikit-learn computes them)"
 plot=${TMPDIR:-/tmp}/vitkit-demo-confusion.png
 "$vitkit" evaluate samples/models/hf-classifier samples/eval --plot "$plot" --force
 echo "(confusion matrix heat map: $plot)"
+echo
+echo "== pictures: attention rollout over the photo, weight histograms"
+attention=${TMPDIR:-/tmp}/vitkit-demo-attention.png
+histogram=${TMPDIR:-/tmp}/vitkit-demo-histogram.png
+"$vitkit" attention samples/models/hf-classifier samples/images/astronaut.jpg -o "$attention" --force
+"$vitkit" inspect samples/models/hf-in21k --histogram 'encoder.layer.0.*weight' -o "$histogram" --force > /dev/null
+echo "(attention: $attention; histograms: $histogram)"
 echo
 echo "== evaluate --compare (a converted copy: same predictions, same logits)"
 "$vitkit" evaluate samples/models/hf-classifier samples/eval --compare samples/models/tf-classifier | tail -n 3
