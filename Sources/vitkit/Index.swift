@@ -28,6 +28,7 @@ struct Index: ParsableCommand {
     @OptionGroup var milvusOptions: MilvusOptions
     @OptionGroup var vit: ViTOptions
     @OptionGroup var computeOptions: ComputeOptions
+    @OptionGroup var progressOptions: ProgressOptions
 
     func validate() throws {
         try NumericOption.positive(batch, "--batch")
@@ -42,12 +43,16 @@ struct Index: ParsableCommand {
         printError(Terminal.escape(Embed.describe(embedder)))
         let fingerprint = try ModelFingerprint(embedder: embedder)
         let (name, metric, batch, milvus) = (collection, metric, batch, milvusOptions)
-        let report = try runBlocking {
-            try await milvus.withClient { client in
-                try await ImageCollection(client: client, name: name)
-                    .index(embedder, fingerprint: fingerprint, images: paths, metric: metric, batchSize: batch)
+        let progress = progressOptions.bar("images")
+        let report = try { defer { progress.clear() }
+            return try runBlocking {
+                try await milvus.withClient { client in
+                    try await ImageCollection(client: client, name: name)
+                        .index(embedder, fingerprint: fingerprint, images: paths, metric: metric, batchSize: batch,
+                               progress: { progress.update(done: $0, total: $1) })
+                }
             }
-        }
+        }()
         if json {
             print(JSON.object([
                 ("collection", .string(name)), ("images", .number(String(report.images))),
