@@ -26,23 +26,14 @@ public struct TensorHistogram: Sendable, Equatable {
         // corrected against the edges so a value on an edge lands where numpy puts it.
         let edges = (0...bins).map { i in i == bins ? high : low + Double(i) * ((high - low) / Double(bins)) }
         let norm = high > low ? Double(bins) / (high - low) : 0
-        let n = tensor.elementCount
-        var buffer = [Float](repeating: 0, count: Swift.min(n, TensorStatistics.piece))
-        var start = 0
-        while start < n {
-            let count = Swift.min(TensorStatistics.piece, n - start)
-            try buffer.withUnsafeMutableBufferPointer { (all) throws(CheckpointError) in
-                let values = UnsafeMutableBufferPointer(rebasing: all[0..<count])
-                try tensor.convert(elements: start..<(start + count), into: values)
-                for v in values where v.isFinite {
-                    let x = Double(v)
-                    guard x >= low, x <= high else { continue }
-                    var i = Swift.min(Int((x - low) * norm), bins - 1)
-                    if x < edges[i] { i -= 1 } else if i != bins - 1, x >= edges[i + 1] { i += 1 }
-                    counts[i] += 1
-                }
+        try tensor.forEachPiece(of: 0..<tensor.elementCount) { values in
+            for v in values where v.isFinite {
+                let x = Double(v)
+                guard x >= low, x <= high else { continue }
+                var i = Swift.min(Int((x - low) * norm), bins - 1)
+                if x < edges[i] { i -= 1 } else if i != bins - 1, x >= edges[i + 1] { i += 1 }
+                counts[i] += 1
             }
-            start += count
         }
         self.counts = counts
     }

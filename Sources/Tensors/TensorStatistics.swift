@@ -17,7 +17,6 @@ public struct TensorStatistics: Sendable, Equatable {
     public var inf: Int
     public var zeros: Int
 
-    static let piece = 1 << 16
     static let parallelThreshold = 1 << 18
 
     /// Statistics of `tensor`'s values, converted to `Float` as `Tensor.convert` does.
@@ -62,17 +61,7 @@ public struct TensorStatistics: Sendable, Equatable {
 
         /// Reads `elements` of `tensor` in pieces.
         init(_ tensor: Tensor, elements: Range<Int>) throws(CheckpointError) {
-            var buffer = [Float](repeating: 0, count: Swift.min(elements.count, TensorStatistics.piece))
-            var start = elements.lowerBound
-            while start < elements.upperBound {
-                let count = Swift.min(TensorStatistics.piece, elements.upperBound - start)
-                try buffer.withUnsafeMutableBufferPointer { (all) throws(CheckpointError) in
-                    let values = UnsafeMutableBufferPointer(rebasing: all[0..<count])
-                    try tensor.convert(elements: start..<(start + count), into: values)
-                    add(UnsafeBufferPointer(values))
-                }
-                start += count
-            }
+            try tensor.forEachPiece(of: elements) { add($0) }
         }
 
         /// Adds one piece: counts and extremes, then its finite values' mean and squared
