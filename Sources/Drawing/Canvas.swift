@@ -14,6 +14,18 @@ package struct RGB: Equatable, Sendable {
     package var luminance: Double { (0.2126 * Double(r) + 0.7152 * Double(g) + 0.0722 * Double(b)) / 255 }
 
     package static let white = RGB(255, 255, 255)
+
+    /// The colour at `t` (clamped to the stops' range; NaN is 0) on a scale of increasing
+    /// stops: linear between the two around it, channels rounded.
+    package static func interpolate(_ stops: [(t: Double, color: RGB)], at t: Double) -> RGB {
+        let t = min(max(t.isNaN ? 0 : t, stops[0].t), stops[stops.count - 1].t)
+        for (a, b) in zip(stops, stops.dropFirst()) where t <= b.t {
+            let f = (t - a.t) / (b.t - a.t)
+            func mix(_ u: UInt8, _ v: UInt8) -> UInt8 { UInt8((Double(u) + (Double(v) - Double(u)) * f).rounded()) }
+            return RGB(mix(a.color.r, b.color.r), mix(a.color.g, b.color.g), mix(a.color.b, b.color.b))
+        }
+        return stops[stops.count - 1].color
+    }
 }
 
 /// An axis-aligned rectangle in pixels (x to the right, y down).
@@ -102,15 +114,7 @@ package enum ColorScale {
     ]
 
     /// The colour of `t` in 0...1 (clamped): linear between the stops.
-    package static func color(_ t: Double) -> RGB {
-        let t = min(max(t.isNaN ? 0 : t, 0), 1)
-        for (a, b) in zip(stops, stops.dropFirst()) where t <= b.t {
-            let f = (t - a.t) / (b.t - a.t)
-            func mix(_ u: UInt8, _ v: UInt8) -> UInt8 { UInt8((Double(u) + (Double(v) - Double(u)) * f).rounded()) }
-            return RGB(mix(a.color.r, b.color.r), mix(a.color.g, b.color.g), mix(a.color.b, b.color.b))
-        }
-        return stops[stops.count - 1].color
-    }
+    package static func color(_ t: Double) -> RGB { RGB.interpolate(stops, at: t) }
 
     /// The darkest colour (the largest count).
     package static var darkest: RGB { stops[stops.count - 1].color }

@@ -1,19 +1,13 @@
 /// A sequential colour map from dark (0) to bright (1): matplotlib's "inferno" at nine stops,
 /// for heat maps laid over photos (dark where the value is low, yellow where it is high).
 package enum Colormap {
-    static let stops: [RGB] = [
+    static let stops: [(t: Double, color: RGB)] = [
         RGB(0, 0, 4), RGB(31, 12, 72), RGB(85, 15, 109), RGB(136, 34, 106), RGB(186, 54, 85),
         RGB(227, 89, 51), RGB(249, 140, 10), RGB(249, 201, 50), RGB(252, 255, 164),
-    ]
+    ].enumerated().map { (Double($0.offset) / 8, $0.element) }
 
     /// The colour of `t` in 0...1 (clamped; NaN is 0): linear between the stops.
-    package static func inferno(_ t: Double) -> RGB {
-        let t = min(max(t.isNaN ? 0 : t, 0), 1) * Double(stops.count - 1)
-        let i = min(Int(t), stops.count - 2), f = t - Double(i)
-        let a = stops[i], b = stops[i + 1]
-        func mix(_ u: UInt8, _ v: UInt8) -> UInt8 { UInt8((Double(u) + (Double(v) - Double(u)) * f).rounded()) }
-        return RGB(mix(a.r, b.r), mix(a.g, b.g), mix(a.b, b.b))
-    }
+    package static func inferno(_ t: Double) -> RGB { RGB.interpolate(stops, at: t) }
 }
 
 extension Canvas {
