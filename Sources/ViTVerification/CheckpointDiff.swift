@@ -18,12 +18,19 @@ public struct CheckpointDiff: Sendable {
         public var maxAbsDiff: Double?
         /// The graph part holding it (`embeddings`, `block 3`, ...; `GraphParameter.Part`).
         public var part: String = ""
-        /// `‖a − b‖ / ‖b‖` over the tensor, in double precision: how far `a` (e.g. a
-        /// fine-tune) moved from `b` (its base). Nil when not in both with the same shape;
-        /// infinite when `b` is all zeros and `a` is not.
-        public var relativeChange: Double?
-        /// `‖a − b‖²` and `‖b‖²` (for the parts' totals).
-        var squaredChange = 0.0, squaredNorm = 0.0
+        /// `‖a − b‖²` and `‖b‖²` in double precision; nil when not in both with the same shape.
+        var squared: (change: Double, norm: Double)? = nil
+
+        /// `‖a − b‖ / ‖b‖` over the tensor: how far `a` (e.g. a fine-tune) moved from `b` (its
+        /// base). Nil when not in both with the same shape; infinite when `b` is all zeros and
+        /// `a` is not.
+        public var relativeChange: Double? { squared.map { CheckpointDiff.relative($0.change, $0.norm) } }
+    }
+
+    /// `sqrt(change / norm)`: 0 without change, infinite over a zero norm (or NaN values).
+    static func relative(_ change: Double, _ norm: Double) -> Double {
+        let r = change == 0 ? 0 : (change / norm).squareRoot()
+        return r.isNaN ? .infinity : r
     }
 
     /// How far a graph part moved: its parameters in both checkpoints, how many changed, and
@@ -76,10 +83,8 @@ public struct CheckpointDiff: Sendable {
                 squaredChange += d * d
             }
             let status: Status = bitIdentical ? .identical : (maxDiff <= atol ? .close : .different)
-            let relative = squaredChange == 0 ? 0 : (squaredChange / squaredNorm).squareRoot()
             entries.append(Entry(name: name, status: status, maxAbsDiff: maxDiff, part: partOf[name] ?? "",
-                                 relativeChange: relative.isNaN ? .infinity : relative,
-                                 squaredChange: squaredChange, squaredNorm: squaredNorm))
+                                 squared: (squaredChange, squaredNorm)))
         }
         let setA = Set(namesA)
         for name in b.config.graphParameters.map(\.name) where b.sources[name] != nil && !setA.contains(name) {
@@ -93,20 +98,19 @@ public struct CheckpointDiff: Sendable {
         var parts: [PartChange] = []
         var sums: [(change: Double, norm: Double)] = []
         for e in entries {
-            if parts.last?.name != e.part, !parts.contains(where: { $0.name == e.part }) {
+            let k = parts.firstIndex { $0.name == e.part } ?? {
                 parts.append(PartChange(name: e.part, tensors: 0, changed: 0, relativeChange: nil))
                 sums.append((0, 0))
-            }
-            let k = parts.lastIndex { $0.name == e.part }!
-            guard e.relativeChange != nil else { continue }
+                return parts.count - 1
+            }()
+            guard let squared = e.squared else { continue }
             parts[k].tensors += 1
             if e.status != .identical { parts[k].changed += 1 }
-            sums[k].change += e.squaredChange
-            sums[k].norm += e.squaredNorm
+            sums[k].change += squared.change
+            sums[k].norm += squared.norm
         }
         for k in parts.indices where parts[k].tensors > 0 {
-            let r = sums[k].change == 0 ? 0 : (sums[k].change / sums[k].norm).squareRoot()
-            parts[k].relativeChange = r.isNaN ? .infinity : r
+            parts[k].relativeChange = Self.relative(sums[k].change, sums[k].norm)
         }
         return parts
     }
