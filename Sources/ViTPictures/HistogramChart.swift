@@ -70,7 +70,7 @@ public struct HistogramChart: Sendable {
         var y = frame.y + pad
         canvas.text(panel.name, x: frame.x + pad, y: y, pixelSize: 13, font: font, color: Self.ink, maxWidth: width)
         y += font.lineHeight(13) + 2
-        for line in ["min \(Self.short(s.min))  max \(Self.short(s.max))  mean \(Self.short(s.mean))  std \(Self.short(s.std))",
+        for line in ["min \(NumberText.short(s.min))  max \(NumberText.short(s.max))  mean \(NumberText.short(s.mean))  std \(NumberText.short(s.std))",
                      "\(s.count) values  zeros \(s.zeros)  nan \(s.nan)  inf \(s.inf)"] {
             canvas.text(line, x: frame.x + pad, y: y, pixelSize: 11, font: font, color: Self.faint, maxWidth: width)
             y += font.lineHeight(11)
@@ -84,10 +84,8 @@ public struct HistogramChart: Sendable {
             canvas.fill(Rect(x: x0, y: plot.maxY - h, width: max(x1 - x0 - 1, 1), height: h), Self.bar)
         }
         canvas.fill(Rect(x: plot.x, y: plot.maxY, width: plot.width, height: 1), Self.faint)
-        let low = Self.short(panel.histogram.low), high = Self.short(panel.histogram.high)
+        let low = NumberText.short(panel.histogram.low), high = NumberText.short(panel.histogram.high)
         canvas.text(low, x: plot.x, y: plot.maxY + 2, pixelSize: 11, font: font, color: Self.ink)
         canvas.text(high, x: plot.maxX - font.width(high, 11), y: plot.maxY + 2, pixelSize: 11, font: font, color: Self.ink)
     }
-
-    static func short(_ v: Double) -> String { NumberText.short(v) }
 }

@@ -1,3 +1,4 @@
+import ArgumentParser
 #if canImport(Glibc)
 @preconcurrency import Glibc
 #endif
@@ -49,8 +50,6 @@ final class Progress: @unchecked Sendable {
         return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
     }
 }
-
-import ArgumentParser
 
 /// `--quiet` for commands that show progress on stderr.
 struct ProgressOptions: ParsableArguments {
