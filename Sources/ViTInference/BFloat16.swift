@@ -1,14 +1,17 @@
 /// float32 -> bfloat16 conversion of activations for `--compute bf16` products.
 enum BFloat16 {
-    /// Rounds `rows` rows of `cols` floats (`lda` apart) to bfloat16, round-to-nearest-even,
-    /// into `dst` (`cols` apart), as PyTorch's `.to(torch.bfloat16)` does.
+    /// Rounds `rows` rows of `cols` floats (`lda` apart) to bfloat16 into `dst` (`cols` apart).
     static func convert(_ src: UnsafePointer<Float>, lda: Int, rows: Int, cols: Int, into dst: UnsafeMutablePointer<UInt16>) {
         for r in 0..<rows {
             let s = src + r * lda, d = dst + r * cols
-            for j in 0..<cols {
-                let b = s[j].bitPattern
-                d[j] = UInt16(truncatingIfNeeded: (b &+ 0x7FFF &+ ((b >> 16) & 1)) >> 16)
-            }
+            for j in 0..<cols { d[j] = round(s[j]) }
         }
+    }
+
+    /// `value` rounded to bfloat16, round-to-nearest-even, as PyTorch's `.to(torch.bfloat16)` does.
+    @inline(__always)
+    static func round(_ value: Float) -> UInt16 {
+        let b = value.bitPattern
+        return UInt16(truncatingIfNeeded: (b &+ 0x7FFF &+ ((b >> 16) & 1)) >> 16)
     }
 }

@@ -14,11 +14,28 @@ enum Kernels {
                           weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, eps: Double) {
         for r in 0..<rows {
             let xr = x + r * d, yr = y + r * d
-            let mean = sumOfRow(xr, d: d, minus: nil) / Double(d)
-            let inv = 1 / (sumOfRow(xr, d: d, minus: mean) / Double(d) + eps).squareRoot()
-            let m = Float(mean), s = Float(inv)
+            let (m, s) = meanAndInverseDeviation(xr, d: d, eps: eps)
             for j in 0..<d { yr[j] = (xr[j] - m) * s * weight[j] + bias[j] }
         }
+    }
+
+    /// `layerNorm` rounded to bfloat16 as it is written (`--compute bf16`: the next layer's
+    /// input, with no float32 copy and second pass), equal to converting its float32 output.
+    static func layerNorm(_ x: UnsafePointer<Float>, bf16 y: UnsafeMutablePointer<UInt16>, rows: Int, d: Int,
+                          weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, eps: Double) {
+        for r in 0..<rows {
+            let xr = x + r * d, yr = y + r * d
+            let (m, s) = meanAndInverseDeviation(xr, d: d, eps: eps)
+            for j in 0..<d { yr[j] = BFloat16.round((xr[j] - m) * s * weight[j] + bias[j]) }
+        }
+    }
+
+    /// A row's mean and `1 / sqrt(variance + eps)`, computed in Double.
+    @inline(__always)
+    private static func meanAndInverseDeviation(_ x: UnsafePointer<Float>, d: Int, eps: Double) -> (Float, Float) {
+        let mean = sumOfRow(x, d: d, minus: nil) / Double(d)
+        let inv = 1 / (sumOfRow(x, d: d, minus: mean) / Double(d) + eps).squareRoot()
+        return (Float(mean), Float(inv))
     }
 
     /// `sum x[j]` (`center` nil) or `sum (x[j] - center)^2` in Double, in two sets of eight lanes.

@@ -4,52 +4,6 @@ import Glibc
 #endif
 import Tensors
 
-/// Scratch buffers for one batch, reused by every layer.
-struct Workspace {
-    let h, x, q, k, v, ctx, big, scores: UnsafeMutablePointer<Float>
-    /// bf16 compute: the linear layers' inputs (`rows x d`) and the MLP's hidden rows.
-    let xb, bigb: UnsafeMutablePointer<UInt16>?
-    let stream: DNNLStream?
-    /// When set (one image): `layers x t x t` floats receiving each block's head-mean
-    /// attention probabilities; `layer` is the block running.
-    var probabilities: UnsafeMutablePointer<Float>?
-    var layer = 0
-    private let floats: [UnsafeMutablePointer<Float>]
-
-    /// - Parameters:
-    ///   - scores: floats of attention scores held at once.
-    ///   - patchValues: elements of one image's im2col matrix (`patches x C*P*P`).
-    init(rows: Int, d: Int, m: Int, scores: Int, patchValues: Int, bf16: Bool, stream: DNNLStream?) {
-        func alloc(_ n: Int) -> UnsafeMutablePointer<Float> {
-            let p = UnsafeMutablePointer<Float>.allocate(capacity: max(n, 1))
-            p.initialize(repeating: 0, count: max(n, 1))
-            return p
-        }
-        h = alloc(rows * d); x = alloc(rows * d); q = alloc(rows * d); k = alloc(rows * d)
-        v = alloc(rows * d); ctx = alloc(rows * d); big = alloc(max(rows * m, patchValues))
-        self.scores = alloc(scores)
-        floats = [h, x, q, k, v, ctx, big, self.scores]
-        xb = bf16 ? .allocate(capacity: rows * d) : nil
-        bigb = bf16 ? .allocate(capacity: rows * m) : nil
-        self.stream = stream
-    }
-
-    func release() {
-        for p in floats { p.deallocate() }
-        xb?.deallocate()
-        bigb?.deallocate()
-    }
-
-    /// The input of `layer` for `rows` rows of `x` (`lda` apart): `x` itself, or its bf16
-    /// rounding (in `xb`, rows `layer.inputs` apart) for a bf16 layer. Returns the pointer
-    /// and its row stride.
-    func input(_ x: UnsafePointer<Float>, lda: Int, rows: Int, for layer: DenseLayer) -> (UnsafeRawPointer, Int) {
-        guard layer.inputElement == .bf16, let xb else { return (UnsafeRawPointer(x), lda) }
-        BFloat16.convert(x, lda: lda, rows: rows, cols: layer.inputs, into: xb)
-        return (UnsafeRawPointer(xb), layer.inputs)
-    }
-}
-
 extension ViTForward {
     /// Patch embedding (im2col + GEMM), cls token and position embeddings for one image.
     func embed(_ image: UnsafePointer<Float>, size: Int, positions: UnsafePointer<Float>,
@@ -83,15 +37,24 @@ extension ViTForward {
     /// One pre-LN transformer block over the whole batch.
     func runBlock(_ w: BlockWeights, _ ws: inout Workspace, batch: Int, t: Int) throws(ViTError) {
         let c = config, d = c.hiddenSize, rows = batch * t
-        Kernels.layerNorm(ws.h, ws.x, rows: rows, d: d, weight: w.ln1w.pointer, bias: w.ln1b.pointer, eps: c.layerNormEps)
-        let (x, lda) = ws.input(ws.x, lda: d, rows: rows, for: w.q)
-        for (out, layer) in [(ws.q, w.q), (ws.k, w.k), (ws.v, w.v)] {
-            try layer.apply(x, lda: lda, rows: rows, into: out, ldc: d, stream: ws.stream)
+        let (x, lda) = ws.normalized(ws.h, rows: rows, weight: w.ln1w, bias: w.ln1b, eps: c.layerNormEps, into: ws.x, for: w.q)
+        if let b = ws.bf16Attention(w) {
+            // q, k, v written as bfloat16 by their GEMMs; the context lands in `b.x`, o's input.
+            for (out, layer) in [(b.q, w.q), (b.k, w.k), (b.v, w.v)] {
+                try layer.apply(x, lda: lda, rows: rows, into: out, ldc: d, dstElement: .bf16, stream: ws.stream)
+            }
+            try attention(q: b.q, k: b.k, v: b.v, ctx: b.x, element: .bf16, batch: batch, t: t, queries: t,
+                          scores: ws.scores, scoresBF16: b.scores, stream: ws.stream)
+            try addProjection(w.o, b.x, lda: d, rows: rows, into: ws.h, scale: w.ls1, scratch: ws.q, stream: ws.stream)
+        } else {
+            for (out, layer) in [(ws.q, w.q), (ws.k, w.k), (ws.v, w.v)] {
+                try layer.apply(x, lda: lda, rows: rows, into: out, ldc: d, stream: ws.stream)
+            }
+            try attention(q: ws.q, k: ws.k, v: ws.v, ctx: ws.ctx, batch: batch, t: t, queries: t, scores: ws.scores,
+                          stream: ws.stream, probabilities: ws.probabilities.map { $0 + ws.layer * t * t })
+            let (ctx, ldctx) = ws.input(ws.ctx, lda: d, rows: rows, for: w.o)
+            try addProjection(w.o, ctx, lda: ldctx, rows: rows, into: ws.h, scale: w.ls1, scratch: ws.q, stream: ws.stream)
         }
-        try attention(q: ws.q, k: ws.k, v: ws.v, ctx: ws.ctx, batch: batch, t: t, queries: t, scores: ws.scores,
-                      stream: ws.stream, probabilities: ws.probabilities.map { $0 + ws.layer * t * t })
-        let (ctx, ldctx) = ws.input(ws.ctx, lda: d, rows: rows, for: w.o)
-        try addProjection(w.o, ctx, lda: ldctx, rows: rows, into: ws.h, scale: w.ls1, scratch: ws.q, stream: ws.stream)
         try residualMLP(w, residual: ws.h, normed: ws.x, rows: rows, ws)
     }
 
@@ -114,8 +77,7 @@ extension ViTForward {
     func residualMLP(_ w: BlockWeights, residual: UnsafeMutablePointer<Float>, normed: UnsafeMutablePointer<Float>,
                      rows: Int, _ ws: Workspace) throws(ViTError) {
         let c = config, d = c.hiddenSize, m = c.intermediateSize
-        Kernels.layerNorm(residual, normed, rows: rows, d: d, weight: w.ln2w.pointer, bias: w.ln2b.pointer, eps: c.layerNormEps)
-        let (x, lda) = ws.input(normed, lda: d, rows: rows, for: w.fc1)
+        let (x, lda) = ws.normalized(residual, rows: rows, weight: w.ln2w, bias: w.ln2b, eps: c.layerNormEps, into: normed, for: w.fc1)
         if c.mlp == .swiGLU {
             // Float32 layers (see init): the gated rows are packed at the start of `big`.
             try w.fc1.apply(x, lda: lda, rows: rows, into: ws.big, ldc: 2 * m, stream: ws.stream)
@@ -126,7 +88,7 @@ extension ViTForward {
 
         let gelu: Epilogue = c.hiddenAct == .gelu ? .geluErf : .geluTanh
         // bf16: fc1 writes its GELU output as bf16, fc2's input, with no separate pass.
-        if w.fc2.inputElement == .bf16, let hidden = ws.bigb {
+        if w.fc2.inputElement == .bf16, let hidden = ws.bf16?.big {
             try w.fc1.apply(x, lda: lda, rows: rows, into: hidden, ldc: m, dstElement: .bf16, gelu, stream: ws.stream)
             try addProjection(w.fc2, hidden, lda: m, rows: rows, into: residual, scale: w.ls2, scratch: normed, stream: ws.stream)
         } else {
@@ -143,22 +105,33 @@ extension ViTForward {
     /// output) and written back to `h` at the end.
     func runBlockForClassToken(_ w: BlockWeights, _ ws: inout Workspace, batch: Int, t: Int) throws(ViTError) {
         let c = config, d = c.hiddenSize, rows = batch * t
-        Kernels.layerNorm(ws.h, ws.x, rows: rows, d: d, weight: w.ln1w.pointer, bias: w.ln1b.pointer, eps: c.layerNormEps)
-        let (x, lda) = ws.input(ws.x, lda: d, rows: rows, for: w.k)
-        for (out, layer) in [(ws.k, w.k), (ws.v, w.v)] {
-            try layer.apply(x, lda: lda, rows: rows, into: out, ldc: d, stream: ws.stream)
+        let (x, lda) = ws.normalized(ws.h, rows: rows, weight: w.ln1w, bias: w.ln1b, eps: c.layerNormEps, into: ws.x, for: w.k)
+        let b = ws.bf16Attention(w)
+        let (keys, values): (UnsafeMutableRawPointer, UnsafeMutableRawPointer) = b.map { (.init($0.k), .init($0.v)) } ?? (.init(ws.k), .init(ws.v))
+        for (out, layer) in [(keys, w.k), (values, w.v)] {
+            try layer.apply(x, lda: lda, rows: rows, into: out, ldc: d, dstElement: b == nil ? .f32 : .bf16, stream: ws.stream)
         }
         // Class-token queries: rows b*t of the LayerNorm output, gathered first (oneDNN 2.6
         // runs a strided source through its reference matmul: 46 ms instead of 0.05 for 8 rows).
-        for b in 0..<batch { (ws.big + b * d).update(from: ws.x + b * t * d, count: d) }
-        let (classRows, ldClass) = ws.input(ws.big, lda: d, rows: batch, for: w.q)
-        try w.q.apply(classRows, lda: ldClass, rows: batch, into: ws.q, ldc: d, stream: ws.stream)
-        try attention(q: ws.q, k: ws.k, v: ws.v, ctx: ws.ctx, batch: batch, t: t, queries: 1, scores: ws.scores,
-                      stream: ws.stream)
-        for b in 0..<batch { (ws.x + b * d).update(from: ws.h + b * t * d, count: d) }
-        let (ctx, ldctx) = ws.input(ws.ctx, lda: d, rows: batch, for: w.o)
+        precondition(w.q.inputElement == w.k.inputElement, "queries and keys take the same element type")
+        let bytes = w.q.inputElement == .bf16 ? 2 : 4
+        var classRows = UnsafeMutableRawPointer(ws.big)
+        if bytes == 2, let b16 = ws.bf16 { classRows = UnsafeMutableRawPointer(b16.big) }
+        let ldClass = d
+        for i in 0..<batch { (classRows + i * d * bytes).copyMemory(from: x + i * t * lda * bytes, byteCount: d * bytes) }
+        if let b {
+            try w.q.apply(classRows, lda: ldClass, rows: batch, into: b.q, ldc: d, dstElement: .bf16, stream: ws.stream)
+            try attention(q: b.q, k: b.k, v: b.v, ctx: b.x, element: .bf16, batch: batch, t: t, queries: 1,
+                          scores: ws.scores, scoresBF16: b.scores, stream: ws.stream)
+        } else {
+            try w.q.apply(classRows, lda: ldClass, rows: batch, into: ws.q, ldc: d, stream: ws.stream)
+            try attention(q: ws.q, k: ws.k, v: ws.v, ctx: ws.ctx, batch: batch, t: t, queries: 1, scores: ws.scores,
+                          stream: ws.stream)
+        }
+        for i in 0..<batch { (ws.x + i * d).update(from: ws.h + i * t * d, count: d) }
+        let (ctx, ldctx) = b.map { (UnsafeRawPointer($0.x), d) } ?? ws.input(ws.ctx, lda: d, rows: batch, for: w.o)
         try addProjection(w.o, ctx, lda: ldctx, rows: batch, into: ws.x, scale: w.ls1, scratch: ws.q, stream: ws.stream)
         try residualMLP(w, residual: ws.x, normed: ws.q, rows: batch, ws)
-        for b in 0..<batch { (ws.h + b * t * d).update(from: ws.x + b * d, count: d) }
+        for i in 0..<batch { (ws.h + i * t * d).update(from: ws.x + i * d, count: d) }
     }
 }
