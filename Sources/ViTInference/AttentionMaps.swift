@@ -80,7 +80,7 @@ extension ViTForward {
         probabilities.initialize(repeating: 0, count: max(values, 1))
         defer { probabilities.deallocate() }
         let (ws, _) = try encode(pixels: pixels, batch: 1, size: size, clsOnlyLastBlock: false, probabilities: probabilities)
-        ws.release()
+        workspaces.recycle(ws)
         return AttentionMaps(layers: c.numHiddenLayers, tokens: t, prefixTokens: c.prefixTokens, grid: grid,
                              probabilities: Array(UnsafeBufferPointer(start: probabilities, count: values)))
     }

@@ -5,8 +5,8 @@ import Tensors
 /// float32 or, on request, bfloat16 linear layers.
 ///
 /// Weights are loaded once: the linear layers' packed (and converted) for the kernels, the
-/// rest used as float32 (f32 mapped views in place). Buffers are allocated per call for
-/// the batch and reused across layers.
+/// rest used as float32 (f32 mapped views in place). Scratch buffers are sized for the batch,
+/// reused across layers, and kept for the next pass of the same batch size.
 public final class ViTForward: Sendable {
     /// The configuration of the graph being run.
     public let config: ViTConfig
@@ -25,6 +25,8 @@ public final class ViTForward: Sendable {
     /// The kernels in use, e.g. `onednn brg:avx512_core (f32)`, `blis-skx`, or a note that
     /// bf16 was asked for on a CPU without bf16 kernels.
     public let backendDescription: String
+    /// Scratch buffers kept from one pass to the next.
+    let workspaces = WorkspacePool()
 
     /// Loads every graph parameter of a complete checkpoint, converting and packing the
     /// linear layers' weights once for the matrix kernels.
@@ -117,7 +119,7 @@ public final class ViTForward: Sendable {
     /// MLP; keys and values still of every token). The outputs are the same up to rounding.
     package func run(pixels: [Float], batch: Int, size: Int, clsOnlyLastBlock: Bool) throws(ViTError) -> [ViTOutputs] {
         let (ws, t) = try encode(pixels: pixels, batch: batch, size: size, clsOnlyLastBlock: clsOnlyLastBlock)
-        defer { ws.release() }
+        defer { workspaces.recycle(ws) }
         return heads(ws, batch: batch, t: t)
     }
 
@@ -128,14 +130,14 @@ public final class ViTForward: Sendable {
     package func runWithMeanTokens(pixels: [Float], batch: Int, size: Int,
                                    patchesOnly: Bool = false) throws(ViTError) -> (outputs: [ViTOutputs], meanTokens: [[Float]]) {
         let (ws, t) = try encode(pixels: pixels, batch: batch, size: size, clsOnlyLastBlock: false)
-        defer { ws.release() }
+        defer { workspaces.recycle(ws) }
         let means = meanTokens(ws, batch: batch, t: t, patchesOnly: patchesOnly)
         return (heads(ws, batch: batch, t: t), means)
     }
 
     /// Embeddings and every block: the residual stream of all tokens (or, after a class-token
     /// last block, of the class rows only) in the returned workspace's `h`; `t` tokens per image.
-    /// The caller releases the returned workspace; on an error it is released here.
+    /// The caller hands the returned workspace back to `workspaces`; on an error it is handed back here.
     /// `probabilities`: see `Workspace.probabilities` (one image, every token through every block).
     func encode(pixels: [Float], batch: Int, size: Int, clsOnlyLastBlock: Bool,
                 probabilities: UnsafeMutablePointer<Float>? = nil) throws(ViTError) -> (Workspace, t: Int) {
@@ -149,19 +151,14 @@ public final class ViTForward: Sendable {
         }
         let pos = positionTable(size: size)
         let grid = size / c.patchSize, n = grid * grid, t = n + c.prefixTokens, d = c.hiddenSize
-        let stream: DNNLStream?
-        if backend == .onednn {
-            DNNL.useComputeThreads()
-            stream = try DNNLStream()
-        } else {
-            stream = nil
-        }
-        var ws = Workspace(rows: batch * t, d: d, m: c.fc1Outputs, scores: scoresCapacity(batch: batch, t: t),
-                           patchValues: n * c.numChannels * c.patchSize * c.patchSize, bf16: compute == .bf16,
-                           stream: stream)
+        if backend == .onednn { DNNL.useComputeThreads() }
+        let shape = Workspace.Shape(rows: batch * t, d: d, m: c.fc1Outputs, scores: scoresCapacity(batch: batch, t: t),
+                                    patchValues: n * c.numChannels * c.patchSize * c.patchSize, bf16: compute == .bf16)
+        var ws = try workspaces.take(shape, oneDNN: backend == .onednn)
+        let stream = ws.stream
         ws.probabilities = probabilities
         var returned = false
-        defer { if !returned { ws.release() } }
+        defer { if !returned { workspaces.recycle(ws) } }
         try pixels.withUnsafeBufferPointer { (px) throws(ViTError) in
             try pos.withUnsafeBufferPointer { (pos) throws(ViTError) in
                 for b in 0..<batch {

@@ -1,7 +1,21 @@
 import ViTModel
+import Synchronization
 
-/// Scratch buffers for one batch, reused by every layer.
+/// Scratch buffers for one batch, reused by every layer (and, through `WorkspacePool`, by the
+/// next pass of the same shape).
 struct Workspace {
+    /// What the buffers' sizes depend on.
+    struct Shape: Hashable {
+        /// Rows of all images' tokens, hidden width, MLP width (fc1's outputs).
+        let rows, d, m: Int
+        /// Floats of attention scores held at once.
+        let scores: Int
+        /// Elements of one image's im2col matrix (`patches x C*P*P`).
+        let patchValues: Int
+        let bf16: Bool
+    }
+
+    let shape: Shape
     let h, x, q, k, v, ctx, big, scores: UnsafeMutablePointer<Float>
     /// bf16 compute (oneDNN): the layers' bfloat16 operands.
     let bf16: BF16Buffers?
@@ -30,20 +44,19 @@ struct Workspace {
         func release() { for p in [x, big, q, k, v, scores] { p.deallocate() } }
     }
 
-    /// - Parameters:
-    ///   - scores: floats of attention scores held at once.
-    ///   - patchValues: elements of one image's im2col matrix (`patches x C*P*P`).
-    init(rows: Int, d: Int, m: Int, scores: Int, patchValues: Int, bf16: Bool, stream: DNNLStream?) {
+    init(_ shape: Shape, stream: DNNLStream?) {
         func alloc(_ n: Int) -> UnsafeMutablePointer<Float> {
             let p = UnsafeMutablePointer<Float>.allocate(capacity: max(n, 1))
             p.initialize(repeating: 0, count: max(n, 1))
             return p
         }
+        let rows = shape.rows, d = shape.d
         h = alloc(rows * d); x = alloc(rows * d); q = alloc(rows * d); k = alloc(rows * d)
-        v = alloc(rows * d); ctx = alloc(rows * d); big = alloc(max(rows * m, patchValues))
-        self.scores = alloc(scores)
-        floats = [h, x, q, k, v, ctx, big, self.scores]
-        self.bf16 = bf16 ? BF16Buffers(rows: rows, d: d, m: m, scores: scores) : nil
+        v = alloc(rows * d); ctx = alloc(rows * d); big = alloc(max(rows * shape.m, shape.patchValues))
+        scores = alloc(shape.scores)
+        floats = [h, x, q, k, v, ctx, big, scores]
+        bf16 = shape.bf16 ? BF16Buffers(rows: rows, d: d, m: shape.m, scores: shape.scores) : nil
+        self.shape = shape
         self.stream = stream
     }
 
@@ -82,4 +95,40 @@ struct Workspace {
               [w.q, w.k, w.v, w.o].allSatisfy({ $0.inputElement == .bf16 }) else { return nil }
         return bf16
     }
+}
+
+/// The last pass's workspace (buffers and oneDNN stream), kept for the next pass of the same
+/// shape: a batch of 8 ViT-B/16 images needs ~70 MB of scratch, which fresh pages would
+/// fault in and zero on every pass. Concurrent passes each take their own; at most one is kept.
+final class WorkspacePool: Sendable {
+    private struct Idle: @unchecked Sendable { let workspace: Workspace }
+    private let idle = Mutex<Idle?>(nil)
+
+    /// A workspace of `shape`: the kept one when it matches, else a new one (with a oneDNN
+    /// stream when `oneDNN`).
+    func take(_ shape: Workspace.Shape, oneDNN: Bool) throws(ViTError) -> Workspace {
+        let kept = idle.withLock { (idle) -> Idle? in
+            guard let w = idle, w.workspace.shape == shape else { return nil }
+            idle = nil
+            return w
+        }
+        if var w = kept?.workspace {
+            w.probabilities = nil
+            w.layer = 0
+            return w
+        }
+        return Workspace(shape, stream: oneDNN ? try DNNLStream() : nil)
+    }
+
+    /// Keeps `workspace` for the next pass, releasing the one kept before.
+    func recycle(_ workspace: Workspace) {
+        let previous = idle.withLock { (idle) -> Idle? in
+            let p = idle
+            idle = Idle(workspace: workspace)
+            return p
+        }
+        previous?.workspace.release()
+    }
+
+    deinit { idle.withLock { $0?.workspace.release() } }
 }
