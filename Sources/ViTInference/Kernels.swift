@@ -88,6 +88,14 @@ enum Kernels {
         }
     }
 
+    /// `swiGLU` rounded to bfloat16 into `out` (`rows x width`, fc2's bf16 input).
+    static func swiGLU(_ y: UnsafePointer<Float>, rows: Int, width: Int, bf16 out: UnsafeMutablePointer<UInt16>) {
+        for r in 0..<rows {
+            let a = y + r * 2 * width, b = a + width, o = out + r * width
+            for j in 0..<width { o[j] = BFloat16.round(a[j] / (1 + VectorMath.exp(-a[j])) * b[j]) }
+        }
+    }
+
     /// `y += x` over `n` elements.
     static func add(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count n: Int) {
         for i in 0..<n { y[i] += x[i] }

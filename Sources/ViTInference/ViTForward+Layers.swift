@@ -79,10 +79,16 @@ extension ViTForward {
         let c = config, d = c.hiddenSize, m = c.intermediateSize
         let (x, lda) = ws.normalized(residual, rows: rows, weight: w.ln2w, bias: w.ln2b, eps: c.layerNormEps, into: normed, for: w.fc1)
         if c.mlp == .swiGLU {
-            // Float32 layers (see init): the gated rows are packed at the start of `big`.
+            // fc1's output stays float32 for the gate; the gated rows are packed (bf16: rounded
+            // into the hidden bf16 rows) as fc2's input.
             try w.fc1.apply(x, lda: lda, rows: rows, into: ws.big, ldc: 2 * m, stream: ws.stream)
-            Kernels.swiGLU(ws.big, rows: rows, width: m)
-            try addProjection(w.fc2, ws.big, lda: m, rows: rows, into: residual, scale: w.ls2, scratch: normed, stream: ws.stream)
+            if w.fc2.inputElement == .bf16, let hidden = ws.bf16?.big {
+                Kernels.swiGLU(ws.big, rows: rows, width: m, bf16: hidden)
+                try addProjection(w.fc2, hidden, lda: m, rows: rows, into: residual, scale: w.ls2, scratch: normed, stream: ws.stream)
+            } else {
+                Kernels.swiGLU(ws.big, rows: rows, width: m)
+                try addProjection(w.fc2, ws.big, lda: m, rows: rows, into: residual, scale: w.ls2, scratch: normed, stream: ws.stream)
+            }
             return
         }
 

@@ -70,8 +70,6 @@ public final class ViTForward: Sendable {
         for i in 0..<config.numHiddenLayers {
             func n(_ s: String) -> String { CanonicalName.block(i, s) }
             let qkvBias = config.qkvBias
-            // SwiGLU's gate runs between fc1 and fc2 in float32: both stay float32.
-            let mlpElement: TensorLayout.Element = checkpoint.config.mlp == .swiGLU ? .f32 : element
             let layerScale = checkpoint.config.layerScale
             func scale(_ s: String) throws -> FloatWeight? { layerScale ? try w(n(s)) : nil }
             blocks.append(BlockWeights(
@@ -79,7 +77,7 @@ public final class ViTForward: Sendable {
                 ln2b: try w(n("ln2.bias")),
                 q: try dense(n("q.weight"), qkvBias ? n("q.bias") : nil), k: try dense(n("k.weight"), qkvBias ? n("k.bias") : nil),
                 v: try dense(n("v.weight"), qkvBias ? n("v.bias") : nil), o: try dense(n("o.weight"), n("o.bias")),
-                fc1: try dense(n("fc1.weight"), n("fc1.bias"), mlpElement), fc2: try dense(n("fc2.weight"), n("fc2.bias"), mlpElement),
+                fc1: try dense(n("fc1.weight"), n("fc1.bias")), fc2: try dense(n("fc2.weight"), n("fc2.bias")),
                 ls1: try scale("ls1"), ls2: try scale("ls2")))
         }
         self.blocks = blocks
