@@ -18,4 +18,30 @@ static inline int cdnnl_set_omp_threads(int n) {
     set(n);
     return 1;
 }
+
+/// Runs `fn(data)` on every thread of an OpenMP team of `threads` (the calling thread is one of
+/// them), the team oneDNN's primitives run on: libgomp's `GOMP_parallel`, which a
+/// `#pragma omp parallel` compiles to, looked up at run time like `omp_set_num_threads`.
+/// Returns 0 (and runs nothing) when no OpenMP runtime is loaded.
+static inline int cdnnl_omp_parallel(void (*fn)(void *), void *data, unsigned threads) {
+    static void (*parallel)(void (*)(void *), void *, unsigned, unsigned);
+    if (!parallel) parallel = (void (*)(void (*)(void *), void *, unsigned, unsigned))dlsym(RTLD_DEFAULT, "GOMP_parallel");
+    if (!parallel) return 0;
+    parallel(fn, data, threads, 0);
+    return 1;
+}
+
+/// The calling thread's number in its OpenMP team (0 outside a team or without OpenMP).
+static inline int cdnnl_omp_thread_num(void) {
+    static int (*get)(void);
+    if (!get) get = (int (*)(void))dlsym(RTLD_DEFAULT, "omp_get_thread_num");
+    return get ? get() : 0;
+}
+
+/// The size of the calling thread's OpenMP team (1 outside a team or without OpenMP).
+static inline int cdnnl_omp_num_threads(void) {
+    static int (*get)(void);
+    if (!get) get = (int (*)(void))dlsym(RTLD_DEFAULT, "omp_get_num_threads");
+    return get ? get() : 1;
+}
 #endif

@@ -10,23 +10,31 @@ enum Kernels {
     /// LayerNorm of each of `rows` rows of width `d` from `x` into `y` (may alias).
     /// Mean and variance accumulate in Double, like a careful reference, eight lanes at a time
     /// (the scalar Double sum was one long dependency chain: 3.6x slower on ViT-B/16's rows).
+    /// Rows are split over the compute threads (`OpenMPTeam`) from `parallelRows` rows on.
     static func layerNorm(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, rows: Int, d: Int,
                           weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, eps: Double) {
-        for r in 0..<rows {
-            let xr = x + r * d, yr = y + r * d
-            let (m, s) = meanAndInverseDeviation(xr, d: d, eps: eps)
-            for j in 0..<d { yr[j] = (xr[j] - m) * s * weight[j] + bias[j] }
+        OpenMPTeam.forEachChunk(rows, minimum: parallelRows) { chunk in
+            for r in chunk {
+                let xr = x + r * d, yr = y + r * d
+                let (m, s) = meanAndInverseDeviation(xr, d: d, eps: eps)
+                for j in 0..<d { yr[j] = (xr[j] - m) * s * weight[j] + bias[j] }
+            }
         }
     }
+
+    /// Rows from which a LayerNorm is worth splitting over threads (a 768-wide row takes ~0.4 us).
+    static let parallelRows = 64
 
     /// `layerNorm` rounded to bfloat16 as it is written (`--compute bf16`: the next layer's
     /// input, with no float32 copy and second pass), equal to converting its float32 output.
     static func layerNorm(_ x: UnsafePointer<Float>, bf16 y: UnsafeMutablePointer<UInt16>, rows: Int, d: Int,
                           weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, eps: Double) {
-        for r in 0..<rows {
-            let xr = x + r * d, yr = y + r * d
-            let (m, s) = meanAndInverseDeviation(xr, d: d, eps: eps)
-            for j in 0..<d { yr[j] = BFloat16.round((xr[j] - m) * s * weight[j] + bias[j]) }
+        OpenMPTeam.forEachChunk(rows, minimum: parallelRows) { chunk in
+            for r in chunk {
+                let xr = x + r * d, yr = y + r * d
+                let (m, s) = meanAndInverseDeviation(xr, d: d, eps: eps)
+                for j in 0..<d { yr[j] = BFloat16.round((xr[j] - m) * s * weight[j] + bias[j]) }
+            }
         }
     }
 
