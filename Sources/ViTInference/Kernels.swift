@@ -27,6 +27,8 @@ enum Kernels {
 
     /// `layerNorm` rounded to bfloat16 as it is written (`--compute bf16`: the next layer's
     /// input, with no float32 copy and second pass), equal to converting its float32 output.
+    /// (One generic body taking the store as a closure measured 2.5x slower outside the GEMMs:
+    /// the closure kept the row loop from vectorising; hence two loops of the same shape.)
     static func layerNorm(_ x: UnsafePointer<Float>, bf16 y: UnsafeMutablePointer<UInt16>, rows: Int, d: Int,
                           weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, eps: Double) {
         OpenMPTeam.forEachChunk(rows, minimum: parallelRows) { chunk in
