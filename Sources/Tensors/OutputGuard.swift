@@ -37,7 +37,7 @@ public enum OutputGuard {
         TemporaryOutput.removeStale(for: destination, restoringLostDirectory: true)
         guard let kind = FileSystem.kind(of: destination, followingLinks: false) else { return }
         if isInput(destination, inputs: inputs) {
-            throw .io(file: destination, reason: "refusing to write over an input of this run (it is one of the files being read)")
+            throw .io(file: destination, reason: "refusing to write over an input of this run (it is one of the source files being read)")
         }
         switch kind {
         case .fifo, .socket, .characterDevice, .blockDevice, .other:
