@@ -12,6 +12,8 @@ libhdf5 1.10 still reads:
   fractal heap) rather than in the object header;
 - h5/userblock.h5: h5py's default format after a 512-byte user block (the superblock at
   offset 512), one dataset `w` = arange(6) as float32 [2, 3];
+- h5/userblock-offsets4.h5: the same with 4-byte offsets and lengths (an all-ones 4-byte
+  address is libhdf5's undefined address, 2^64 - 1, in its base address arithmetic);
 - h5/v110-many-dense-attrs.h5: 201 variable-length string root attributes (200 scalars of
   9 to 58 bytes and a 40-string list) in dense storage large enough for a two-level name
   index (v2 B-tree of depth 1) and a root indirect block over several direct blocks, for
@@ -71,6 +73,12 @@ def main():
 
 def userblock(out):
     with h5py.File(os.path.join(out, "userblock.h5"), "w", userblock_size=512) as f:
+        f["w"] = np.arange(6, dtype="<f4").reshape(2, 3)
+    fcpl = h5py.h5p.create(h5py.h5p.FILE_CREATE)
+    fcpl.set_sizes(4, 4)
+    fcpl.set_userblock(512)
+    path = os.path.join(out, "userblock-offsets4.h5")
+    with h5py.File(h5py.h5f.create(path.encode(), h5py.h5f.ACC_TRUNC, fcpl=fcpl)) as f:
         f["w"] = np.arange(6, dtype="<f4").reshape(2, 3)
 
 

@@ -24,8 +24,8 @@ package struct HDF5Superblock {
     var baseAddress: UInt64
     /// File offset (base address applied) of the root group's object header.
     var rootObjectHeader: UInt64
-    /// The end-of-file address the superblock records, moved as libhdf5 moves it when the recorded
-    /// base address is not the superblock's location.
+    /// The end of file the superblock records (an absolute file offset), moved as libhdf5 moves it
+    /// when the recorded base address is not the superblock's location; the file is at least this long.
     var endOfFile: UInt64
     /// Group leaf node K (a symbol table node holds at most 2K entries) and internal node K (a
     /// group v1 B-tree node at most 2K children); v2/v3 superblocks keep them in the extension,
@@ -92,15 +92,17 @@ package struct HDF5Superblock {
             root = try head.uint(12 + 3 * offsets, offsets)
         }
         // libhdf5 (H5F__super_read) ignores a recorded base address that differs from where the
-        // superblock is: addresses count from the superblock, and the recorded end of file moves
-        // by the difference. Checking at the recorded base would read other bytes than libhdf5.
-        var storedEOF = eof
-        if eof != undefined(offsets) {
-            storedEOF = location < base ? eof &- (base &- location) : eof &+ (location &- base)
-        }
+        // superblock is: addresses count from the superblock, and the recorded end of file (an
+        // absolute offset) moves by the difference, modulo 2^64. An all-ones base or end of file
+        // decodes as HADDR_UNDEF (2^64 - 1, whatever the size of offsets) and takes part in the
+        // same arithmetic and test: libhdf5 1.10.8 refuses an undefined end of file as truncated.
+        let recordedBase = base == undefined(offsets) ? UInt64.max : base
+        let recordedEOF = eof == undefined(offsets) ? UInt64.max : eof
+        let storedEOF = recordedEOF &- recordedBase &+ location
         // libhdf5's own test (H5Fsuper.c), with its wording: the file ends before its recorded end.
-        if eof != undefined(offsets), file.size < storedEOF {
-            throw HDF5StructureError("truncated file: it has \(file.size) bytes but its superblock records an end of file at \(storedEOF) (base address \(location))")
+        if file.size < storedEOF {
+            let undefinedNote = eof == undefined(offsets) ? " (recorded as the undefined address)" : ""
+            throw HDF5StructureError("truncated file: it has \(file.size) bytes but its superblock records an end of file at \(storedEOF)\(undefinedNote) (base address \(location))")
         }
         guard root != undefined(offsets) else { throw HDF5StructureError("the superblock has no root group address") }
         let (at, overflow) = location.addingReportingOverflow(root)
