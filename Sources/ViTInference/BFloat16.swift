@@ -8,7 +8,11 @@ enum BFloat16 {
         }
     }
 
-    /// `value` rounded to bfloat16, round-to-nearest-even, as PyTorch's `.to(torch.bfloat16)` does.
+    /// `value` rounded to bfloat16, round-to-nearest-even, as PyTorch's `.to(torch.bfloat16)` does
+    /// for every non-NaN value. `HalfPrecision.bf16Bits` is the same rounding that also keeps a
+    /// NaN a quiet NaN; its NaN test kept the LayerNorm loop from vectorising (the bf16 pass's
+    /// time outside oneDNN rose from ~15-25 to 33-43 ms per batch of 8), so activations use this
+    /// one, where a NaN with high mantissa bits may round to zero or infinity.
     @inline(__always)
     static func round(_ value: Float) -> UInt16 {
         let b = value.bitPattern

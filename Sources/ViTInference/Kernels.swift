@@ -7,38 +7,25 @@ import Dispatch
 
 /// Element-wise and row-wise kernels of the forward pass over contiguous float buffers.
 enum Kernels {
-    /// LayerNorm of each of `rows` rows of width `d` from `x` into `y` (may alias).
+    /// LayerNorm of each of `rows` rows of width `d` from `x` into `y` (may alias): float32, or
+    /// (`--compute bf16`) bfloat16 bits rounded as they are written, the next layer's input with
+    /// no float32 copy and second pass (equal to converting the float32 output).
     /// Mean and variance accumulate in Double, like a careful reference, eight lanes at a time
     /// (the scalar Double sum was one long dependency chain: 3.6x slower on ViT-B/16's rows).
     /// Rows are split over the compute threads (`OpenMPTeam`) from `parallelRows` rows on.
-    static func layerNorm(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, rows: Int, d: Int,
-                          weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, eps: Double) {
+    static func layerNorm<Element: KernelOutput>(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Element>, rows: Int, d: Int,
+                                                 weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, eps: Double) {
         OpenMPTeam.forEachChunk(rows, minimum: parallelRows) { chunk in
             for r in chunk {
                 let xr = x + r * d, yr = y + r * d
                 let (m, s) = meanAndInverseDeviation(xr, d: d, eps: eps)
-                for j in 0..<d { yr[j] = (xr[j] - m) * s * weight[j] + bias[j] }
+                for j in 0..<d { yr[j] = Element(rounding: (xr[j] - m) * s * weight[j] + bias[j]) }
             }
         }
     }
 
     /// Rows from which a LayerNorm is worth splitting over threads (a 768-wide row takes ~0.4 us).
     static let parallelRows = 64
-
-    /// `layerNorm` rounded to bfloat16 as it is written (`--compute bf16`: the next layer's
-    /// input, with no float32 copy and second pass), equal to converting its float32 output.
-    /// (One generic body taking the store as a closure measured 2.5x slower outside the GEMMs:
-    /// the closure kept the row loop from vectorising; hence two loops of the same shape.)
-    static func layerNorm(_ x: UnsafePointer<Float>, bf16 y: UnsafeMutablePointer<UInt16>, rows: Int, d: Int,
-                          weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, eps: Double) {
-        OpenMPTeam.forEachChunk(rows, minimum: parallelRows) { chunk in
-            for r in chunk {
-                let xr = x + r * d, yr = y + r * d
-                let (m, s) = meanAndInverseDeviation(xr, d: d, eps: eps)
-                for j in 0..<d { yr[j] = BFloat16.round((xr[j] - m) * s * weight[j] + bias[j]) }
-            }
-        }
-    }
 
     /// A row's mean and `1 / sqrt(variance + eps)`, computed in Double.
     @inline(__always)
@@ -86,23 +73,15 @@ enum Kernels {
         }
     }
 
-    /// SwiGLU's gate in place over `rows` rows of `2 * width`: `silu(a) * b` (`a` the first half
-    /// of a row, `b` the second; `silu(a) = a / (1 + e^-a)`), packed into `rows x width` at the
-    /// start of `y` (row r's output ends at `(r + 1) width <= 2 r width`, where its input begins,
-    /// so no unread value is overwritten). A packed matrix keeps fc2 on oneDNN's fast kernels,
-    /// which a strided source would lose.
-    static func swiGLU(_ y: UnsafeMutablePointer<Float>, rows: Int, width: Int) {
-        for r in 0..<rows {
-            let a = y + r * 2 * width, b = a + width, out = y + r * width
-            for j in 0..<width { out[j] = a[j] / (1 + VectorMath.exp(-a[j])) * b[j] }
-        }
-    }
-
-    /// `swiGLU` rounded to bfloat16 into `out` (`rows x width`, fc2's bf16 input).
-    static func swiGLU(_ y: UnsafePointer<Float>, rows: Int, width: Int, bf16 out: UnsafeMutablePointer<UInt16>) {
+    /// SwiGLU's gate over `rows` rows of `2 * width`: `silu(a) * b` (`a` the first half of a
+    /// row, `b` the second; `silu(a) = a / (1 + e^-a)`), packed into `rows x width` at `out`:
+    /// float32 (may be `y` itself: row r's output ends at `(r + 1) width <= 2 r width`, where its
+    /// input begins, so no unread value is overwritten) or bfloat16 bits (fc2's bf16 input). A
+    /// packed matrix keeps fc2 on oneDNN's fast kernels, which a strided source would lose.
+    static func swiGLU<Element: KernelOutput>(_ y: UnsafePointer<Float>, rows: Int, width: Int, into out: UnsafeMutablePointer<Element>) {
         for r in 0..<rows {
             let a = y + r * 2 * width, b = a + width, o = out + r * width
-            for j in 0..<width { o[j] = BFloat16.round(a[j] / (1 + VectorMath.exp(-a[j])) * b[j]) }
+            for j in 0..<width { o[j] = Element(rounding: a[j] / (1 + VectorMath.exp(-a[j])) * b[j]) }
         }
     }
 
@@ -167,6 +146,22 @@ enum Kernels {
             for j in 0..<d { yr[j] *= inv }
         }
     }
+}
+
+/// What the row kernels write: float32, or bfloat16 bits (`UInt16`, the bf16 buffers' element)
+/// rounded as `BFloat16.round` does. A protocol rather than a store closure: the generic
+/// kernels are specialised per element and their loops vectorise (a closure measured 2.5x
+/// slower outside the GEMMs).
+protocol KernelOutput {
+    init(rounding value: Float)
+}
+
+extension Float: KernelOutput {
+    @inline(__always) init(rounding value: Float) { self = value }
+}
+
+extension UInt16: KernelOutput {
+    @inline(__always) init(rounding value: Float) { self = BFloat16.round(value) }
 }
 
 /// A buffer that parallel workers write in disjoint ranges.

@@ -83,10 +83,10 @@ extension ViTForward {
             // into the hidden bf16 rows) as fc2's input.
             try w.fc1.apply(x, lda: lda, rows: rows, into: ws.big, ldc: 2 * m, stream: ws.stream)
             if w.fc2.inputElement == .bf16, let hidden = ws.bf16?.big {
-                Kernels.swiGLU(ws.big, rows: rows, width: m, bf16: hidden)
+                Kernels.swiGLU(ws.big, rows: rows, width: m, into: hidden)
                 try addProjection(w.fc2, hidden, lda: m, rows: rows, into: residual, scale: w.ls2, scratch: normed, stream: ws.stream)
             } else {
-                Kernels.swiGLU(ws.big, rows: rows, width: m)
+                Kernels.swiGLU(ws.big, rows: rows, width: m, into: ws.big)
                 try addProjection(w.fc2, ws.big, lda: m, rows: rows, into: residual, scale: w.ls2, scratch: normed, stream: ws.stream)
             }
             return

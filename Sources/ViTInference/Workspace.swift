@@ -81,7 +81,7 @@ struct Workspace {
                     into f32: UnsafeMutablePointer<Float>, for layer: DenseLayer) -> (UnsafeRawPointer, Int) {
         let d = layer.inputs
         if layer.inputElement == .bf16, let bf16 {
-            Kernels.layerNorm(src, bf16: bf16.x, rows: rows, d: d, weight: weight.pointer, bias: bias.pointer, eps: eps)
+            Kernels.layerNorm(src, bf16.x, rows: rows, d: d, weight: weight.pointer, bias: bias.pointer, eps: eps)
             return (UnsafeRawPointer(bf16.x), d)
         }
         Kernels.layerNorm(src, f32, rows: rows, d: d, weight: weight.pointer, bias: bias.pointer, eps: eps)
