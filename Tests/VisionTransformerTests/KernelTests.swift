@@ -6,6 +6,7 @@ import Testing
 @testable import ViTVerification
 import Checkpoints
 import Preprocessing
+@testable import Tensors
 
 /// The vectorisable math against libm, and the bicubic weights' partition of unity.
 @Suite("kernels")
@@ -48,6 +49,29 @@ struct KernelTests {
             #expect(abs(Double(exact[i]) - e) <= 2e-6, "gelu(\(x))")
             #expect(abs(Double(tanhForm[i]) - t) <= 2e-6, "gelu_tanh(\(x))")
         }
+    }
+
+    /// The activations' vectorised bf16 rounding against the storage conversion, whose ties,
+    /// overflow and NaN cases are pinned to numpy's and PyTorch's casts in HalfPrecisionTests:
+    /// equal for every upper half with a spread of lower halves, and every NaN (including the
+    /// ones whose rounding carry would reach the exponent) stays a NaN.
+    @Test func bf16ActivationRoundingMatchesTheStorageConversion() {
+        let lows: [UInt32] = [0, 1, 0x7FFF, 0x8000, 0x8001, 0xBFFF, 0xFFFF]
+        var mismatches = 0
+        for high in UInt32(0)...0xFFFF {
+            for low in lows {
+                let value = Float(bitPattern: high << 16 | low)
+                let got = BFloat16.round(value), want = HalfPrecision.bf16Bits(from: value)
+                if value.isNaN {
+                    if !HalfPrecision.float(fromBF16: got).isNaN { mismatches += 1 }
+                } else if got != want {
+                    mismatches += 1
+                }
+            }
+        }
+        #expect(mismatches == 0)
+        #expect(HalfPrecision.float(fromBF16: BFloat16.round(Float(bitPattern: 0x7FFF_FFFF))).isNaN)
+        #expect(HalfPrecision.float(fromBF16: BFloat16.round(Float(bitPattern: 0xFFFF_8000))).isNaN)
     }
 
     @Test func softmaxRowsSumToOne() {
