@@ -5,33 +5,47 @@ import Glibc
 import Tensors
 
 extension ViTForward {
-    /// Patch embedding (im2col + GEMM), cls token and position embeddings for one image.
+    /// Patch embedding (im2col + GEMM), cls token and position embeddings for one image. The
+    /// im2col matrix is float32 in `patches`, or bfloat16 in `ws.bf16.big` when the patch layer
+    /// takes bf16 inputs (`--compute bf16`, as autocast runs the convolution).
     func embed(_ image: UnsafePointer<Float>, size: Int, positions: UnsafePointer<Float>,
-               into h: UnsafeMutablePointer<Float>, patches: UnsafeMutablePointer<Float>,
-               stream: DNNLStream?) throws(ViTError) {
-        let c = config, p = c.patchSize, ch = c.numChannels, grid = size / p, d = c.hiddenSize
-        let k = ch * p * p
-        // patches[n, (c, ky, kx)] matches the OIHW weight's flattening.
-        for gy in 0..<grid {
-            for gx in 0..<grid {
-                let row = patches + (gy * grid + gx) * k
-                for cc in 0..<ch {
-                    for ky in 0..<p {
-                        let src = image + cc * size * size + (gy * p + ky) * size + gx * p
-                        (row + (cc * p + ky) * p).update(from: src, count: p)
-                    }
-                }
-            }
+               into h: UnsafeMutablePointer<Float>, _ ws: Workspace) throws(ViTError) {
+        let c = config, grid = size / c.patchSize, d = c.hiddenSize
+        let k = c.numChannels * c.patchSize * c.patchSize, n = grid * grid
+        let src: UnsafeRawPointer
+        if patch.inputElement == .bf16, let bf16 = ws.bf16 {
+            im2col(image, size: size, into: bf16.big)
+            src = UnsafeRawPointer(bf16.big)
+        } else {
+            im2col(image, size: size, into: ws.big)
+            src = UnsafeRawPointer(ws.big)
         }
-        let n = grid * grid, prefix = c.prefixTokens, positioned = c.positionedPrefix
+        let prefix = c.prefixTokens, positioned = c.positionedPrefix
         // Rows: class, distillation, registers, patches.
-        try patch.apply(patches, lda: k, rows: n, into: h + prefix * d, ldc: d, stream: stream)
+        try patch.apply(src, lda: k, rows: n, into: h + prefix * d, ldc: d, stream: ws.stream)
         h.update(from: cls.pointer, count: d)
         if let distillation { (h + d).update(from: distillation.pointer, count: d) }
         if let registers { (h + (prefix - c.registerTokens) * d).update(from: registers.pointer, count: registers.count) }
         // Registers have no position; the class (and distillation) rows have one unless `classPosition` is off.
         Kernels.add(h, positions, count: positioned * d)
         Kernels.add(h + prefix * d, positions + positioned * d, count: n * d)
+    }
+
+    /// One image's patches as rows: `patches[n, (c, ky, kx)]`, the OIHW weight's flattening.
+    private func im2col<Out: KernelOutput>(_ image: UnsafePointer<Float>, size: Int, into patches: UnsafeMutablePointer<Out>) {
+        let c = config, p = c.patchSize, ch = c.numChannels, grid = size / p, k = ch * p * p
+        for gy in 0..<grid {
+            for gx in 0..<grid {
+                let row = patches + (gy * grid + gx) * k
+                for cc in 0..<ch {
+                    for ky in 0..<p {
+                        let src = image + cc * size * size + (gy * p + ky) * size + gx * p
+                        let dst = row + (cc * p + ky) * p
+                        for kx in 0..<p { dst[kx] = Out(rounding: src[kx]) }
+                    }
+                }
+            }
+        }
     }
 
     /// One pre-LN transformer block over the whole batch.

@@ -58,8 +58,7 @@ public final class ViTForward: Sendable {
             try DenseLayer(weight: checkpoint.parameter(weight), bias: bias.map { try checkpoint.parameter($0) },
                            backend: backend, element: e, referenceRows: rows)
         }
-        // The patch embedding (1% of the work) stays float32: its input is the image itself.
-        patch = try dense(CanonicalName.patchWeight, CanonicalName.patchBias, .f32, rows: grid * grid)
+        patch = try dense(CanonicalName.patchWeight, CanonicalName.patchBias, rows: grid * grid)
         cls = try w(CanonicalName.cls)
         distillation = config.distillationToken ? try w(CanonicalName.distillationToken) : nil
         registers = config.registerTokens > 0 ? try w(CanonicalName.registers) : nil
@@ -153,7 +152,6 @@ public final class ViTForward: Sendable {
         let shape = Workspace.Shape(rows: batch * t, d: d, m: c.fc1Outputs, scores: scoresCapacity(batch: batch, t: t),
                                     patchValues: n * c.numChannels * c.patchSize * c.patchSize, bf16: compute == .bf16)
         var ws = try workspaces.take(shape, oneDNN: backend == .onednn)
-        let stream = ws.stream
         ws.probabilities = probabilities
         var returned = false
         defer { if !returned { workspaces.recycle(ws) } }
@@ -161,7 +159,7 @@ public final class ViTForward: Sendable {
             try pos.withUnsafeBufferPointer { (pos) throws(ViTError) in
                 for b in 0..<batch {
                     try embed(px.baseAddress! + b * c.numChannels * size * size, size: size, positions: pos.baseAddress!,
-                              into: ws.h + b * t * d, patches: ws.big, stream: stream)
+                              into: ws.h + b * t * d, ws)
                 }
             }
         }

@@ -30,13 +30,13 @@ struct Workspace {
     struct BF16Buffers {
         /// The linear layers' inputs (`rows x d`; also attention's output, the o-projection's input).
         let x: UnsafeMutablePointer<UInt16>
-        /// The MLP's hidden rows (`rows x m`).
+        /// The MLP's hidden rows (`rows x m`), and before the first block one image's im2col matrix.
         let big: UnsafeMutablePointer<UInt16>
         /// Queries, keys, values (`rows x d` each) and the attention probabilities.
         let q, k, v, scores: UnsafeMutablePointer<UInt16>
 
-        init(rows: Int, d: Int, m: Int, scores: Int) {
-            x = .allocate(capacity: rows * d); big = .allocate(capacity: rows * m)
+        init(rows: Int, d: Int, m: Int, scores: Int, patchValues: Int) {
+            x = .allocate(capacity: rows * d); big = .allocate(capacity: max(rows * m, patchValues))
             q = .allocate(capacity: rows * d); k = .allocate(capacity: rows * d); v = .allocate(capacity: rows * d)
             self.scores = .allocate(capacity: max(scores, 1))
         }
@@ -55,7 +55,7 @@ struct Workspace {
         v = alloc(rows * d); ctx = alloc(rows * d); big = alloc(max(rows * shape.m, shape.patchValues))
         scores = alloc(shape.scores)
         floats = [h, x, q, k, v, ctx, big, scores]
-        bf16 = shape.bf16 ? BF16Buffers(rows: rows, d: d, m: shape.m, scores: shape.scores) : nil
+        bf16 = shape.bf16 ? BF16Buffers(rows: rows, d: d, m: shape.m, scores: shape.scores, patchValues: shape.patchValues) : nil
         self.shape = shape
         self.stream = stream
     }
