@@ -110,7 +110,7 @@ struct FuzzFindingTests {
         let expected = "\(path): '/bool': cannot be opened safely: its object header (offset 14336): datatype message at offset 14384: enum datatype at byte 0: its 2 values of 3080193 bytes (the base type's size) at byte 36 run past the 40-byte datatype"
         #expect { try HDF5File(path: path) } throws: { error in "\(error)" == expected }
         let reader = try HDF5Reader(path: path)
-        #expect { try reader.open("/bool") } throws: { error in "\(error)" == expected }
+        #expect { _ = try reader.open("/bool") } throws: { error in "\(error)" == expected }
         // Objects whose headers are intact still open and read.
         #expect(try reader.read("/ints/i8").elementCount == 4)
         #expect { try KerasWeightsFile(path: path) } throws: { error in "\(error)".hasPrefix(path + ": ") }
@@ -152,7 +152,7 @@ struct FuzzFindingTests {
             #expect("\(error)" == expected, "\(name)")
         }
         let reader = try HDF5Reader(path: path)
-        #expect { try reader.open("/bool") } throws: { error in "\(error)" == expected }
+        #expect { _ = try reader.open("/bool") } throws: { error in "\(error)" == expected }
         #expect(try reader.read("/ints/i8").elementCount == 4)
     }
 
@@ -238,7 +238,7 @@ struct FuzzFindingTests {
         let dir = try TemporaryDirectory()
         let path = try dir.write(bytes, to: "group-\(index).h5")
         let reader = try HDF5Reader(path: path)
-        #expect(throws: CheckpointError.self, "\(name)") { try reader.open("/group_a/f32") }
+        #expect(throws: CheckpointError.self, "\(name)") { _ = try reader.open("/group_a/f32") }
         do { _ = try reader.open("/group_a/f32") } catch {
             #expect("\(error)".hasPrefix("\(path): '/group_a': cannot be opened safely: its group's link storage (object header at offset "), "\(name): \(error)")
             #expect("\(error)".hasSuffix(": " + detail), "\(name): \(error)")
