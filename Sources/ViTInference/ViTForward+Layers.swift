@@ -6,7 +6,7 @@ import Tensors
 
 extension ViTForward {
     /// Patch embedding (im2col + GEMM), cls token and position embeddings for one image. The
-    /// im2col matrix is float32 in `patches`, or bfloat16 in `ws.bf16.big` when the patch layer
+    /// im2col matrix is float32 in `ws.big`, or bfloat16 in `ws.bf16.big` when the patch layer
     /// takes bf16 inputs (`--compute bf16`, as autocast runs the convolution).
     func embed(_ image: UnsafePointer<Float>, size: Int, positions: UnsafePointer<Float>,
                into h: UnsafeMutablePointer<Float>, _ ws: Workspace) throws(ViTError) {
