@@ -11,10 +11,9 @@ enum BFloat16 {
     /// `value` rounded to bfloat16 as PyTorch's `.to(torch.bfloat16)` does: round-to-nearest-even,
     /// and a NaN stays a quiet NaN (its top bits with the quiet bit set) rather than carrying
     /// into the exponent and becoming zero or infinity. The NaN case is a mask, not a branch:
-    /// `HalfPrecision.bf16Bits` tests `isNaN` in a branch, which kept the row kernels' loops
-    /// from vectorising (measured when vitkit's LayerNorm wrote bf16: the bf16 pass's time
-    /// outside oneDNN rose from ~15-25 to 33-43 ms per batch of 8); this form compiles to
-    /// vector compares and selects.
+    /// `HalfPrecision.bf16Bits` tests `isNaN` in a branch, which kept the LayerNorm loop from
+    /// vectorising (the bf16 pass's time outside oneDNN rose from ~15-25 to 33-43 ms per batch
+    /// of 8); this form compiles to vector compares and selects.
     @inline(__always)
     static func round(_ value: Float) -> UInt16 {
         let b = value.bitPattern

@@ -7,18 +7,19 @@ import Dispatch
 
 /// Element-wise and row-wise kernels of the forward pass over contiguous float buffers.
 enum Kernels {
-    /// LayerNorm of each of `rows` rows of width `d` from `x` into `y` (may alias), for the BLIS
-    /// backend and the heads (on oneDNN the blocks use its LayerNorm primitive).
+    /// LayerNorm of each of `rows` rows of width `d` from `x` into `y` (may alias): float32, or
+    /// (`--compute bf16`) bfloat16 bits rounded as they are written, the next layer's input with
+    /// no float32 copy and second pass (equal to converting the float32 output).
     /// Mean and variance accumulate in Double, like a careful reference, eight lanes at a time
     /// (the scalar Double sum was one long dependency chain: 3.6x slower on ViT-B/16's rows).
     /// Rows are split over the compute threads (`OpenMPTeam`) from `parallelRows` rows on.
-    static func layerNorm(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, rows: Int, d: Int,
-                          weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, eps: Double) {
+    static func layerNorm<Element: KernelOutput>(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Element>, rows: Int, d: Int,
+                                                 weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, eps: Double) {
         OpenMPTeam.forEachChunk(rows, minimum: parallelRows) { chunk in
             for r in chunk {
                 let xr = x + r * d, yr = y + r * d
                 let (m, s) = meanAndInverseDeviation(xr, d: d, eps: eps)
-                for j in 0..<d { yr[j] = (xr[j] - m) * s * weight[j] + bias[j] }
+                for j in 0..<d { yr[j] = Element(rounding: (xr[j] - m) * s * weight[j] + bias[j]) }
             }
         }
     }

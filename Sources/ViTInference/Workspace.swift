@@ -76,7 +76,7 @@ struct Workspace {
 
     /// LayerNorm of `rows` rows of `src` (width d) as `layer`'s input: float32 into `f32`, or
     /// for a bf16 layer bfloat16 in `bf16.x`. On oneDNN its LayerNorm primitive runs (then its
-    /// bf16 reorder); on BLIS, vitkit's own kernel (float32). Returns the pointer and its row stride.
+    /// bf16 reorder); on BLIS, vitkit's own kernel. Returns the pointer and its row stride.
     func normalized(_ src: UnsafePointer<Float>, rows: Int, weight: FloatWeight, bias: FloatWeight, eps: Double,
                     into f32: UnsafeMutablePointer<Float>, for layer: DenseLayer) throws(ViTError) -> (UnsafeRawPointer, Int) {
         let d = layer.inputs, bf16 = layer.inputElement == .bf16 ? self.bf16 : nil
@@ -84,8 +84,9 @@ struct Workspace {
             try LayerNormPrimitive.get(rows: rows, d: d, eps: Float(eps), dst: bf16 == nil ? .f32 : .bf16)
                 .execute(src, weight: weight.pointer, bias: bias.pointer, normalized: f32, dst: bf16.map { UnsafeMutableRawPointer($0.x) },
                          stream: stream)
+        } else if let bf16 {
+            Kernels.layerNorm(src, bf16.x, rows: rows, d: d, weight: weight.pointer, bias: bias.pointer, eps: eps)
         } else {
-            // bf16 layers exist on oneDNN only.
             Kernels.layerNorm(src, f32, rows: rows, d: d, weight: weight.pointer, bias: bias.pointer, eps: eps)
         }
         return bf16.map { (UnsafeRawPointer($0.x), d) } ?? (UnsafeRawPointer(f32), d)
