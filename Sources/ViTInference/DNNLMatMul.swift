@@ -130,38 +130,6 @@ extension DNNL {
         return attr
     }
 
-    /// The primitive that the operation descriptor `desc` (e.g. a `dnnl_softmax_v2_desc_t`)
-    /// describes, with a user scratchpad, whose descriptor is added to `descriptors`.
-    static func primitive(_ desc: UnsafeRawPointer, _ what: @autoclosure () -> String,
-                          descriptors: inout [Int32: dnnl_memory_desc_t]) throws(ViTError) -> dnnl_primitive_t {
-        let attr = try attributes()
-        defer { dnnl_primitive_attr_destroy(attr) }
-        var pd: dnnl_primitive_desc_t?
-        try check(dnnl_primitive_desc_create(&pd, desc, attr, try requireEngine(), nil), what())
-        defer { dnnl_primitive_desc_destroy(pd) }
-        return try created(pd, what(), descriptors: &descriptors)
-    }
-
-    /// A reorder primitive from `source` to `target` (both on the CPU engine), with a user
-    /// scratchpad, whose descriptor is added to `descriptors`.
-    static func reorder(from source: inout dnnl_memory_desc_t, to target: inout dnnl_memory_desc_t,
-                        descriptors: inout [Int32: dnnl_memory_desc_t]) throws(ViTError) -> dnnl_primitive_t {
-        let engine = try requireEngine(), attr = try attributes()
-        defer { dnnl_primitive_attr_destroy(attr) }
-        var pd: dnnl_primitive_desc_t?
-        try check(dnnl_reorder_primitive_desc_create(&pd, &source, engine, &target, engine, attr), "reorder")
-        defer { dnnl_primitive_desc_destroy(pd) }
-        return try created(pd, "reorder", descriptors: &descriptors)
-    }
-
-    private static func created(_ pd: dnnl_primitive_desc_t?, _ what: String,
-                                descriptors: inout [Int32: dnnl_memory_desc_t]) throws(ViTError) -> dnnl_primitive_t {
-        addScratchpad(pd, to: &descriptors)
-        var p: dnnl_primitive_t?
-        try check(dnnl_primitive_create(&p, pd), "dnnl_primitive_create (\(what))")
-        return p!
-    }
-
     /// Adds the scratchpad descriptor of `pd` (when it needs one) to `descriptors`.
     static func addScratchpad(_ pd: dnnl_primitive_desc_t?, to descriptors: inout [Int32: dnnl_memory_desc_t]) {
         guard let md = dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0) else { return }

@@ -31,8 +31,16 @@ final class SoftmaxPrimitive: @unchecked Sendable {
         try DNNL.check(dnnl_softmax_v2_forward_desc_init(&desc, dnnl_forward_inference, dnnl_softmax_accurate, &md, &dmd,
                                                          Int32(dims.count - 1)),
                        "dnnl_softmax_v2_forward_desc_init")
+        let attr = try DNNL.attributes()
+        defer { dnnl_primitive_attr_destroy(attr) }
+        var pd: dnnl_primitive_desc_t?
+        try DNNL.check(dnnl_primitive_desc_create(&pd, &desc, attr, try DNNL.requireEngine(), nil), "softmax primitive for \(dims)")
+        defer { dnnl_primitive_desc_destroy(pd) }
+        var p: dnnl_primitive_t?
+        try DNNL.check(dnnl_primitive_create(&p, pd), "dnnl_primitive_create (softmax)")
+        primitive = p!
         var d = [DNNL_ARG_SRC: md, DNNL_ARG_DST: dmd]
-        primitive = try DNNL.primitive(&desc, "softmax primitive for \(dims)", descriptors: &d)
+        DNNL.addScratchpad(pd, to: &d)
         descriptors = d
     }
 

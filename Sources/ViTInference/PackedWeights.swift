@@ -34,10 +34,17 @@ final class PackedWeights: @unchecked Sendable {
         pointer = UnsafeRawPointer(handle!)
         // [out, in] row-major is the k x n matrix with strides (1, k): oneDNN's "ba".
         var source = try TensorLayout(dims: [k, n], strides: [1, k], element: .f32).descriptor()
+        let attr = try DNNL.attributes()
+        defer { dnnl_primitive_attr_destroy(attr) }
+        var reorder: dnnl_primitive_desc_t?
+        try DNNL.check(dnnl_reorder_primitive_desc_create(&reorder, &source, engine, &packed, engine, attr), "weights reorder")
+        defer { dnnl_primitive_desc_destroy(reorder) }
         var descriptors = [DNNL_ARG_FROM: source, DNNL_ARG_TO: packed]
-        let primitive = try DNNL.reorder(from: &source, to: &packed, descriptors: &descriptors)
+        DNNL.addScratchpad(reorder, to: &descriptors)
+        var primitive: dnnl_primitive_t?
+        try DNNL.check(dnnl_primitive_create(&primitive, reorder), "dnnl_primitive_create (reorder)")
         defer { dnnl_primitive_destroy(primitive) }
-        try DNNL.execute(primitive, arguments: [(DNNL_ARG_FROM, UnsafeMutableRawPointer(mutating: weight)), (DNNL_ARG_TO, handle!)],
+        try DNNL.execute(primitive!, arguments: [(DNNL_ARG_FROM, UnsafeMutableRawPointer(mutating: weight)), (DNNL_ARG_TO, handle!)],
                          descriptors: descriptors, stream: DNNLStream())
     }
 

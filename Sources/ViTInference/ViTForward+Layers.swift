@@ -51,7 +51,7 @@ extension ViTForward {
     /// One pre-LN transformer block over the whole batch.
     func runBlock(_ w: BlockWeights, _ ws: inout Workspace, batch: Int, t: Int) throws(ViTError) {
         let c = config, d = c.hiddenSize, rows = batch * t
-        let (x, lda) = try ws.normalized(ws.h, rows: rows, weight: w.ln1w, bias: w.ln1b, eps: c.layerNormEps, into: ws.x, for: w.q)
+        let (x, lda) = ws.normalized(ws.h, rows: rows, weight: w.ln1w, bias: w.ln1b, eps: c.layerNormEps, into: ws.x, for: w.q)
         if let b = ws.bf16Attention(w) {
             // q, k, v written as bfloat16 by their GEMMs; the context lands in `b.x`, o's input.
             for (out, layer) in [(b.q, w.q), (b.k, w.k), (b.v, w.v)] {
@@ -90,8 +90,8 @@ extension ViTForward {
     /// `normed` (`rows x d`) and the workspace's hidden rows are scratch.
     func residualMLP(_ w: BlockWeights, residual: UnsafeMutablePointer<Float>, normed: UnsafeMutablePointer<Float>,
                      rows: Int, _ ws: Workspace) throws(ViTError) {
-        let c = config, m = c.intermediateSize
-        let (x, lda) = try ws.normalized(residual, rows: rows, weight: w.ln2w, bias: w.ln2b, eps: c.layerNormEps, into: normed, for: w.fc1)
+        let c = config, d = c.hiddenSize, m = c.intermediateSize
+        let (x, lda) = ws.normalized(residual, rows: rows, weight: w.ln2w, bias: w.ln2b, eps: c.layerNormEps, into: normed, for: w.fc1)
         if c.mlp == .swiGLU {
             // fc1's output stays float32 for the gate; the gated rows are packed (bf16: rounded
             // into the hidden bf16 rows) as fc2's input.
@@ -125,7 +125,7 @@ extension ViTForward {
     /// output) and written back to `h` at the end.
     func runBlockForClassToken(_ w: BlockWeights, _ ws: inout Workspace, batch: Int, t: Int) throws(ViTError) {
         let c = config, d = c.hiddenSize, rows = batch * t
-        let (x, lda) = try ws.normalized(ws.h, rows: rows, weight: w.ln1w, bias: w.ln1b, eps: c.layerNormEps, into: ws.x, for: w.k)
+        let (x, lda) = ws.normalized(ws.h, rows: rows, weight: w.ln1w, bias: w.ln1b, eps: c.layerNormEps, into: ws.x, for: w.k)
         let b = ws.bf16Attention(w)
         let (keys, values): (UnsafeMutableRawPointer, UnsafeMutableRawPointer) = b.map { (.init($0.k), .init($0.v)) } ?? (.init(ws.k), .init(ws.v))
         for (out, layer) in [(keys, w.k), (values, w.v)] {

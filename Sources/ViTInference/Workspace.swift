@@ -74,22 +74,18 @@ struct Workspace {
         return (UnsafeRawPointer(bf16.x), layer.inputs)
     }
 
-    /// LayerNorm of `rows` rows of `src` (width d) as `layer`'s input: float32 into `f32`, or
-    /// for a bf16 layer bfloat16 in `bf16.x`. On oneDNN its LayerNorm primitive runs (then its
-    /// bf16 reorder); on BLIS, vitkit's own kernel. Returns the pointer and its row stride.
+    /// LayerNorm of `rows` rows of `src` (width d) as `layer`'s input: written as bfloat16
+    /// straight into `bf16.x` for a bf16 layer, else as float32 into `f32`. Returns the
+    /// pointer and its row stride.
     func normalized(_ src: UnsafePointer<Float>, rows: Int, weight: FloatWeight, bias: FloatWeight, eps: Double,
-                    into f32: UnsafeMutablePointer<Float>, for layer: DenseLayer) throws(ViTError) -> (UnsafeRawPointer, Int) {
-        let d = layer.inputs, bf16 = layer.inputElement == .bf16 ? self.bf16 : nil
-        if let stream {
-            try LayerNormPrimitive.get(rows: rows, d: d, eps: Float(eps), dst: bf16 == nil ? .f32 : .bf16)
-                .execute(src, weight: weight.pointer, bias: bias.pointer, normalized: f32, dst: bf16.map { UnsafeMutableRawPointer($0.x) },
-                         stream: stream)
-        } else if let bf16 {
+                    into f32: UnsafeMutablePointer<Float>, for layer: DenseLayer) -> (UnsafeRawPointer, Int) {
+        let d = layer.inputs
+        if layer.inputElement == .bf16, let bf16 {
             Kernels.layerNorm(src, bf16.x, rows: rows, d: d, weight: weight.pointer, bias: bias.pointer, eps: eps)
-        } else {
-            Kernels.layerNorm(src, f32, rows: rows, d: d, weight: weight.pointer, bias: bias.pointer, eps: eps)
+            return (UnsafeRawPointer(bf16.x), d)
         }
-        return bf16.map { (UnsafeRawPointer($0.x), d) } ?? (UnsafeRawPointer(f32), d)
+        Kernels.layerNorm(src, f32, rows: rows, d: d, weight: weight.pointer, bias: bias.pointer, eps: eps)
+        return (UnsafeRawPointer(f32), d)
     }
 
     /// The bf16 buffers when a block's attention runs in bfloat16: its q/k/v and o layers take
