@@ -90,7 +90,7 @@ extension ViTForward {
     /// `normed` (`rows x d`) and the workspace's hidden rows are scratch.
     func residualMLP(_ w: BlockWeights, residual: UnsafeMutablePointer<Float>, normed: UnsafeMutablePointer<Float>,
                      rows: Int, _ ws: Workspace) throws(ViTError) {
-        let c = config, d = c.hiddenSize, m = c.intermediateSize
+        let c = config, m = c.intermediateSize
         let (x, lda) = ws.normalized(residual, rows: rows, weight: w.ln2w, bias: w.ln2b, eps: c.layerNormEps, into: normed, for: w.fc1)
         if c.mlp == .swiGLU {
             // fc1's output stays float32 for the gate; the gated rows are packed (bf16: rounded
