@@ -2,8 +2,9 @@
 /// range=(low, high))` counts them: bin `i` holds `[edge i, edge i+1)`, the last bin includes
 /// `high`, values outside the range are not counted. Read in pieces (bounded memory).
 public struct TensorHistogram: Sendable, Equatable {
-    /// The range the bins cover.
+    /// The range the bins cover: from `low` (included) to `high` (included in the last bin).
     public var low: Double
+    /// The range's upper end.
     public var high: Double
     /// Values per bin, left to right.
     public var counts: [Int]

@@ -25,6 +25,8 @@ public struct AttentionPicture: Sendable {
     /// Height of the strip below the photo holding the caption and the colour scale.
     static let stripHeight = 26
 
+    /// A picture of `values` (`grid x grid`, row-major, e.g. `AttentionMaps.lastLayer`) laid over
+    /// `photo`, with `caption` drawn in the font at `fontPath` below it.
     public init(values: [Float], grid: Int, photo: RGBImage, caption: String, fontPath: String = PNGFile.defaultFontPath) {
         precondition(grid > 0 && values.count == grid * grid, "values must fill the grid")
         self.values = values

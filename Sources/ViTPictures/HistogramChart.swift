@@ -8,10 +8,14 @@ import Tensors
 public struct HistogramChart: Sendable {
     /// One tensor's chart.
     public struct Panel: Sendable {
+        /// The tensor's name, the panel's title.
         public var name: String
+        /// Printed under the title.
         public var statistics: TensorStatistics
+        /// The bars.
         public var histogram: TensorHistogram
 
+        /// A panel for one tensor.
         public init(name: String, statistics: TensorStatistics, histogram: TensorHistogram) {
             self.name = name
             self.statistics = statistics

@@ -9,9 +9,12 @@ import ViTEmbedding
 /// Rows are `(path, embedding)` with the image's absolute path (symbolic links resolved) as
 /// primary key; the collection's description records the model's ``ModelFingerprint``.
 public final class ImageCollection: Sendable {
+    /// The server connection the collection lives on.
     public let client: MilvusClient
+    /// The collection's name on the server.
     public let name: String
 
+    /// The collection `name` on `client`'s server (nothing is asked of the server until used).
     public init(client: MilvusClient, name: String) {
         self.client = client
         self.name = name
@@ -27,8 +30,9 @@ public final class ImageCollection: Sendable {
         public var inserted: Int
         /// Whether this run created the collection.
         public var created: Bool
-        /// Seconds spent embedding (decode, preprocess, forward) and inserting (incl. flush).
+        /// Seconds spent embedding (decode, preprocess, forward).
         public var embedSeconds: Double
+        /// Seconds spent inserting (including the flush).
         public var insertSeconds: Double
     }
 

@@ -16,6 +16,7 @@ public struct ModelFingerprint: Sendable, Equatable {
     /// The vector dimension.
     public var dimension: Int
 
+    /// A fingerprint from its parts (`init(embedder:)` computes one for a model).
     public init(sha256: String, embedding: String, dimension: Int) {
         self.sha256 = sha256
         self.embedding = embedding

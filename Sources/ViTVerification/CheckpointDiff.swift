@@ -36,6 +36,7 @@ public struct CheckpointDiff: Sendable {
     /// How far a graph part moved: its parameters in both checkpoints, how many changed, and
     /// `sqrt(Σ‖a − b‖²) / sqrt(Σ‖b‖²)` over them.
     public struct PartChange: Sendable {
+        /// The graph part (`embeddings`, `block 3`, ...), as `Entry.part` names it.
         public var name: String
         /// Parameters compared (in both, same shape).
         public var tensors: Int
