@@ -11,13 +11,13 @@ public struct KerasPreset: TensorSource {
     public let path: String
     /// `hdf5`.
     public var format: String { "hdf5" }
-    /// The backbone's weights under keras-hub's layer paths (`layers/<layer>/vars/<i>`).
+    /// Both files' weights, named by their dataset paths (`layers/<layer>/vars/<i>`).
     public let tensors: [TensorInfo]
     /// None: keras-hub keeps its metadata in `config.json`/`metadata.json`, read as the config.
     public var metadata: [(key: String, value: String)] { [] }
-    /// Variables not read as tensors (the task head's, when not a classifier), with why.
+    /// Datasets not read as tensors (the task file's optimizer variables), with why.
     public let skipped: [(name: String, reason: String)]
-    /// Every file the preset was read from (the weights, `config.json`, `task.json`...).
+    /// The weight files read: `model.weights.h5`, then `task.weights.h5` when present.
     public let files: [String]
     /// `task.json` beside `task.weights.h5` (the serialized task: pooling, activation...), when present.
     public let taskConfig: JSON?
