@@ -3,7 +3,8 @@
 /// - A destination that is one of the inputs (the same file by device and inode, through
 ///   any link), or a directory holding one, is refused: whatever the caller forces.
 /// - Device nodes, FIFOs and sockets are refused always; so is a file where a directory
-///   goes and the other way round.
+///   goes and the other way round, and any destination in `/dev`, `/proc` or `/sys`.
+/// - An empty path, or a file name longer than 255 bytes, is refused before any work.
 /// - An existing destination is replaced only when the caller says so; a directory only
 ///   when it holds nothing but files vitkit writes (`replaceableEntry`), so no unrelated
 ///   file of the user's is ever deleted.
@@ -27,6 +28,7 @@ public enum OutputGuard {
     ///   - output: whether a file or a directory will be written there.
     /// - Throws: `CheckpointError.io` naming the destination and what was found there.
     public static func check(_ destination: String, inputs: [String], replace: Bool, output: Output) throws(CheckpointError) {
+        try checkName(destination)
         if case .file = output, destination.hasSuffix("/") {
             throw .io(file: destination, reason: "names a directory (trailing '/'), but the output is a single file")
         }
@@ -34,6 +36,7 @@ public enum OutputGuard {
         guard FileSystem.isDirectory(parent) else {
             throw .io(file: destination, reason: "directory \(parent) does not exist")
         }
+        try checkPlace(destination, parent: parent)
         TemporaryOutput.removeStale(for: destination, restoringLostDirectory: true)
         guard let kind = FileSystem.kind(of: destination, followingLinks: false) else { return }
         if isInput(destination, inputs: inputs) {
@@ -63,7 +66,7 @@ public enum OutputGuard {
     }
 
     /// True when `path` is one of `inputs` or a directory containing one.
-    static func isInput(_ path: String, inputs: [String]) -> Bool {
+    package static func isInput(_ path: String, inputs: [String]) -> Bool {
         if let id = FileSystem.identity(of: path), inputs.contains(where: { FileSystem.identity(of: $0) == id }) { return true }
         guard FileSystem.isDirectory(path), let dir = FileSystem.realPath(path) else { return false }
         let prefix = dir.hasSuffix("/") ? dir : dir + "/"
