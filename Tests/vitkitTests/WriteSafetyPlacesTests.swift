@@ -1,0 +1,109 @@
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Destinations and directories that earlier guards let through (the safety6 audit), run
+/// through the real binary: system directories, names no file system takes, two outputs of
+/// one run on one file, the plot's font, milvus-lite's data directory.
+@Suite("writers refuse system places, clashing outputs and foreign data directories")
+struct WriteSafetyPlacesTests {
+    let model = CLI.sample("models/hf-classifier")
+    let image = CLI.sample("images/chelsea.png")
+    let eval = CLI.sample("eval")
+
+    func bytes(_ path: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPath: path)) }
+
+    /// `-o /dev/stdout --force` used to rename a regular file over the system's
+    /// `/dev/stdout` link; here a fresh name in /dev shows the same hole without harm.
+    @Test func nothingIsWrittenInDev() throws {
+        let name = "/dev/vitkit-audit-\(getpid())-\(UUID().uuidString.prefix(8))"
+        defer { unlink(name + ".safetensors"); unlink(name + "/chelsea.png.npy"); rmdir(name) }
+        let r = try CLI.run(["convert", model, name + ".safetensors", "--to", "native", "--force"])
+        #expect(r.status == 1 && r.stderr.contains("is in /dev, where the system's device and kernel files live"), "\(r.stderr)")
+        #expect(access(name + ".safetensors", F_OK) != 0)
+        let pixels = try CLI.run(["predict", model, image, "--save-pixels", name])
+        #expect(pixels.status == 1 && pixels.stderr.contains("is in /dev"), "\(pixels.stderr)")
+        #expect(access(name, F_OK) != 0, "the directory --save-pixels created in /dev is left")
+        #expect(CLI.temporaries(in: "/dev").isEmpty)
+    }
+
+    @Test func anEmptyOrOverlongNameIsRefusedBeforeAnyWork() throws {
+        let dir = try CLI.tempDir()
+        let empty = try CLI.run(["convert", model, "", "--to", "native"])
+        #expect(empty.status == 1 && empty.stderr == "Error: \"\": the output path is empty\n", "\(empty.stderr)")
+        let long = dir.appendingPathComponent(String(repeating: "a", count: 256)).path
+        let r = try CLI.run(["convert", model, long, "--to", "native"])
+        #expect(r.status == 1 && r.stderr.contains("file name is 256 bytes long, more than the 255"), "\(r.stderr)")
+        #expect(!r.stderr.contains("rename failed"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
+    }
+
+    /// `--errors X --plot X --force` wrote the CSV, then the PNG over it; without --force
+    /// the CSV was written and the run then failed on it.
+    @Test func twoOutputsOfOneRunMayNotBeOneFile() throws {
+        let dir = try CLI.tempDir()
+        let csv = dir.appendingPathComponent("out.csv").path
+        let r = try CLI.run(["evaluate", model, eval, "--errors", csv, "--plot", dir.path + "/./out.csv"])
+        #expect(r.status == 1 && r.stderr.contains("is also where \(csv) goes"), "\(r.stderr)")
+        #expect(access(csv, F_OK) != 0, "a refused run left its first output")
+        try Data("mine\n".utf8).write(to: URL(fileURLWithPath: csv))
+        let forced = try CLI.run(["evaluate", model, eval, "--errors", csv, "--plot", csv, "--force"])
+        #expect(forced.status == 1 && forced.stderr.contains("is also where"), "\(forced.stderr)")
+        #expect(try bytes(csv) == Data("mine\n".utf8))
+    }
+
+    /// The font `--plot` reads is an input: neither --plot nor --errors may replace it.
+    @Test func thePlotsFontIsNeverOverwritten() throws {
+        let dir = try CLI.tempDir()
+        let font = dir.appendingPathComponent("font.ttf").path
+        try FileManager.default.copyItem(atPath: "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", toPath: font)
+        let original = try bytes(font)
+        for extra in [["--plot", font], ["--errors", font, "--plot", dir.appendingPathComponent("cm.png").path]] {
+            let r = try CLI.run(["evaluate", model, eval, "--font", font, "--force"] + extra)
+            #expect(r.status == 1 && r.stderr.contains("refusing to write over an input of this run"), "\(extra): \(r.stderr)")
+            #expect(try bytes(font) == original)
+        }
+    }
+
+    /// A failed --save-pixels run leaves no directory of its own behind.
+    @Test func savePixelsRemovesTheDirectoryItCreatedWhenItFails() throws {
+        let dir = try CLI.tempDir()
+        let other = dir.appendingPathComponent("other")
+        try FileManager.default.createDirectory(at: other, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: image, toPath: other.appendingPathComponent("chelsea.png").path)
+        let pixels = dir.appendingPathComponent("pixels").path
+        let r = try CLI.run(["predict", model, image, other.appendingPathComponent("chelsea.png").path, "--save-pixels", pixels])
+        #expect(r.status == 1 && r.stderr.contains("would both be saved as"), "\(r.stderr)")
+        #expect(access(pixels, F_OK) != 0)
+    }
+
+    /// milvus-lite writes LOCK, databases/, collections/ into its data directory: never a
+    /// file, the checkpoint's or the images' directory, or a directory of the user's files.
+    /// Each refusal comes before milvus-lite is looked for (PATH holds none here).
+    @Test func milvusLiteDataDirectoryIsItsOwn() throws {
+        let dir = try CLI.tempDir()
+        let checkpoint = dir.appendingPathComponent("ckpt").path
+        try FileManager.default.copyItem(atPath: CLI.sample("models/hf-in21k"), toPath: checkpoint)
+        let weights = checkpoint + "/model.safetensors"
+        let before = try bytes(weights)
+        let user = dir.appendingPathComponent("user").path
+        try FileManager.default.createDirectory(atPath: user, withIntermediateDirectories: true)
+        try Data("notes".utf8).write(to: URL(fileURLWithPath: user + "/notes.txt"))
+        let cases: [(String, String)] = [
+            (weights, "expected a directory for milvus-lite's data, found a regular file"),
+            (checkpoint, "holds an input of this run"),
+            (CLI.sample("images"), "holds an input of this run"),
+            (user, "holds files milvus-lite did not write (notes.txt)"),
+        ]
+        for (dataDir, message) in cases {
+            let r = try CLI.capture([CLI.binary.path, "index", checkpoint, image, "--collection", "c", "--data-dir", dataDir],
+                                    environment: ["PATH": "/usr/bin:/bin", "HOME": dir.path])
+            #expect(r.status == 1 && r.stderr.contains(message), "\(dataDir): \(r.stderr)")
+        }
+        #expect(try bytes(weights) == before)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: checkpoint).sorted() == ["config.json", "model.safetensors", "preprocessor_config.json"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: user) == ["notes.txt"])
+    }
+}
