@@ -68,9 +68,7 @@ package final class TemporaryOutput {
     /// Makes a finished temporary file the destination: fsync, a last check that the
     /// destination is still something a file may replace, rename, fsync of the directory.
     package func commitFile() throws(CheckpointError) {
-        if fd < 0 { fd = SystemPath.withCString(path) { open($0, O_RDONLY | O_CLOEXEC | O_NOFOLLOW) } }
-        guard fd >= 0 else { throw .io(file: destination, reason: "cannot reopen the temporary file: \(FileSystem.errnoText())") }
-        guard fsync(fd) == 0 else { throw .io(file: destination, reason: "fsync failed: \(FileSystem.errnoText())") }
+        try sync()
         closeFile()
         if let kind = FileSystem.kind(of: destination, followingLinks: false), kind != .regular, kind != .symbolicLink {
             throw .io(file: destination, reason: "expected a regular file or nothing at the destination, found \(kind.description)")
@@ -80,6 +78,13 @@ package final class TemporaryOutput {
         }
         keep()
         FileSystem.syncDirectory(FileSystem.directoryName(of: destination))
+    }
+
+    /// Flushes the temporary file's data to disk (reopened by name if it was closed).
+    func sync() throws(CheckpointError) {
+        if fd < 0 { fd = SystemPath.withCString(path) { open($0, O_RDONLY | O_CLOEXEC | O_NOFOLLOW) } }
+        guard fd >= 0 else { throw .io(file: destination, reason: "cannot reopen the temporary file: \(FileSystem.errnoText())") }
+        guard fsync(fd) == 0 else { throw .io(file: destination, reason: "fsync failed: \(FileSystem.errnoText())") }
     }
 
     deinit {
