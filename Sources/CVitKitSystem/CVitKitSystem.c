@@ -39,6 +39,16 @@ int csystem_rename_exchange(const char *a, const char *b) {
 #endif
 }
 
+int csystem_rename_noreplace(const char *from, const char *to) {
+#if defined(__linux__) && defined(SYS_renameat2)
+    return (int)syscall(SYS_renameat2, AT_FDCWD, from, AT_FDCWD, to, 1u << 0 /* RENAME_NOREPLACE */);
+#else
+    (void)from; (void)to;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
 static int copy_path(char *dst, const char *src) {
     size_t n = strlen(src);
     if (n >= PATH_BYTES) return -1;

@@ -52,17 +52,28 @@ public enum OutputGuard {
         case (.file, .directory):
             throw .io(file: destination, reason: "is a directory; the output is a single file")
         case (.directory(let replaceable), .directory):
-            let entries = try FileSystem.listDirectory(destination)
-            let foreign = entries.filter { name in
-                let k = FileSystem.kind(of: FileSystem.join(destination, name), followingLinks: false)
-                return !replaceable(name) || (k != .regular && k != .symbolicLink)
-            }
+            let foreign = try foreignEntries(in: destination, replaceable: replaceable)
             if !foreign.isEmpty {
-                let shown = foreign.prefix(5).joined(separator: ", ") + (foreign.count > 5 ? ", ..." : "")
-                throw .io(file: destination, reason: "holds files vitkit does not write (\(shown)): refusing to replace the directory; move them or choose another destination")
+                throw .io(file: destination, reason: "holds files vitkit does not write (\(list(foreign))): refusing to replace the directory; move them or choose another destination")
             }
         default: break
         }
+    }
+
+    /// The entries of `directory` a replacement may not delete: names `replaceable` refuses,
+    /// and anything that is not a regular file or a link (a subdirectory, a FIFO...).
+    ///
+    /// - Throws: `CheckpointError.io` when the directory cannot be read.
+    package static func foreignEntries(in directory: String, replaceable: (String) -> Bool) throws(CheckpointError) -> [String] {
+        try FileSystem.listDirectory(directory).filter { name in
+            let k = FileSystem.kind(of: FileSystem.join(directory, name), followingLinks: false)
+            return !replaceable(name) || (k != .regular && k != .symbolicLink)
+        }
+    }
+
+    /// At most five names, for a message.
+    package static func list(_ names: [String]) -> String {
+        names.prefix(5).joined(separator: ", ") + (names.count > 5 ? ", ..." : "")
     }
 
     /// True when `path` is one of `inputs` or a directory containing one.

@@ -56,6 +56,8 @@ public final class EmbeddingWriter {
     let kind: EmbeddingKind
     let normalized: Bool
     let npy: NPYStreamWriter?
+    /// The `.npy`'s sidecar, its temporary made with the `.npy`'s and filled by `commit()`.
+    let sidecar: AtomicFileWriter?
     let lines: AtomicFileWriter?
     var paths: [String] = []
 
@@ -85,9 +87,11 @@ public final class EmbeddingWriter {
         switch format {
         case .npy:
             npy = try NPYStreamWriter(destination: destination, dtype: .f32, shape: [count, dimension])
+            sidecar = try AtomicFileWriter(destination: destination + Self.sidecarSuffix)
             lines = nil
         case .jsonLines:
             npy = nil
+            sidecar = nil
             lines = try AtomicFileWriter(destination: destination)
         }
         paths.reserveCapacity(count)
@@ -143,9 +147,8 @@ public final class EmbeddingWriter {
         guard paths.count == count else {
             throw EmbeddingError.rowMismatch(file: destination, reason: "expected \(count) rows, found \(paths.count)")
         }
-        if let npy {
+        if let npy, let sidecar {
             try npy.prepare()  // every row on disk before the sidecar replaces anything
-            let sidecar = try AtomicFileWriter(destination: destination + Self.sidecarSuffix)
             try sidecar.write(Array(sidecarText.utf8))
             try sidecar.commit()
             try npy.commit()

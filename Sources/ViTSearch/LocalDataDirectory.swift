@@ -26,8 +26,7 @@ public enum LocalDataDirectory {
         guard FileSystem.isDirectory(path) else { return try FileSystem.makeDirectory(path) }
         let entries = try FileSystem.listDirectory(path)
         guard entries.isEmpty || entries.contains(where: markers.contains) else {
-            let shown = entries.prefix(5).joined(separator: ", ") + (entries.count > 5 ? ", ..." : "")
-            throw .io(file: path, reason: "holds files milvus-lite did not write (\(shown)): refusing to use it as milvus-lite's data directory (choose an empty or new one)")
+            throw .io(file: path, reason: "holds files milvus-lite did not write (\(OutputGuard.list(entries))): refusing to use it as milvus-lite's data directory (choose an empty or new one)")
         }
     }
 }
