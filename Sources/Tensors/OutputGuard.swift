@@ -51,6 +51,8 @@ public enum OutputGuard {
         switch (output, kind) {
         case (.file, .directory):
             throw .io(file: destination, reason: "is a directory; the output is a single file")
+        case (.directory, .regular):
+            throw .io(file: destination, reason: "is a regular file; the output is a directory: refusing to replace a file with a directory")
         case (.directory(let replaceable), .directory):
             let foreign = try foreignEntries(in: destination, replaceable: replaceable)
             if !foreign.isEmpty {

@@ -37,6 +37,25 @@ extension WriteSafetyTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
     }
 
+    /// `--to hf --force` over a regular file deleted it (the guard refused only the
+    /// other way round: a directory where a file goes); a link is replaced, its target kept.
+    @Test func aDirectoryOutputNeverReplacesAFile() throws {
+        let dir = try CLI.tempDir()
+        let notes = dir.appendingPathComponent("notes").path
+        try Data("only copy".utf8).write(to: URL(fileURLWithPath: notes))
+        for to in ["hf", "tf", "keras"] {
+            let r = try CLI.run(["convert", model, notes, "--to", to, "--force"])
+            #expect(r.status == 1 && r.stderr.contains("is a regular file; the output is a directory"), "\(to): \(r.stderr)")
+            #expect(try bytes(notes) == Data("only copy".utf8))
+        }
+        let link = dir.appendingPathComponent("link").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: notes)
+        let r = try CLI.run(["convert", model, link, "--to", "hf", "--force"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(try bytes(notes) == Data("only copy".utf8))
+        #expect(CLI.temporaries(in: dir.path).isEmpty)
+    }
+
     /// `--errors X --plot X --force` wrote the CSV, then the PNG over it; without --force
     /// the CSV was written and the run then failed on it.
     @Test func twoOutputsOfOneRunMayNotBeOneFile() throws {
