@@ -79,10 +79,17 @@ public enum OutputGuard {
     }
 
     /// True when `path` is one of `inputs` or a directory containing one.
+    ///
+    /// An input counts as held by a directory both where it really is and where it was read
+    /// through: `snapshot/model.safetensors`, a link into a cache's `blobs/` (as the Hugging
+    /// Face cache lays files out), is held by `snapshot`.
     package static func isInput(_ path: String, inputs: [String]) -> Bool {
         if let id = FileSystem.identity(of: path), inputs.contains(where: { FileSystem.identity(of: $0) == id }) { return true }
         guard FileSystem.isDirectory(path), let dir = FileSystem.realPath(path) else { return false }
         let prefix = dir.hasSuffix("/") ? dir : dir + "/"
-        return inputs.contains { FileSystem.realPath($0)?.hasPrefix(prefix) == true }
+        return inputs.contains { input in
+            let entry = FileSystem.realPath(FileSystem.directoryName(of: input)).map { FileSystem.join($0, FileSystem.baseName(of: input)) }
+            return [FileSystem.realPath(input), entry].contains { $0?.hasPrefix(prefix) == true }
+        }
     }
 }

@@ -56,6 +56,22 @@ extension WriteSafetyTests {
         #expect(CLI.temporaries(in: dir.path).isEmpty)
     }
 
+    /// A Hugging Face cache snapshot (links into `blobs/`) read through one of its links:
+    /// `--force` used to replace the snapshot directory, the links the user read through.
+    @Test func aSnapshotOfLinksReadThroughIsAnInput() throws {
+        let dir = try CLI.tempDir()
+        let blobs = dir.appendingPathComponent("blobs"), snapshot = dir.appendingPathComponent("snapshot")
+        try FileManager.default.copyItem(atPath: model, toPath: blobs.path)
+        try FileManager.default.createDirectory(at: snapshot, withIntermediateDirectories: true)
+        for name in ["config.json", "model.safetensors", "preprocessor_config.json"] {
+            try FileManager.default.createSymbolicLink(atPath: snapshot.appendingPathComponent(name).path, withDestinationPath: "../blobs/" + name)
+        }
+        let r = try CLI.run(["convert", snapshot.appendingPathComponent("model.safetensors").path, snapshot.path, "--to", "hf", "--force", "--dtype", "f16"])
+        #expect(r.status == 1 && r.stderr.contains("refusing to write over an input of this run"), "\(r.stderr)")
+        let kind = try FileManager.default.attributesOfItem(atPath: snapshot.appendingPathComponent("model.safetensors").path)[.type] as? FileAttributeType
+        #expect(kind == .typeSymbolicLink)
+    }
+
     /// `--errors X --plot X --force` wrote the CSV, then the PNG over it; without --force
     /// the CSV was written and the run then failed on it.
     @Test func twoOutputsOfOneRunMayNotBeOneFile() throws {
