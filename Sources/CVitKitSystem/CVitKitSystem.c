@@ -29,15 +29,19 @@ static struct mapping mappings[MAP_SLOTS];
 static char message_prefix[PREFIX_BYTES];
 static pthread_mutex_t claim_lock = PTHREAD_MUTEX_INITIALIZER;
 
-int csystem_rename_exchange(const char *a, const char *b) {
+static int rename_with_flags(const char *from, const char *to, unsigned flags) {
 #if defined(__linux__) && defined(SYS_renameat2)
-    return (int)syscall(SYS_renameat2, AT_FDCWD, a, AT_FDCWD, b, 1u << 1 /* RENAME_EXCHANGE */);
+    return (int)syscall(SYS_renameat2, AT_FDCWD, from, AT_FDCWD, to, flags);
 #else
-    (void)a; (void)b;
+    (void)from; (void)to; (void)flags;
     errno = ENOSYS;
     return -1;
 #endif
 }
+
+int csystem_rename_exchange(const char *a, const char *b) { return rename_with_flags(a, b, 1u << 1 /* RENAME_EXCHANGE */); }
+
+int csystem_rename_noreplace(const char *from, const char *to) { return rename_with_flags(from, to, 1u << 0 /* RENAME_NOREPLACE */); }
 
 static int copy_path(char *dst, const char *src) {
     size_t n = strlen(src);

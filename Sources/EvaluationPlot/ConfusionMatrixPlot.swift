@@ -51,12 +51,12 @@ public struct ConfusionMatrixPlot: Sendable {
     }
 
     /// Writes the PNG atomically at `path` (temporary file, fsync, rename) after
-    /// `OutputGuard` has checked it: never one of `inputs` (checkpoint files, data, images),
-    /// never a device or FIFO, an existing file only when `replace`.
+    /// `OutputGuard` has checked it: never one of `inputs` (checkpoint files, data, images)
+    /// nor the plot's font, never a device or FIFO, an existing file only when `replace`.
     ///
     /// - Throws: `PlotError`, `ImageError.io` (encoding) or `CheckpointError.io` naming `path`.
     public func write(to path: String, inputs: [String], replace: Bool) throws {
-        try PNGFile.write(render(), to: path, inputs: inputs, replace: replace)
+        try PNGFile.write(render(), to: path, inputs: inputs + [fontPath], replace: replace)
     }
 
     /// The layout measured with the plot's font (for tests: sizes and overlaps).

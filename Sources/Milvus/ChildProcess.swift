@@ -18,13 +18,9 @@ final class ChildProcess: Sendable {
 
     private let state = Mutex(State.starting)
 
-    /// Starts `executable` with `arguments`, its stdout and stderr appended to `logPath`.
-    init(executable: String, arguments: [String], logPath: String) throws {
-        let output = open(logPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard output >= 0 else {
-            throw MilvusError.milvusLiteFailed(reason: "cannot create its log \(logPath): \(String(cString: strerror(errno)))", log: "")
-        }
-        defer { close(output) }
+    /// Starts `executable` with `arguments`, its stdout and stderr written to the open file
+    /// `output` (which the caller keeps and closes).
+    init(executable: String, arguments: [String], output: Int32) throws {
         let started = DispatchSemaphore(value: 0)
         let argv = [executable] + arguments
         let thread = Thread { [self] in

@@ -55,11 +55,18 @@ public final class MilvusLite: Sendable {
         while true {
             attempt += 1
             let chosen = try port ?? freeLoopbackPort()
-            let logPath = NSTemporaryDirectory() + "vitkit-milvus-lite-\(getpid())-\(chosen).log"
-            let process = try ChildProcess(
-                executable: program,
-                arguments: ["server", "--data-dir", dataDirectory, "--host", "127.0.0.1", "--port", String(chosen)],
-                logPath: logPath)
+            let (logPath, log) = try createLog()
+            defer { close(log) }
+            let process: ChildProcess
+            do {
+                process = try ChildProcess(
+                    executable: program,
+                    arguments: ["server", "--data-dir", dataDirectory, "--host", "127.0.0.1", "--port", String(chosen)],
+                    output: log)
+            } catch {
+                unlink(logPath)
+                throw error
+            }
             let server = MilvusLite(port: chosen, dataDirectory: dataDirectory, logPath: logPath, process: process)
             do {
                 try await server.waitUntilReady(timeout: readyTimeout)
@@ -71,6 +78,19 @@ public final class MilvusLite: Sendable {
                 throw error
             }
         }
+    }
+
+    /// A new log file in the temporary directory, `vitkit-milvus-lite-PID-XXXXXX.log`, created
+    /// by `mkstemps` (exclusive, mode 0600, a random name): a file or link already at a name
+    /// is never opened, so nothing planted in a shared /tmp can be truncated through it.
+    static func createLog() throws -> (path: String, fd: Int32) {
+        var template = Array((NSTemporaryDirectory() + "vitkit-milvus-lite-\(getpid())-XXXXXX.log").utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemps($0.baseAddress!, 4) }
+        guard fd >= 0 else {
+            throw MilvusError.milvusLiteFailed(reason: "cannot create its log in \(NSTemporaryDirectory()): \(String(cString: strerror(errno)))", log: "")
+        }
+        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        return (template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }, fd)
     }
 
     /// The `milvus-lite` program: `executable` if given, else `virtualenv/bin/milvus-lite`,

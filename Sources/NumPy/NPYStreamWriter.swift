@@ -51,15 +51,28 @@ package final class NPYStreamWriter {
         written += bytes.count
     }
 
+    /// Flushes and fsyncs every declared byte without renaming (see `AtomicFileWriter.prepare`).
+    ///
+    /// - Throws: `CheckpointError.sizeMismatch` when fewer bytes than the shape declares were
+    ///   written; `.io` when flushing fails (a full disk).
+    package func prepare() throws(CheckpointError) {
+        try checkComplete()
+        try out.prepare()
+    }
+
     /// Renames the file into place once every declared byte has been written.
     ///
     /// - Throws: `CheckpointError.sizeMismatch` when fewer bytes than the shape declares were
     ///   written (nothing is left behind); `.io` when flushing or the rename fails.
     package func commit() throws(CheckpointError) {
+        try checkComplete()
+        try out.commit()
+    }
+
+    func checkComplete() throws(CheckpointError) {
         guard written == dataBytes else {
             throw .sizeMismatch(file: out.destination, tensor: NPYFile.tensorName(forPath: out.destination),
                                 expected: dataBytes, found: written)
         }
-        try out.commit()
     }
 }

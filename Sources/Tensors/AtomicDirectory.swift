@@ -18,11 +18,19 @@ public enum AtomicDirectory {
     /// `body` receives the temporary directory's path and writes its files there; the
     /// directory becomes mode 0755 when it is moved into place.
     ///
+    /// What changed at the destination while `body` ran is never lost: if nothing was there
+    /// when the call began, whatever appeared since is left alone and the call fails; a
+    /// directory that was there and has meanwhile gained an entry `replaceableEntry` refuses
+    /// (the rule `OutputGuard` applied before) is swapped back and the call fails.
+    ///
+    /// - Parameters:
+    ///   - replaceableEntry: the names a replaced directory may hold (as given to `OutputGuard`).
     /// - Returns: what `body` returns.
     /// - Throws: what `body` throws (nothing is left behind; a `CheckpointError` naming a
     ///   file in the temporary directory is rewritten to name it under `destination`), or
     ///   `CheckpointError.io` when the temporary cannot be created or moved into place.
-    public static func write<R>(_ destination: String, body: (String) throws -> R) throws -> R {
+    public static func write<R>(_ destination: String, replaceableEntry: @Sendable (String) -> Bool = { _ in true },
+                                body: (String) throws -> R) throws -> R {
         let temporary = try TemporaryOutput(for: destination, directory: true)
         let result: R
         do {
@@ -31,10 +39,8 @@ public enum AtomicDirectory {
             throw error.relocated(from: temporary.path, to: destination)  // name what the user asked for
         }
         _ = SystemPath.withCString(temporary.path) { chmod($0, 0o755) }
-        guard let kind = FileSystem.kind(of: destination, followingLinks: false) else {
-            guard FileSystem.rename(temporary.path, destination) else {
-                throw CheckpointError.io(file: destination, reason: "cannot rename the finished output into place: \(FileSystem.errnoText())")
-            }
+        guard temporary.destinationExisted, let kind = FileSystem.kind(of: destination, followingLinks: false) else {
+            try temporary.moveToNewDestination()
             temporary.keep()
             FileSystem.syncDirectory(FileSystem.directoryName(of: destination))
             return result
@@ -46,7 +52,13 @@ public enum AtomicDirectory {
             SystemPath.withCString(destination) { d in csystem_rename_exchange(t, d) }
         }
         if exchanged == 0 {
-            // The temporary name now holds the old destination: its deinit removes it.
+            // The temporary name now holds the old destination: its deinit removes it, unless
+            // it gained the user's files while body ran (then it goes back).
+            if kind == .directory, case let foreign = (try? OutputGuard.foreignEntries(in: temporary.path, replaceable: replaceableEntry)) ?? [],
+               !foreign.isEmpty {
+                _ = SystemPath.withCString(temporary.path) { t in SystemPath.withCString(destination) { d in csystem_rename_exchange(t, d) } }
+                throw CheckpointError.io(file: destination, reason: "gained files vitkit does not write while it was writing (\(OutputGuard.list(foreign))): left as it is, nothing was written")
+            }
             FileSystem.syncDirectory(FileSystem.directoryName(of: destination))
             return result
         }

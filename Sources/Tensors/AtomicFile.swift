@@ -82,6 +82,16 @@ public final class AtomicFileWriter {
         }
     }
 
+    /// Flushes and fsyncs the temporary file without renaming it: a writer of several files
+    /// that belong together prepares all of them before it commits any, so a full disk
+    /// fails the run before a single one has been replaced.
+    ///
+    /// - Throws: `CheckpointError.io` naming the destination when writing or fsync fails.
+    package func prepare() throws(CheckpointError) {
+        try flush()
+        try temporary.sync()
+    }
+
     /// Flushes, fsyncs and renames the temporary file to the destination.
     ///
     /// Call it once, after the last `write`; the writer must not be written to afterwards.

@@ -187,6 +187,11 @@ package enum FileSystem {
         }
     }
 
+    /// Removes `path` if it is an empty directory (best effort: anything in it keeps it).
+    package static func removeEmptyDirectory(_ path: String) {
+        _ = SystemPath.withCString(path) { rmdir($0) }
+    }
+
     /// Renames `from` to `to` (replacing a file or empty directory there).
     static func rename(_ from: String, _ to: String) -> Bool {
         SystemPath.withCString(from) { f in SystemPath.withCString(to) { t in Glibc.rename(f, t) } } == 0

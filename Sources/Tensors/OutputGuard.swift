@@ -3,7 +3,8 @@
 /// - A destination that is one of the inputs (the same file by device and inode, through
 ///   any link), or a directory holding one, is refused: whatever the caller forces.
 /// - Device nodes, FIFOs and sockets are refused always; so is a file where a directory
-///   goes and the other way round.
+///   goes and the other way round, and any destination in `/dev`, `/proc` or `/sys`.
+/// - An empty path, or a file name longer than 255 bytes, is refused before any work.
 /// - An existing destination is replaced only when the caller says so; a directory only
 ///   when it holds nothing but files vitkit writes (`replaceableEntry`), so no unrelated
 ///   file of the user's is ever deleted.
@@ -27,6 +28,7 @@ public enum OutputGuard {
     ///   - output: whether a file or a directory will be written there.
     /// - Throws: `CheckpointError.io` naming the destination and what was found there.
     public static func check(_ destination: String, inputs: [String], replace: Bool, output: Output) throws(CheckpointError) {
+        try checkName(destination)
         if case .file = output, destination.hasSuffix("/") {
             throw .io(file: destination, reason: "names a directory (trailing '/'), but the output is a single file")
         }
@@ -34,6 +36,7 @@ public enum OutputGuard {
         guard FileSystem.isDirectory(parent) else {
             throw .io(file: destination, reason: "directory \(parent) does not exist")
         }
+        try checkPlace(destination, parent: parent)
         TemporaryOutput.removeStale(for: destination, restoringLostDirectory: true)
         guard let kind = FileSystem.kind(of: destination, followingLinks: false) else { return }
         if isInput(destination, inputs: inputs) {
@@ -48,25 +51,45 @@ public enum OutputGuard {
         switch (output, kind) {
         case (.file, .directory):
             throw .io(file: destination, reason: "is a directory; the output is a single file")
+        case (.directory, .regular):
+            throw .io(file: destination, reason: "is a regular file; the output is a directory: refusing to replace a file with a directory")
         case (.directory(let replaceable), .directory):
-            let entries = try FileSystem.listDirectory(destination)
-            let foreign = entries.filter { name in
-                let k = FileSystem.kind(of: FileSystem.join(destination, name), followingLinks: false)
-                return !replaceable(name) || (k != .regular && k != .symbolicLink)
-            }
+            let foreign = try foreignEntries(in: destination, replaceable: replaceable)
             if !foreign.isEmpty {
-                let shown = foreign.prefix(5).joined(separator: ", ") + (foreign.count > 5 ? ", ..." : "")
-                throw .io(file: destination, reason: "holds files vitkit does not write (\(shown)): refusing to replace the directory; move them or choose another destination")
+                throw .io(file: destination, reason: "holds files vitkit does not write (\(list(foreign))): refusing to replace the directory; move them or choose another destination")
             }
         default: break
         }
     }
 
+    /// The entries of `directory` a replacement may not delete: names `replaceable` refuses,
+    /// and anything that is not a regular file or a link (a subdirectory, a FIFO...).
+    ///
+    /// - Throws: `CheckpointError.io` when the directory cannot be read.
+    package static func foreignEntries(in directory: String, replaceable: (String) -> Bool) throws(CheckpointError) -> [String] {
+        try FileSystem.listDirectory(directory).filter { name in
+            let k = FileSystem.kind(of: FileSystem.join(directory, name), followingLinks: false)
+            return !replaceable(name) || (k != .regular && k != .symbolicLink)
+        }
+    }
+
+    /// At most five names, for a message.
+    package static func list(_ names: [String]) -> String {
+        names.prefix(5).joined(separator: ", ") + (names.count > 5 ? ", ..." : "")
+    }
+
     /// True when `path` is one of `inputs` or a directory containing one.
-    static func isInput(_ path: String, inputs: [String]) -> Bool {
+    ///
+    /// An input counts as held by a directory both where it really is and where it was read
+    /// through: `snapshot/model.safetensors`, a link into a cache's `blobs/` (as the Hugging
+    /// Face cache lays files out), is held by `snapshot`.
+    package static func isInput(_ path: String, inputs: [String]) -> Bool {
         if let id = FileSystem.identity(of: path), inputs.contains(where: { FileSystem.identity(of: $0) == id }) { return true }
         guard FileSystem.isDirectory(path), let dir = FileSystem.realPath(path) else { return false }
         let prefix = dir.hasSuffix("/") ? dir : dir + "/"
-        return inputs.contains { FileSystem.realPath($0)?.hasPrefix(prefix) == true }
+        return inputs.contains { input in
+            let entry = FileSystem.realPath(FileSystem.directoryName(of: input)).map { FileSystem.join($0, FileSystem.baseName(of: input)) }
+            return [FileSystem.realPath(input), entry].contains { $0?.hasPrefix(prefix) == true }
+        }
     }
 }

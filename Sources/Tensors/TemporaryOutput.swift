@@ -15,6 +15,9 @@ internal import CVitKitSystem
 package final class TemporaryOutput {
     package let destination: String
     package let path: String
+    /// Whether something (a file, directory or link) was at the destination when the
+    /// temporary was made: if not, the final rename never replaces what appears meanwhile.
+    package let destinationExisted: Bool
     private let slot: Int32
     private var kept = false
     /// The open temporary file (write-only), -1 for a directory or once closed.
@@ -28,6 +31,7 @@ package final class TemporaryOutput {
     package init(for destination: String, directory: Bool) throws(CheckpointError) {
         self.destination = destination
         Self.removeStale(for: destination, restoringLostDirectory: false)
+        destinationExisted = FileSystem.exists(destination)
         let dir = FileSystem.directoryName(of: destination)
         let stem = FileSystem.join(dir, Self.prefix(for: destination) + "\(getpid())-")
         let letters = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
@@ -68,18 +72,49 @@ package final class TemporaryOutput {
     /// Makes a finished temporary file the destination: fsync, a last check that the
     /// destination is still something a file may replace, rename, fsync of the directory.
     package func commitFile() throws(CheckpointError) {
-        if fd < 0 { fd = SystemPath.withCString(path) { open($0, O_RDONLY | O_CLOEXEC | O_NOFOLLOW) } }
-        guard fd >= 0 else { throw .io(file: destination, reason: "cannot reopen the temporary file: \(FileSystem.errnoText())") }
-        guard fsync(fd) == 0 else { throw .io(file: destination, reason: "fsync failed: \(FileSystem.errnoText())") }
+        try sync()
         closeFile()
         if let kind = FileSystem.kind(of: destination, followingLinks: false), kind != .regular, kind != .symbolicLink {
             throw .io(file: destination, reason: "expected a regular file or nothing at the destination, found \(kind.description)")
         }
-        guard FileSystem.rename(path, destination) else {
-            throw .io(file: destination, reason: "rename failed: \(FileSystem.errnoText())")
+        if destinationExisted {
+            guard FileSystem.rename(path, destination) else {
+                throw .io(file: destination, reason: "rename failed: \(FileSystem.errnoText())")
+            }
+        } else {
+            try moveToNewDestination()
         }
         keep()
         FileSystem.syncDirectory(FileSystem.directoryName(of: destination))
+    }
+
+    /// Flushes the temporary file's data to disk (reopened by name if it was closed).
+    func sync() throws(CheckpointError) {
+        if fd < 0 { fd = SystemPath.withCString(path) { open($0, O_RDONLY | O_CLOEXEC | O_NOFOLLOW) } }
+        guard fd >= 0 else { throw .io(file: destination, reason: "cannot reopen the temporary file: \(FileSystem.errnoText())") }
+        guard fsync(fd) == 0 else { throw .io(file: destination, reason: "fsync failed: \(FileSystem.errnoText())") }
+    }
+
+    /// Renames the temporary to a destination that did not exist when it was made, refusing
+    /// (EEXIST) if something has appeared there since: `renameat2(RENAME_NOREPLACE)`, else
+    /// for a file `link` + `unlink`, else (a directory on a file system without the flag) a
+    /// plain rename, which cannot replace a directory that has entries.
+    package func moveToNewDestination() throws(CheckpointError) {
+        var rc = SystemPath.withCString(path) { f in SystemPath.withCString(destination) { t in csystem_rename_noreplace(f, t) } }
+        if rc != 0, errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP {
+            if FileSystem.kind(of: path, followingLinks: false) == .directory {
+                rc = FileSystem.rename(path, destination) ? 0 : -1
+            } else {
+                rc = SystemPath.withCString(path) { f in SystemPath.withCString(destination) { t in link(f, t) } }
+                if rc == 0 { _ = SystemPath.withCString(path) { unlink($0) } }
+            }
+        }
+        guard rc == 0 else {
+            if errno == EEXIST || errno == ENOTEMPTY {
+                throw .io(file: destination, reason: "appeared while vitkit was writing (nothing was there when the run started): left as it is, nothing was written")
+            }
+            throw .io(file: destination, reason: "rename failed: \(FileSystem.errnoText())")
+        }
     }
 
     deinit {

@@ -115,7 +115,7 @@ public enum Conversion {
             try writer.writeSafeTensors(to: destination, metadata: meta)
             files = [destination]
         case .hf:
-            files = try AtomicDirectory.write(destination) { dir in
+            files = try AtomicDirectory.write(destination, replaceableEntry: HFOutput.isWrittenByVitkit) { dir in
                 try writer.writeSafeTensors(to: FileSystem.join(dir, "model.safetensors"), metadata: [("format", "pt")])
                 try HFOutput.writeConfigs(dir: dir, source: source, config: written, dtype: writer.storedDType)
                 return ["model.safetensors", "config.json"] + (source.preprocessorConfig == nil ? [] : ["preprocessor_config.json"])
@@ -125,10 +125,10 @@ public enum Conversion {
             files = [destination]
         case .keras:
             try refuseBFloat16(source, options)
-            files = try AtomicDirectory.write(destination) { dir in try KerasPresetOutput.write(dir: dir, writer: writer, config: written) }
+            files = try AtomicDirectory.write(destination, replaceableEntry: HFOutput.isWrittenByVitkit) { dir in try KerasPresetOutput.write(dir: dir, writer: writer, config: written) }
         case .tf:
             try refuseBFloat16(source, options)
-            files = try AtomicDirectory.write(destination) { dir in
+            files = try AtomicDirectory.write(destination, replaceableEntry: HFOutput.isWrittenByVitkit) { dir in
                 try writer.writeKeras(to: FileSystem.join(dir, "tf_model.h5"))
                 try HFOutput.writeConfigs(dir: dir, source: source, config: written, dtype: writer.storedDType)
                 return ["tf_model.h5", "config.json"] + (source.preprocessorConfig == nil ? [] : ["preprocessor_config.json"])

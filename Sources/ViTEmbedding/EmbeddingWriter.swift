@@ -15,8 +15,10 @@ import Tensors
 /// name's bytes back). Floats are the shortest text that reads back as the same float32.
 ///
 /// Every file is written atomically (a hidden temporary beside it, renamed by `commit()`),
-/// after `OutputGuard` has checked it; the sidecar is renamed first and the `.npy` last, so
-/// a new `.npy` always has its sidecar. Dropping a writer without `commit()` leaves nothing.
+/// after `OutputGuard` has checked it. Both files are written and fsync'ed before either is
+/// renamed (a full disk fails the run with the old pair untouched); the sidecar is renamed
+/// first and the `.npy` last, so a new `.npy` always has its sidecar. Dropping a writer
+/// without `commit()` leaves nothing.
 public final class EmbeddingWriter {
     /// The output formats.
     public enum Format: String, Sendable {
@@ -54,6 +56,8 @@ public final class EmbeddingWriter {
     let kind: EmbeddingKind
     let normalized: Bool
     let npy: NPYStreamWriter?
+    /// The `.npy`'s sidecar, its temporary made with the `.npy`'s and filled by `commit()`.
+    let sidecar: AtomicFileWriter?
     let lines: AtomicFileWriter?
     var paths: [String] = []
 
@@ -83,9 +87,11 @@ public final class EmbeddingWriter {
         switch format {
         case .npy:
             npy = try NPYStreamWriter(destination: destination, dtype: .f32, shape: [count, dimension])
+            sidecar = try AtomicFileWriter(destination: destination + Self.sidecarSuffix)
             lines = nil
         case .jsonLines:
             npy = nil
+            sidecar = nil
             lines = try AtomicFileWriter(destination: destination)
         }
         paths.reserveCapacity(count)
@@ -132,7 +138,8 @@ public final class EmbeddingWriter {
         }
     }
 
-    /// Renames the files into place (sidecar first, then the `.npy`).
+    /// Writes out and fsyncs both files, then renames them into place (sidecar first, then
+    /// the `.npy`).
     ///
     /// - Throws: `EmbeddingError.rowMismatch` when fewer than `count` rows were appended
     ///   (nothing is written); `CheckpointError.io` when flushing or renaming fails.
@@ -140,8 +147,8 @@ public final class EmbeddingWriter {
         guard paths.count == count else {
             throw EmbeddingError.rowMismatch(file: destination, reason: "expected \(count) rows, found \(paths.count)")
         }
-        if let npy {
-            let sidecar = try AtomicFileWriter(destination: destination + Self.sidecarSuffix)
+        if let npy, let sidecar {
+            try npy.prepare()  // every row on disk before the sidecar replaces anything
             try sidecar.write(Array(sidecarText.utf8))
             try sidecar.commit()
             try npy.commit()

@@ -27,17 +27,32 @@ extension ViTPipeline {
     /// Writes each image's pixel tensor `[3, S, S]` as a float32 `.npy` laid out as
     /// `np.save` does (see `pixelPaths`).
     ///
+    /// `directory` is created when missing; if the call then fails, the directory and the
+    /// files written into it are removed (in a directory that existed, files written before
+    /// the failure stay: each replaced its predecessor atomically).
+    ///
     /// - Returns: the files written, in image order.
     ///
     /// - Throws: as `pixelPaths`; `ImageError` for an image that cannot be read;
     ///   `CheckpointError.io` when a file cannot be written.
     public func savePixels(images: [String], directory: String, inputs: [String], replace: Bool) throws -> [String] {
+        let created = !FileSystem.exists(directory)
         try FileSystem.makeDirectory(directory)
-        let paths = try Self.pixelPaths(images: images, directory: directory, inputs: inputs, replace: replace)
-        for (image, path) in zip(images, paths) {
-            let tensor = try pixels(path: image)
-            try CheckpointWriter.write(to: path, format: .npy, entries: [TensorInfo(name: "pixel_values", dtype: tensor.dtype, shape: tensor.shape)]) { _ in tensor }
+        var written: [String] = []
+        do {
+            let paths = try Self.pixelPaths(images: images, directory: directory, inputs: inputs, replace: replace)
+            for (image, path) in zip(images, paths) {
+                let tensor = try pixels(path: image)
+                try CheckpointWriter.write(to: path, format: .npy, entries: [TensorInfo(name: "pixel_values", dtype: tensor.dtype, shape: tensor.shape)]) { _ in tensor }
+                written.append(path)
+            }
+            return paths
+        } catch {
+            if created {
+                for path in written { FileSystem.removeTree(path) }
+                FileSystem.removeEmptyDirectory(directory)
+            }
+            throw error
         }
-        return paths
     }
 }

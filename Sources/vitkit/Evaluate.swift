@@ -51,8 +51,9 @@ struct Evaluate: ParsableCommand {
         let other = try compare.map { try vit.vit($0) }
         let dataset = try EvaluationData(path: data)
         let inputs = model.checkpoint.inputFiles + (other?.checkpoint.inputFiles ?? []) + [data] + dataset.items.map(\.path)
-        // Outputs and the font are checked before anything runs.
-        for out in [errors, plot].compactMap({ $0 }) { try OutputGuard.check(out, inputs: inputs, replace: force, output: .file) }
+            + (plot != nil ? [font] : [])
+        // Outputs (distinct files, none an input) and the font are checked before anything runs.
+        try OutputGuard.check([errors, plot].compactMap { $0 }, inputs: inputs, replace: force, output: .file)
         if plot != nil { try ConfusionMatrixPlot.checkFont(font) }
         let progress = progressOptions.bar("images")
         let skipped: (Evaluation.Failure) -> Void = { failure in

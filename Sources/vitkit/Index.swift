@@ -43,10 +43,11 @@ struct Index: ParsableCommand {
         printError(Terminal.escape(Embed.describe(embedder)))
         let fingerprint = try ModelFingerprint(embedder: embedder)
         let (name, metric, batch, milvus) = (collection, metric, batch, milvusOptions)
+        let inputs = model.checkpoint.inputFiles + paths
         let progress = progressOptions.bar("images")
         let report = try { defer { progress.clear() }
             return try runBlocking {
-                try await milvus.withClient { client in
+                try await milvus.withClient(inputs: inputs) { client in
                     try await ImageCollection(client: client, name: name)
                         .index(embedder, fingerprint: fingerprint, images: paths, metric: metric, batchSize: batch,
                                progress: { progress.update(done: $0, total: $1) })

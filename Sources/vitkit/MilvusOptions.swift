@@ -31,8 +31,9 @@ struct MilvusOptions: ParsableArguments {
     }
 
     /// Runs `body` with a client of the server these options name, starting (and afterwards
-    /// stopping) a local milvus-lite when no `--milvus` is given.
-    func withClient<T: Sendable>(_ body: @Sendable (MilvusClient) async throws -> T) async throws -> T {
+    /// stopping) a local milvus-lite when no `--milvus` is given; its data directory must not
+    /// hold any of `inputs`.
+    func withClient<T: Sendable>(inputs: [String] = [], _ body: @Sendable (MilvusClient) async throws -> T) async throws -> T {
         if let milvus {
             let client = try MilvusClient(address: milvus, token: token, database: database)
             do {
@@ -45,7 +46,7 @@ struct MilvusOptions: ParsableArguments {
             }
         }
         let directory = dataDir ?? Self.defaultDataDirectory
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try LocalDataDirectory.prepare(directory, inputs: inputs)
         let server = try await MilvusLite.start(dataDirectory: directory)
         let client = try server.client()
         do {

@@ -50,8 +50,9 @@ struct Search: ParsableCommand {
         let embedder = try Embedder(checkpoint: model, kind: kind, normalize: normalize, compute: computeOptions.compute)
         let fingerprint = try ModelFingerprint(embedder: embedder)
         let k = k
+        let inputs = model.checkpoint.inputFiles + queries
         let results = try runBlocking {
-            try await milvus.withClient { client in
+            try await milvus.withClient(inputs: inputs) { client in
                 try await ImageCollection(client: client, name: name).search(embedder, fingerprint: fingerprint, images: queries, k: k)
             }
         }

@@ -12,6 +12,11 @@
 /// (EINVAL / ENOSYS where the file system or kernel lacks it).
 int csystem_rename_exchange(const char *a, const char *b);
 
+/// Renames `from` to `to` unless something exists at `to` (renameat2 RENAME_NOREPLACE).
+/// Returns 0, or -1 with errno (EEXIST when `to` exists; EINVAL / ENOSYS where the file
+/// system or kernel lacks the flag).
+int csystem_rename_noreplace(const char *from, const char *to);
+
 /// Remembers a temporary output (a file, or a directory whose entries are files) to remove
 /// if the process is ended by SIGINT, SIGTERM, SIGHUP or a mapped-file SIGBUS.
 /// Returns a slot for csystem_forget_temporary, or -1 when the table is full.

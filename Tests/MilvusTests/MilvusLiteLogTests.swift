@@ -1,0 +1,36 @@
+import Foundation
+import Glibc
+import Testing
+
+@testable import Milvus
+
+/// milvus-lite's log in the shared temporary directory: created exclusively under a random
+/// name, so a link planted there (fs.protected_symlinks is 0 on some machines) never leads
+/// the launcher to truncate another file. Needs no milvus-lite: `/bin/echo` plays the
+/// server, prints its arguments into the log and exits.
+struct MilvusLiteLogTests {
+    @Test func aLinkAtTheLogsOldNameIsNeverFollowed() async throws {
+        let dir = try TestEnvironment.temporaryDirectory("log-victim")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let victim = dir + "/model.safetensors"
+        let weights = Data((0..<4096).map { UInt8($0 % 251) })
+        try weights.write(to: URL(fileURLWithPath: victim))
+        let port = 40_000 + Int(getpid() % 20_000)
+        let planted = NSTemporaryDirectory() + "vitkit-milvus-lite-\(getpid())-\(port).log"  // the name used before
+        try FileManager.default.createSymbolicLink(atPath: planted, withDestinationPath: victim)
+        defer { unlink(planted) }
+        let error = await #expect(throws: MilvusError.self) {
+            _ = try await MilvusLite.start(dataDirectory: dir, executable: "/bin/echo", port: port, readyTimeout: .seconds(10))
+        }
+        guard case .milvusLiteFailed(let reason, let log)? = error else {
+            Issue.record("not milvusLiteFailed: \(String(describing: error))")
+            return
+        }
+        #expect(reason.contains("exited (status 0)"), "\(reason)")
+        #expect(log.contains("server --data-dir \(dir) --host 127.0.0.1 --port \(port)"), "the log holds the child's output: \(log)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: victim)) == weights)
+        let logs = try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory())
+            .filter { $0.hasPrefix("vitkit-milvus-lite-\(getpid())-") && $0 != URL(fileURLWithPath: planted).lastPathComponent }
+        #expect(logs.isEmpty, "the log is removed when the start fails: \(logs)")
+    }
+}
