@@ -22,8 +22,9 @@ struct SearchCommandTests {
         p.environment = environment
         let out = try TestEnvironment.temporaryDirectory("cli-out")
         defer { try? FileManager.default.removeItem(atPath: out) }
-        FileManager.default.createFile(atPath: out + "/o", contents: nil)
-        FileManager.default.createFile(atPath: out + "/e", contents: nil)
+        for name in ["/o", "/e"] {
+            #expect(FileManager.default.createFile(atPath: out + name, contents: nil), "cannot create \(out + name)")
+        }
         p.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out + "/o"))
         p.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: out + "/e"))
         try p.run()
