@@ -137,10 +137,19 @@ public final class MilvusLite: Sendable {
         unlink(logPath)
     }
 
-    /// The server's log so far.
+    /// The end of the server's log so far: its last `logTailBytes` bytes (the log grows
+    /// without bound while the server runs; errors quote only its last line).
     func log() -> String {
-        (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+        guard let handle = FileHandle(forReadingAtPath: logPath) else { return "" }
+        defer { try? handle.close() }
+        guard let size = try? handle.seekToEnd() else { return "" }
+        let start = size > Self.logTailBytes ? size - Self.logTailBytes : 0
+        guard (try? handle.seek(toOffset: start)) != nil, let data = try? handle.readToEnd() else { return "" }
+        return String(decoding: data, as: UTF8.self)
     }
+
+    /// How much of the log's end `log()` reads.
+    static let logTailBytes: UInt64 = 64 * 1024
 
     /// Calls GetVersion until it answers, the process exits or `timeout` passes.
     private func waitUntilReady(timeout: Duration) async throws {

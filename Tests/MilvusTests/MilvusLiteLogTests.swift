@@ -33,4 +33,27 @@ struct MilvusLiteLogTests {
             .filter { $0.hasPrefix("vitkit-milvus-lite-\(getpid())-") && $0 != URL(fileURLWithPath: planted).lastPathComponent }
         #expect(logs.isEmpty, "the log is removed when the start fails: \(logs)")
     }
+
+    /// A server that fills its log before failing: the error quotes the log's last line, and
+    /// only the log's end is read into memory (a long-running server's log grows without bound).
+    @Test func aLongLogIsReadFromItsEndOnly() async throws {
+        let dir = try TestEnvironment.temporaryDirectory("long-log")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let server = dir + "/fake-milvus-lite"
+        try "#!/bin/sh\nhead -c 3000000 /dev/zero | tr '\\0' 'x'\necho\necho 'the last line'\nexit 3\n"
+            .write(toFile: server, atomically: true, encoding: .utf8)
+        #expect(chmod(server, 0o755) == 0)
+        let data = dir + "/data"
+        let error = await #expect(throws: MilvusError.self) {
+            _ = try await MilvusLite.start(dataDirectory: data, executable: server, readyTimeout: .seconds(20))
+        }
+        guard case .milvusLiteFailed(let reason, let log)? = error else {
+            Issue.record("not milvusLiteFailed: \(String(describing: error))")
+            return
+        }
+        #expect(reason.contains("exited (status 3)"), "\(reason)")
+        #expect(log.utf8.count <= Int(MilvusLite.logTailBytes), "read \(log.utf8.count) bytes of the log")
+        #expect(log.hasSuffix("the last line\n"))
+        #expect("\(error!)".hasSuffix(": the last line"), "\(error!)")
+    }
 }
