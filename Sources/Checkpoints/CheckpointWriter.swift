@@ -26,7 +26,13 @@ public enum CheckpointWriter {
         case keras3Weights
     }
 
-    /// Writes `entries` to `path` in `format`.
+    /// Writes `entries` to `path` in `format`, atomically (a temporary beside `path`, renamed
+    /// into place when complete).
+    ///
+    /// This is the container writer: it does not know which files `tensorFor` reads, so it
+    /// does not refuse a `path` that is one of them. Check the destination first with
+    /// `OutputGuard.check(_:inputs:replace:output:)` (with `Checkpoint.inputFiles`), as
+    /// `Conversion.convert` does.
     ///
     /// - Parameter tensorFor: the data of an entry; its dtype and shape must match it.
     /// - Throws: `CheckpointError` for a tensor that does not match its entry, a dtype the
