@@ -8,6 +8,8 @@ package final class FontFace {
     package let path: String
     private var library: OpaquePointer?
     private var face: FT_Face?
+    /// The font file's bytes, which the face reads from until it is done.
+    private var bytes: UnsafeMutableBufferPointer<UInt8>?
     private var size = 0
     private var glyphs: [GlyphKey: Glyph] = [:]
 
@@ -24,10 +26,12 @@ package final class FontFace {
         var coverage: [UInt8]
     }
 
-    /// Opens the font at `path`.
+    /// Opens the font at `path`, read into memory (at most 64 MB) rather than handed to
+    /// FreeType by name: FreeType maps the file and reads glyphs from the mapping as it draws,
+    /// so a font truncated meanwhile would crash the process (SIGBUS) mid-picture.
     ///
-    /// - Throws: `PlotError.font` naming `path` when it is missing, not a regular file, or not
-    ///   a scalable font FreeType reads.
+    /// - Throws: `PlotError.font` naming `path` when it is missing, not a regular file, larger
+    ///   than 64 MB, or not a scalable font FreeType reads.
     package init(path: String) throws(PlotError) {
         self.path = path
         switch FileSystem.kind(of: path, followingLinks: true) {
@@ -35,11 +39,19 @@ package final class FontFace {
         case .regular?: break
         case let kind?: throw .font(file: path, reason: "expected a font file, found \(kind.description)")
         }
+        let contents: [UInt8]
+        do { contents = try FileSystem.readFile(path, limit: 64 << 20) } catch {
+            let text = "\(error)"
+            throw .font(file: path, reason: text.hasPrefix(path + ": ") ? String(text.dropFirst(path.count + 2)) : text)
+        }
+        let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(contents.count, 1))
+        _ = buffer.initialize(from: contents)
+        bytes = buffer
         var lib: OpaquePointer?
         guard FT_Init_FreeType(&lib) == 0, let lib else { throw .font(file: path, reason: "FreeType failed to initialise") }
         library = lib
         var f: FT_Face?
-        let error = FT_New_Face(lib, path, 0, &f)
+        let error = FT_New_Memory_Face(lib, buffer.baseAddress, FT_Long(contents.count), 0, &f)
         guard error == 0, let f else { throw .font(file: path, reason: Self.message(error)) }
         face = f
         guard vitkit_ft_is_scalable(f) != 0 else { throw .font(file: path, reason: "not a scalable (outline) font") }
@@ -48,6 +60,7 @@ package final class FontFace {
     deinit {
         if let face { FT_Done_Face(face) }
         if let library { FT_Done_FreeType(library) }
+        bytes?.deallocate()
     }
 
     /// Pixels above and below the baseline of a line at `pixelSize`.
