@@ -53,11 +53,20 @@ public enum AtomicDirectory {
         }
         if exchanged == 0 {
             // The temporary name now holds the old destination: its deinit removes it, unless
-            // it gained the user's files while body ran (then it goes back).
-            if kind == .directory, case let foreign = (try? OutputGuard.foreignEntries(in: temporary.path, replaceable: replaceableEntry)) ?? [],
-               !foreign.isEmpty {
-                _ = SystemPath.withCString(temporary.path) { t in SystemPath.withCString(destination) { d in csystem_rename_exchange(t, d) } }
-                throw CheckpointError.io(file: destination, reason: "gained files vitkit does not write while it was writing (\(OutputGuard.list(foreign))): left as it is, nothing was written")
+            // it gained the user's files while body ran, or cannot be listed to tell (then it
+            // goes back).
+            if kind == .directory {
+                let problem: String?
+                do {
+                    let foreign = try OutputGuard.foreignEntries(in: temporary.path, replaceable: replaceableEntry)
+                    problem = foreign.isEmpty ? nil : "gained files vitkit does not write while it was writing (\(OutputGuard.list(foreign)))"
+                } catch {
+                    problem = "cannot be listed to check what it holds now (\(error))"
+                }
+                if let problem {
+                    _ = SystemPath.withCString(temporary.path) { t in SystemPath.withCString(destination) { d in csystem_rename_exchange(t, d) } }
+                    throw CheckpointError.io(file: destination, reason: "\(problem): left as it is, nothing was written")
+                }
             }
             FileSystem.syncDirectory(FileSystem.directoryName(of: destination))
             return result
