@@ -11,12 +11,18 @@ enum KerasHubConfig {
 
     /// Throws unless a keras-hub task config (`task.json`) computes what vitkit's classifier
     /// does: `ViTImageClassifier` with `pooling: "token"`, no output `activation` (or
-    /// `linear`) and no `intermediate_dim` (a tanh `pre_logits` layer).
+    /// `linear`) and no `intermediate_dim` (a tanh `pre_logits` layer), and its `num_classes`
+    /// is the classifier's `labels` (the outputs of the stored weights), as keras-hub's
+    /// `from_preset` needs to load them.
     ///
-    /// - Throws: `ViTError.notSupportedYet` naming what differs.
-    static func checkTask(_ task: JSON, file: String) throws(ViTError) {
+    /// - Throws: `ViTError.notSupportedYet` naming what differs; `.invalidConfig` naming the
+    ///   file for another `num_classes`.
+    static func checkTask(_ task: JSON, file: String, labels: Int) throws(ViTError) {
         let c = task["config"] ?? .null
         func refuse(_ what: String) throws(ViTError) { throw .notSupportedYet(file: file, feature: what, tensors: []) }
+        if let n = c["num_classes"], n != .null, n.intValue != labels {
+            throw .invalidConfig("\(file): num_classes is \(n.compactText.prefix(40)) but the classifier weights have \(labels) outputs")
+        }
         if let name = task["class_name"]?.stringValue, name != "ViTImageClassifier" { try refuse("a keras-hub \(name) task") }
         if let p = c["pooling"], p != .null, p.stringValue != "token" { try refuse("ViTImageClassifier pooling \(p.compactText)") }
         if let a = c["activation"], a != .null, a.stringValue != "linear" { try refuse("ViTImageClassifier output activation \(a.compactText)") }

@@ -135,8 +135,10 @@ public final class ViTCheckpoint: Sendable {
         } else if var json = checkpoint.config {
             let inferred = config
             origin = checkpoint.configPath ?? "config.json"
-            if KerasHubConfig.isKerasHub(json) { json = try KerasHubConfig.huggingFaceJSON(json, file: origin) }
-            do { config = try ViTConfig(huggingFace: json, defaults: inferred) } catch {
+            do {
+                if KerasHubConfig.isKerasHub(json) { json = try KerasHubConfig.huggingFaceJSON(json, file: origin) }
+                config = try ViTConfig(huggingFace: json, defaults: inferred)
+            } catch {
                 throw Self.naming(origin, error)
             }
             inferredKeys.removeAll { json[$0] != nil && json[$0] != .null }
@@ -170,7 +172,8 @@ public final class ViTCheckpoint: Sendable {
 
         if scheme.id == .jax { try MAPHead.refuse(unmatched, file: checkpoint.path) }
         if let task = (checkpoint.source as? KerasPreset)?.taskConfig {
-            try KerasHubConfig.checkTask(task, file: FileSystem.join(FileSystem.directoryName(of: checkpoint.weightsPath), "task.json"))
+            try KerasHubConfig.checkTask(task, file: FileSystem.join(FileSystem.directoryName(of: checkpoint.weightsPath), "task.json"),
+                                         labels: config.numLabels)
         }
         var report = MappingReport(scheme: scheme.id)
         report.unused = unmatched

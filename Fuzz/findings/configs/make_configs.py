@@ -1,0 +1,86 @@
+"""Writes the crafted configs, expectations and npz of the parsers6 probes (Fuzz/README.md,
+"Config and manifest findings") into this directory.
+
+Each file is a committed sample written by a reference library (keras-hub's config.json and
+task.json, transformers' config.json, samples/expectations.py's expectations) with one value
+changed by `json`, or a tiny big_vision/Google-layout npz written by numpy. Tests copy the
+sample model directory and put the crafted file in place of the original.
+
+    /root/venv-ref/bin/python Fuzz/findings/configs/make_configs.py
+"""
+import json
+import os
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SAMPLES = os.path.join(HERE, "..", "..", "..", "samples")
+
+
+def load(rel):
+    with open(os.path.join(SAMPLES, rel)) as f:
+        return json.load(f)
+
+
+def write(name, obj):
+    with open(os.path.join(HERE, name), "w") as f:
+        json.dump(obj, f, indent=1)
+        f.write("\n")
+
+
+def main():
+    # keras-hub ViTBackbone config.json: image_shape whose patch grid squares past 2**63
+    # (the arithmetic-overflow trap in ViTConfig.sequenceLength).
+    k = load("models/keras-hub/classifier/config.json")
+    k["config"]["image_shape"] = [2**62, 2**62, 3]
+    write("keras-hub-image-shape-2p62.config.json", k)
+    # The same through transformers' config.json.
+    h = load("models/hf-classifier/config.json")
+    h["image_size"] = 2**62
+    write("hf-image-size-2p62.config.json", h)
+    # keras-hub image_shape of the wrong type: the error named no file.
+    k = load("models/keras-hub/classifier/config.json")
+    k["config"]["image_shape"] = "64"
+    write("keras-hub-image-shape-string.config.json", k)
+    # keras-hub task.json asking for 3 classes over task.weights.h5's 5: accepted silently.
+    t = load("models/keras-hub/classifier/task.json")
+    t["config"]["num_classes"] = 3
+    write("keras-hub-num-classes-3.task.json", t)
+    # Expectations (hf-classifier, paths relative to samples/expected/expectations/): a bad
+    # preprocessing.image_size named no file and blamed --image-size; a string one was ignored;
+    # a bad image_mean named no file.
+    for name, key, value in [("image-size-17", "image_size", 17), ("image-size-string", "image_size", "64"),
+                             ("image-mean-1", "image_mean", [0.5])]:
+        e = load("expected/expectations/hf-classifier.json")
+        e["preprocessing"][key] = value
+        e["images"] = e["images"][:1]
+        for image in e["images"]:
+            image["path"] = "../../../samples/expected/expectations/" + image["path"]
+            image.pop("mean_token", None)
+        write(f"expectations-{name}.json", e)
+    # A tiny Google-layout ViT (hidden 4, 1 head, MLP 8, one 16 px patch) with one stray member
+    # of block 9999: the mapping error listed ~40,000 missing tensors.
+    rng = np.random.default_rng(9999)
+    d, m = 4, 8
+    f = lambda *s: rng.standard_normal(s).astype(np.float32)  # noqa: E731
+    b = "Transformer/encoderblock_0/"
+    arrays = {
+        "embedding/kernel": f(16, 16, 3, d), "embedding/bias": f(d), "cls": f(1, 1, d),
+        "Transformer/posembed_input/pos_embedding": f(1, 2, d),
+        "Transformer/encoder_norm/scale": f(d), "Transformer/encoder_norm/bias": f(d),
+        b + "LayerNorm_0/scale": f(d), b + "LayerNorm_0/bias": f(d),
+        b + "LayerNorm_2/scale": f(d), b + "LayerNorm_2/bias": f(d),
+        b + "MlpBlock_3/Dense_0/kernel": f(d, m), b + "MlpBlock_3/Dense_0/bias": f(m),
+        b + "MlpBlock_3/Dense_1/kernel": f(m, d), b + "MlpBlock_3/Dense_1/bias": f(d),
+        b + "MultiHeadDotProductAttention_1/out/kernel": f(1, d, d),
+        b + "MultiHeadDotProductAttention_1/out/bias": f(d),
+        "Transformer/encoderblock_9999/LayerNorm_0/bias": f(d),
+    }
+    for p in ("query", "key", "value"):
+        arrays[b + f"MultiHeadDotProductAttention_1/{p}/kernel"] = f(d, 1, d)
+        arrays[b + f"MultiHeadDotProductAttention_1/{p}/bias"] = f(1, d)
+    np.savez(os.path.join(HERE, "jax-block-9999.npz"), **arrays)
+
+
+if __name__ == "__main__":
+    main()

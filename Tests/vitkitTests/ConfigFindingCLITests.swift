@@ -1,0 +1,79 @@
+import Foundation
+import Tensors
+import Testing
+
+/// The crafted configs, expectations and npz of `Fuzz/findings/configs/` (made by its
+/// `make_configs.py`) through the real binary: one line naming the file, exit status 1.
+@Suite("config and manifest findings through the CLI")
+struct ConfigFindingCLITests {
+    static func finding(_ name: String) -> String {
+        CLI.root.appendingPathComponent("Fuzz/findings/configs/\(name)").path
+    }
+
+    /// A copy of the sample model directory `model` with `file` replaced by the finding `crafted`.
+    static func model(_ model: String, replacing file: String, with crafted: String) throws -> String {
+        let dir = try CLI.tempDir().appendingPathComponent("model").path
+        try FileManager.default.copyItem(atPath: CLI.sample(model), toPath: dir)
+        try FileManager.default.removeItem(atPath: dir + "/" + file)
+        try FileManager.default.copyItem(atPath: finding(crafted), toPath: dir + "/" + file)
+        return dir
+    }
+
+    /// image_size 2^62 (transformers) or image_shape [2^62, 2^62, 3] (keras-hub): the patch
+    /// grid squared overflowed in `ViTConfig.sequenceLength` and the process trapped (SIGILL).
+    @Test(arguments: [("models/hf-classifier", "config.json", "hf-image-size-2p62.config.json"),
+                      ("models/keras-hub/classifier", "config.json", "keras-hub-image-shape-2p62.config.json")])
+    func aPatchGridPastSixtyFourBitsIsOneLine(model: String, file: String, crafted: String) throws {
+        let dir = try Self.model(model, replacing: file, with: crafted)
+        let r = try CLI.run(["predict", dir, CLI.sample("images/chelsea.png")])
+        #expect(r.status == 1, "\(r.stderr.prefix(300))")
+        #expect(r.stderr == "Error: invalid ViT config: \(dir)/config.json: image_size 4611686018427387904 / patch_size 16 gives "
+            + "288230376151711744 x 288230376151711744 patches, more than a 64-bit count\n", "\(r.stderr.prefix(300))")
+    }
+
+    /// A keras-hub image_shape of the wrong type: the error named no file.
+    @Test func aKerasHubConfigOfTheWrongTypeNamesTheFile() throws {
+        let dir = try Self.model("models/keras-hub/classifier", replacing: "config.json", with: "keras-hub-image-shape-string.config.json")
+        let r = try CLI.run(["predict", dir, CLI.sample("images/chelsea.png")])
+        #expect(r.status == 1)
+        #expect(r.stderr == "Error: invalid ViT config: \(dir)/config.json: image_shape must be an integer or a list of integers, found \"64\"\n",
+                "\(r.stderr)")
+        // inspect --json reports it as the layer view's error.
+        let inspect = try CLI.run(["inspect", dir, "--json"])
+        #expect(inspect.json?["vit_error"]?.stringValue?.hasPrefix("invalid ViT config: \(dir)/config.json: image_shape") == true,
+                "\(inspect.stdout.prefix(300))")
+    }
+
+    /// task.json asking for 3 classes over 5 stored ones ran with 5 (keras-hub cannot load it).
+    @Test func aKerasHubTaskWithAnotherClassCountIsRefused() throws {
+        let dir = try Self.model("models/keras-hub/classifier", replacing: "task.json", with: "keras-hub-num-classes-3.task.json")
+        let r = try CLI.run(["predict", dir, CLI.sample("images/chelsea.png")])
+        #expect(r.status == 1, "\(r.stdout)")
+        #expect(r.stderr.hasSuffix("Error: invalid ViT config: \(dir)/task.json: num_classes is 3 but the classifier weights have 5 outputs\n"),
+                "\(r.stderr)")
+    }
+
+    /// An expectations file's preprocessing: errors name it, and an image_size that is not an
+    /// integer is refused instead of ignored.
+    @Test(arguments: [
+        ("expectations-image-size-17.json", "preprocessing.image_size: image size 17 must be a positive multiple of the patch size 16"),
+        ("expectations-image-size-string.json", "preprocessing.image_size must be an integer in 1...65535, found \"64\""),
+        ("expectations-image-mean-1.json", "invalid preprocessor config: 'image_mean' must be a number or a list of 3 numbers, found [0.5]"),
+    ])
+    func expectationsPreprocessingErrorsNameTheFile(crafted: String, message: String) throws {
+        let path = Self.finding(crafted)
+        let r = try CLI.run(["verify", CLI.sample("models/hf-classifier"), "--expectations", path])
+        #expect(r.status == 1, "\(r.stdout)")
+        #expect(r.stderr == "Error: \(path): \(message)\n", "\(r.stderr)")
+    }
+
+    /// One stray member of block 9999 in a 20 KB npz: the mapping error printed ~160,000 lines.
+    @Test func aHugeMappingReportIsCut() throws {
+        let path = Self.finding("jax-block-9999.npz")
+        let r = try CLI.run(["predict", path, CLI.sample("images/chelsea.png")])
+        #expect(r.status == 1)
+        let lines = r.stderr.split(separator: "\n")
+        #expect(lines.count < 110, "\(lines.count) lines")
+        #expect(r.stderr.contains("  ... and 159883 more problems\n"), "\(r.stderr.suffix(300))")
+    }
+}
