@@ -31,17 +31,20 @@ struct ConfigFindingCLITests {
             + "288230376151711744 x 288230376151711744 patches, more than a 64-bit count\n", "\(r.stderr.prefix(300))")
     }
 
-    /// A keras-hub image_shape of the wrong type: the error named no file.
-    @Test func aKerasHubConfigOfTheWrongTypeNamesTheFile() throws {
-        let dir = try Self.model("models/keras-hub/classifier", replacing: "config.json", with: "keras-hub-image-shape-string.config.json")
+    /// keras-hub values of the wrong type: the error named no file, or the value was accepted.
+    @Test(arguments: [
+        ("keras-hub-image-shape-string.config.json", "image_shape must be an integer or a list of 3 integers, found \"64\""),
+        ("keras-hub-image-shape-4d.config.json", "image_shape must be an integer or a list of 3 integers, found [64,64,3,1]"),
+        ("keras-hub-use-class-token-string.config.json", "use_class_token must be true or false, found \"no\""),
+    ])
+    func aKerasHubConfigOfTheWrongTypeNamesTheFile(crafted: String, message: String) throws {
+        let dir = try Self.model("models/keras-hub/classifier", replacing: "config.json", with: crafted)
         let r = try CLI.run(["predict", dir, CLI.sample("images/chelsea.png")])
         #expect(r.status == 1)
-        #expect(r.stderr == "Error: invalid ViT config: \(dir)/config.json: image_shape must be an integer or a list of integers, found \"64\"\n",
-                "\(r.stderr)")
+        #expect(r.stderr == "Error: invalid ViT config: \(dir)/config.json: \(message)\n", "\(r.stderr)")
         // inspect --json reports it as the layer view's error.
         let inspect = try CLI.run(["inspect", dir, "--json"])
-        #expect(inspect.json?["vit_error"]?.stringValue?.hasPrefix("invalid ViT config: \(dir)/config.json: image_shape") == true,
-                "\(inspect.stdout.prefix(300))")
+        #expect(inspect.json?["vit_error"]?.stringValue == "invalid ViT config: \(dir)/config.json: \(message)", "\(inspect.stdout.prefix(300))")
     }
 
     /// task.json asking for 3 classes over 5 stored ones ran with 5 (keras-hub cannot load it).

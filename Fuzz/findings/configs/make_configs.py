@@ -39,9 +39,13 @@ def main():
     h["image_size"] = 2**62
     write("hf-image-size-2p62.config.json", h)
     # keras-hub image_shape of the wrong type: the error named no file.
-    k = load("models/keras-hub/classifier/config.json")
-    k["config"]["image_shape"] = "64"
-    write("keras-hub-image-shape-string.config.json", k)
+    # keras-hub values of the wrong type: a string image_shape named no file; a 4-entry one and a
+    # string use_class_token were accepted silently (keras-hub itself needs (h, w, c) and a bool).
+    for name, key, value in [("image-shape-string", "image_shape", "64"), ("image-shape-4d", "image_shape", [64, 64, 3, 1]),
+                             ("use-class-token-string", "use_class_token", "no")]:
+        k = load("models/keras-hub/classifier/config.json")
+        k["config"][key] = value
+        write(f"keras-hub-{name}.config.json", k)
     # keras-hub task.json asking for 3 classes over task.weights.h5's 5: accepted silently.
     t = load("models/keras-hub/classifier/task.json")
     t["config"]["num_classes"] = 3
