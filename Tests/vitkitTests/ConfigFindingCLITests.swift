@@ -70,6 +70,27 @@ struct ConfigFindingCLITests {
         #expect(r.stderr == "Error: \(path): \(message)\n", "\(r.stderr)")
     }
 
+    /// DINOv2 whose processor crops 28 px under a config saying 56: vitkit ran at 56 (the
+    /// config's size won over crop_size); transformers runs at 28, interpolating the positions.
+    @Test func dinov2RunsAtItsProcessorsCropLikeTransformers() throws {
+        let dir = try Self.model("models/family/hf-dinov2", replacing: "preprocessor_config.json",
+                                 with: "dinov2-crop-28.preprocessor_config.json")
+        let expected = try JSON.parse(Array(Data(contentsOf: URL(fileURLWithPath: Self.finding("dinov2-crop-28.expected.json")))))
+        let images = expected["images"]?.arrayValue ?? []
+        #expect(images.count == 2)
+        let r = try CLI.run(["predict", dir] + images.compactMap { $0["image"]?.stringValue } + ["--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let results = r.json?["results"]?.arrayValue ?? []
+        #expect(results.count == 2, "\(r.stdout.prefix(300))")
+        for (want, got) in zip(images, results) {
+            let a = want["pooler_output"]?.arrayValue?.compactMap(\.doubleValue) ?? []
+            let b = got["pooler_output"]?.arrayValue?.compactMap(\.doubleValue) ?? []
+            #expect(a.count == 48 && b.count == 48)
+            let diff = zip(a, b).map { abs($0 - $1) }.max() ?? .infinity
+            #expect(diff < 1e-4, "\(want["image"]?.stringValue ?? ""): max |diff| \(diff)")
+        }
+    }
+
     /// One stray member of block 9999 in a 20 KB npz: the mapping error printed ~160,000 lines.
     @Test func aHugeMappingReportIsCut() throws {
         let path = Self.finding("jax-block-9999.npz")

@@ -2,9 +2,11 @@
 "Config and manifest findings") into this directory.
 
 Each file is a committed sample written by a reference library (keras-hub's config.json and
-task.json, transformers' config.json, samples/expectations.py's expectations) with one value
-changed by `json`, or a tiny big_vision/Google-layout npz written by numpy. Tests copy the
-sample model directory and put the crafted file in place of the original.
+task.json, transformers' config.json and preprocessor_config.json, samples/expectations.py's
+expectations) with one value changed by `json`, or a tiny big_vision/Google-layout npz written
+by numpy; `dinov2-crop-28.expected.json` is transformers' output for its crafted config (torch,
+transformers, Pillow). Tests copy the sample model directory and put the crafted file in place
+of the original.
 
     /root/venv-ref/bin/python Fuzz/findings/configs/make_configs.py
 """
@@ -84,6 +86,40 @@ def main():
         arrays[b + f"MultiHeadDotProductAttention_1/{p}/kernel"] = f(d, 1, d)
         arrays[b + f"MultiHeadDotProductAttention_1/{p}/bias"] = f(1, d)
     np.savez(os.path.join(HERE, "jax-block-9999.npz"), **arrays)
+    dinov2_crop()
+
+
+def dinov2_crop():
+    """hf-dinov2's processor cropping 28 px (shortest edge 32) while config.json says 56: vitkit
+    ran at 56 (the config's size won over crop_size); transformers' Dinov2Model interpolates the
+    positions to the 28 px it is given. Writes the config and transformers' outputs on two images."""
+    import shutil
+    import tempfile
+
+    import torch
+    import transformers
+    from PIL import Image
+    from transformers import BitImageProcessor, Dinov2Model
+
+    p = load("models/family/hf-dinov2/preprocessor_config.json")
+    p["size"] = {"shortest_edge": 32}
+    p["crop_size"] = {"height": 28, "width": 28}
+    write("dinov2-crop-28.preprocessor_config.json", p)
+    with tempfile.TemporaryDirectory() as d:
+        for name in ("config.json", "model.safetensors"):
+            shutil.copy(os.path.join(SAMPLES, "models/family/hf-dinov2", name), d)
+        shutil.copy(os.path.join(HERE, "dinov2-crop-28.preprocessor_config.json"), os.path.join(d, "preprocessor_config.json"))
+        processor = BitImageProcessor.from_pretrained(d)
+        model = Dinov2Model.from_pretrained(d).eval()
+        images = []
+        for image in ("chelsea.png", "astronaut.jpg"):
+            pixels = processor(Image.open(os.path.join(SAMPLES, "images", image)), return_tensors="pt")["pixel_values"]
+            with torch.no_grad():
+                out = model(pixel_values=pixels)
+            images.append({"image": "samples/images/" + image, "pixel_values_shape": list(pixels.shape),
+                           "pooler_output": [float(x) for x in out.pooler_output[0]]})
+    write("dinov2-crop-28.expected.json", {"transformers": transformers.__version__, "torch": torch.__version__,
+                                           "model": "samples/models/family/hf-dinov2", "images": images})
 
 
 if __name__ == "__main__":
