@@ -129,8 +129,9 @@ public final class ViTCheckpoint: Sendable {
             throw .invalidConfig("\(checkpoint.path): native format version \(v) is not supported (this vitkit reads \(NativeFormat.readable.joined(separator: " and ")))")
         }
         if let meta = checkpoint.source.metadata.first(where: { $0.key == NativeFormat.configKey }) {
-            config = try ViTConfig(vitkit: NativeFormat.parseMetadataJSON(meta.value, key: meta.key, file: checkpoint.path))
+            let json = try NativeFormat.parseMetadataJSON(meta.value, key: meta.key, file: checkpoint.path)
             origin = "vitkit metadata"
+            do { config = try ViTConfig(vitkit: json) } catch { throw Self.naming("\(checkpoint.path) (config \(origin))", error) }
             inferredKeys = []
         } else if var json = checkpoint.config {
             let inferred = config

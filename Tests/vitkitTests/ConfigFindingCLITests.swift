@@ -47,6 +47,16 @@ struct ConfigFindingCLITests {
         #expect(inspect.json?["vit_error"]?.stringValue == "invalid ViT config: \(dir)/config.json: \(message)", "\(inspect.stdout.prefix(300))")
     }
 
+    /// A native file whose `vitkit.config` metadata has a value vitkit does not know: the
+    /// error named no file.
+    @Test func aNativeConfigErrorNamesTheFile() throws {
+        let path = Self.finding("native-mlp-swish.safetensors")
+        let r = try CLI.run(["predict", path, CLI.sample("images/chelsea.png")])
+        #expect(r.status == 1)
+        #expect(r.stderr == "Error: invalid ViT config: \(path) (config vitkit metadata): mlp must be one of mlp, swiglu, found \"swish\"\n",
+                "\(r.stderr)")
+    }
+
     /// task.json asking for 3 classes over 5 stored ones ran with 5 (keras-hub cannot load it).
     @Test func aKerasHubTaskWithAnotherClassCountIsRefused() throws {
         let dir = try Self.model("models/keras-hub/classifier", replacing: "task.json", with: "keras-hub-num-classes-3.task.json")

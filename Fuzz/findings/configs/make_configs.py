@@ -3,8 +3,8 @@
 
 Each file is a committed sample written by a reference library (keras-hub's config.json and
 task.json, transformers' config.json and preprocessor_config.json, samples/expectations.py's
-expectations) with one value changed by `json`, or a tiny big_vision/Google-layout npz written
-by numpy; `dinov2-crop-28.expected.json` is transformers' output for its crafted config (torch,
+expectations) with one value changed by `json`, a tiny big_vision/Google-layout npz written
+by numpy, or a vitkit native safetensors written by safetensors with crafted metadata; `dinov2-crop-28.expected.json` is transformers' output for its crafted config (torch,
 transformers, Pillow). Tests copy the sample model directory and put the crafted file in place
 of the original.
 
@@ -86,7 +86,25 @@ def main():
         arrays[b + f"MultiHeadDotProductAttention_1/{p}/kernel"] = f(d, 1, d)
         arrays[b + f"MultiHeadDotProductAttention_1/{p}/bias"] = f(1, d)
     np.savez(os.path.join(HERE, "jax-block-9999.npz"), **arrays)
+    native_metadata()
     dinov2_crop()
+
+
+def native_metadata():
+    """A vitkit native safetensors (written by safetensors) whose `vitkit.config` metadata asks
+    for an MLP kind vitkit does not know: the error named no file. Two of hf-classifier's tensors
+    under their native names; the config is hf-classifier's as vitkit records it."""
+    from safetensors.numpy import load_file, save_file
+
+    hf = load_file(os.path.join(SAMPLES, "models/hf-classifier/model.safetensors"))
+    tensors = {"cls": hf["vit.embeddings.cls_token"], "patch.bias": hf["vit.embeddings.patch_embeddings.projection.bias"]}
+    c = load("models/hf-classifier/config.json")
+    config = {"hidden_size": 48, "num_hidden_layers": 2, "num_attention_heads": 4, "intermediate_size": 96,
+              "image_size": 64, "patch_size": 16, "num_channels": 3, "qkv_bias": True, "layer_norm_eps": 1e-12,
+              "hidden_act": "gelu", "has_pooler": False, "num_labels": 5, "id2label": c["id2label"],
+              "heads_assumed": False, "mlp": "swish"}
+    save_file(tensors, os.path.join(HERE, "native-mlp-swish.safetensors"),
+              metadata={"vitkit.format_version": "2", "vitkit.config": json.dumps(config)})
 
 
 def dinov2_crop():
