@@ -145,6 +145,7 @@ public final class ViTCheckpoint: Sendable {
             inferredKeys.removeAll { json[$0] != nil && json[$0] != .null }
             // DINOv2 configs give the MLP width as `mlp_ratio`.
             if json["mlp_ratio"] != nil { inferredKeys.removeAll { $0 == "intermediate_size" } }
+            try ConfigInference.checkStructure(json, inferred: inferred, origin: origin)
             ConfigInference.takeStructure(from: inferred, into: &config)
             if config.labels.count != inferred.labels.count, inferred.hasClassifier, json["id2label"] == nil {
                 config.labels = inferred.labels

@@ -57,6 +57,15 @@ struct ConfigFindingCLITests {
                 "\(r.stderr)")
     }
 
+    /// A DINOv2-with-registers config.json stating 3 registers over 2 stored ran the 2 silently.
+    @Test func aRegisterCountTheWeightsContradictIsRefused() throws {
+        let dir = try Self.model("models/family/hf-dinov2-reg", replacing: "config.json", with: "dinov2-reg-3.config.json")
+        let r = try CLI.run(["predict", dir, CLI.sample("images/chelsea.png")])
+        #expect(r.status == 1, "\(r.stdout.prefix(200))")
+        #expect(r.stderr == "Error: invalid ViT config: \(dir)/config.json: num_register_tokens is 3 but the weights hold 2 register tokens\n",
+                "\(r.stderr)")
+    }
+
     /// task.json asking for 3 classes over 5 stored ones ran with 5 (keras-hub cannot load it).
     @Test func aKerasHubTaskWithAnotherClassCountIsRefused() throws {
         let dir = try Self.model("models/keras-hub/classifier", replacing: "task.json", with: "keras-hub-num-classes-3.task.json")

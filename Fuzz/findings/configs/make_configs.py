@@ -86,12 +86,16 @@ def main():
         arrays[b + f"MultiHeadDotProductAttention_1/{p}/kernel"] = f(d, 1, d)
         arrays[b + f"MultiHeadDotProductAttention_1/{p}/bias"] = f(1, d)
     np.savez(os.path.join(HERE, "jax-block-9999.npz"), **arrays)
+    # DINOv2 with registers whose config.json says 3 registers over 2 stored: ran the 2 silently.
+    r = load("models/family/hf-dinov2-reg/config.json")
+    r["num_register_tokens"] = 3
+    write("dinov2-reg-3.config.json", r)
     native_metadata()
     dinov2_crop()
 
 
 def native_metadata():
-    """A vitkit native safetensors (written by safetensors) whose `vitkit.config` metadata asks
+    """A vitkit native safetensors (written by safetensors; its metadata order varies from run to run) whose `vitkit.config` metadata asks
     for an MLP kind vitkit does not know: the error named no file. Two of hf-classifier's tensors
     under their native names; the config is hf-classifier's as vitkit records it."""
     from safetensors.numpy import load_file, save_file
