@@ -25,7 +25,7 @@ public final class ViTPipeline: Sendable {
     ///     processor config's `image_processor_type` names, else `.pillow`.
     ///
     /// - Throws: `ViTError.mapping` when weights are missing or mismatched (or unused, unless
-    ///   `allowUnused`); `.invalidImageSize`; `ImageError.invalidConfig` for a processor config
+    ///   `allowUnused`); `.notSupportedYet` for a model of other than 3-channel images; `.invalidImageSize`; `ImageError.invalidConfig` for a processor config
     ///   vitkit cannot follow, or whose output size follows the image.
     ///   - preprocessingSource: where `preprocessing` came from, named in its errors.
     public convenience init(checkpoint: ViTCheckpoint, imageSize: Int? = nil, preprocessing: JSON? = nil,
@@ -41,6 +41,11 @@ public final class ViTPipeline: Sendable {
                  allowUnused: Bool = false, compute: ComputePrecision, backend: MatrixBackend,
                  processor: ImageProcessorKind? = nil) throws {
         self.checkpoint = checkpoint
+        let channels = checkpoint.config.numChannels
+        guard channels == 3 else {
+            let feature = "a model of \(channels)-channel images (vitkit preprocesses to RGB, 3 channels, as transformers' image processors do)"
+            throw ViTError.notSupportedYet(file: checkpoint.checkpoint.path, feature: feature, tensors: [])
+        }
         forward = try ViTForward(checkpoint, allowUnused: allowUnused, compute: compute, backend: backend)
         let source = preprocessing == nil ? checkpoint.preprocessorConfigOrigin : preprocessingSource
         var preprocessor = try ImagePreprocessor(preprocessorConfig: preprocessing ?? checkpoint.preprocessorConfig,

@@ -52,6 +52,19 @@ struct ConfigFindingCLITests {
         #expect(inspect.json?["vit_error"]?.stringValue == want, "\(inspect.stdout.prefix(300))")
     }
 
+    /// A transformers ViT of 1-channel images: every image command preprocessed to RGB, then
+    /// failed with "pixel buffer has 192 values, expected 1x1x8x8", naming nothing.
+    @Test(arguments: [["predict"], ["embed", "-o", "never-written.npy"], ["attention", "-o", "never-written.png"]])
+    func aModelOfOneChannelImagesIsRefusedNamingIt(command: [String]) throws {
+        let dir = Self.finding("vit-1-channel")
+        let out = try CLI.tempDir().path
+        let r = try CLI.run([command[0], dir, CLI.sample("images/chelsea.png")] + command.dropFirst().map { $0 == "-o" ? $0 : out + "/" + $0 })
+        #expect(r.status == 1)
+        #expect(r.stderr.hasSuffix("\nError: \(dir): a model of 1-channel images (vitkit preprocesses to RGB, "
+            + "3 channels, as transformers' image processors do) is not supported yet\n"), "\(r.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out).isEmpty)
+    }
+
     /// A native file whose `vitkit.config` metadata has a value vitkit does not know: the
     /// error named no file.
     @Test func aNativeConfigErrorNamesTheFile() throws {

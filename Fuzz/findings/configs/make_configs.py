@@ -92,6 +92,22 @@ def main():
     write("dinov2-reg-3.config.json", r)
     native_metadata()
     dinov2_crop()
+    one_channel_model()
+
+
+def one_channel_model():
+    """A tiny transformers ViTForImageClassification of 1-channel images (num_channels 1, hidden 8,
+    patch 4 at 8 px), saved by save_pretrained with its ViTImageProcessor: vitkit preprocessed to RGB
+    and then failed with "pixel buffer has 192 values, expected 1x1x8x8", naming nothing."""
+    import torch
+    from transformers import ViTConfig, ViTForImageClassification, ViTImageProcessor
+
+    torch.manual_seed(1)
+    config = ViTConfig(hidden_size=8, num_hidden_layers=1, num_attention_heads=2, intermediate_size=16, image_size=8,
+                       patch_size=4, num_channels=1, num_labels=2)
+    out = os.path.join(HERE, "vit-1-channel")
+    ViTForImageClassification(config).eval().save_pretrained(out)
+    ViTImageProcessor(size={"height": 8, "width": 8}).save_pretrained(out)
 
 
 def native_metadata():
