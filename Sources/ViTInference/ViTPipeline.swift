@@ -25,8 +25,10 @@ public final class ViTPipeline: Sendable {
     ///     processor config's `image_processor_type` names, else `.pillow`.
     ///
     /// - Throws: `ViTError.mapping` when weights are missing or mismatched (or unused, unless
-    ///   `allowUnused`); `.notSupportedYet` for a model of other than 3-channel images; `.invalidImageSize`; `ImageError.invalidConfig` for a processor config
-    ///   vitkit cannot follow, or whose output size follows the image.
+    ///   `allowUnused`); `.notSupportedYet` for a model of other than 3-channel images;
+    ///   `.invalidImageSize`; `ImageError.invalidConfig` for a processor config vitkit cannot
+    ///   follow, whose output size follows the image, or (without `imageSize`) that gives
+    ///   another size than the model's (`defaultSize`).
     ///   - preprocessingSource: where `preprocessing` came from, named in its errors.
     public convenience init(checkpoint: ViTCheckpoint, imageSize: Int? = nil, preprocessing: JSON? = nil,
                             preprocessingSource: String? = nil, allowUnused: Bool = false, compute: ComputePrecision = .f32,
@@ -65,12 +67,19 @@ public final class ViTPipeline: Sendable {
     /// The size a model runs at when none is asked for: DINOv2's (with or without registers)
     /// the processor's fixed output size, as transformers' `Dinov2Embeddings` always
     /// interpolates the positions to the pixels it is given (the Hub's DINOv2 configs say 518,
-    /// their processors crop 224); every other model its config's `image_size`.
+    /// their processors crop 224); every other model its config's `image_size`, which its
+    /// processor must then produce (transformers' ViT and DeiT classes refuse other pixels).
     ///
-    /// - Throws: `ImageError.invalidConfig` when a DINOv2 processor's fixed output is not square.
+    /// - Throws: `ImageError.invalidConfig` when a DINOv2 processor's fixed output is not
+    ///   square, or another model's processor resizes or crops to another size.
     static func defaultSize(_ config: ViTConfig, _ preprocessor: ImagePreprocessor, source: String?) throws(ImageError) -> Int {
-        guard config.family == .dinov2 || config.family == .dinov2WithRegisters,
-              let fixed = preprocessor.fixedOutputSize else { return config.imageSize }
+        guard let fixed = preprocessor.fixedOutputSize else { return config.imageSize }
+        guard config.family == .dinov2 || config.family == .dinov2WithRegisters else {
+            guard fixed != (config.imageSize, config.imageSize) else { return config.imageSize }
+            throw .invalidConfig(file: source, reason: "the processor's output is \(fixed.width) x \(fixed.height) pixels but the model "
+                + "runs at \(config.imageSize) x \(config.imageSize) (config image_size), which transformers' "
+                + "\(config.family == .deit ? "DeiT" : "ViT") classes refuse; ask for a run size to resize to it instead")
+        }
         guard fixed.width == fixed.height else {
             throw .invalidConfig(file: source, reason: "the processor's output is \(fixed.width) x \(fixed.height) pixels; "
                 + "vitkit runs DINOv2 on square images")

@@ -110,6 +110,19 @@ struct ConfigFindingCLITests {
         }
     }
 
+    /// A ViT whose processor resizes to 32 px under a config saying 64 ran at 64 (the config's
+    /// size won); transformers refuses such pixels. An explicit run size still resizes.
+    @Test func aViTProcessorOfAnotherSizeIsRefused() throws {
+        let dir = try Self.model("models/hf-classifier", replacing: "preprocessor_config.json", with: "vit-size-32.preprocessor_config.json")
+        let r = try CLI.run(["predict", dir, CLI.sample("images/chelsea.png")])
+        #expect(r.status == 1)
+        #expect(r.stderr == "Error: \(dir)/preprocessor_config.json: invalid preprocessor config: the processor's output is 32 x 32 pixels "
+            + "but the model runs at 64 x 64 (config image_size), which transformers' ViT classes refuse; ask for a run size to resize "
+            + "to it instead (--image-size N)\n", "\(r.stderr)")
+        let asked = try CLI.run(["predict", dir, CLI.sample("images/chelsea.png"), "--image-size", "32"])
+        #expect(asked.status == 0, "\(asked.stderr)")
+    }
+
     /// One stray member of block 9999 in a 20 KB npz: the mapping error printed ~160,000 lines.
     @Test func aHugeMappingReportIsCut() throws {
         let path = Self.finding("jax-block-9999.npz")

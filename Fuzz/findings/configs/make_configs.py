@@ -90,6 +90,11 @@ def main():
     r = load("models/family/hf-dinov2-reg/config.json")
     r["num_register_tokens"] = 3
     write("dinov2-reg-3.config.json", r)
+    # hf-classifier's processor resizing to 32 px under a config saying 64: vitkit ran at 64
+    # (the config's size won); transformers' ViTForImageClassification refuses 32 px pixels.
+    p = load("models/hf-classifier/preprocessor_config.json")
+    p["size"] = {"height": 32, "width": 32}
+    write("vit-size-32.preprocessor_config.json", p)
     native_metadata()
     dinov2_crop()
     one_channel_model()
