@@ -45,7 +45,8 @@ public final class ViTPipeline: Sendable {
         self.checkpoint = checkpoint
         let channels = checkpoint.config.numChannels
         guard channels == 3 else {
-            let feature = "a model of \(channels)-channel images (vitkit preprocesses to RGB, 3 channels, as transformers' image processors do)"
+            let feature = "a model of \(channels)-channel images "
+                + "(vitkit preprocesses to RGB, 3 channels, as transformers' image processors do)"
             throw ViTError.notSupportedYet(file: checkpoint.checkpoint.path, feature: feature, tensors: [])
         }
         forward = try ViTForward(checkpoint, allowUnused: allowUnused, compute: compute, backend: backend)

@@ -43,7 +43,8 @@ enum KerasHubConfig {
         func pair(_ key: String, count: Int) throws(ViTError) -> Int? {
             guard let v = c[key], v != .null else { return nil }
             if let i = v.intValue { return i }
-            guard let a = v.arrayValue, a.count == count, a.allSatisfy({ $0.intValue != nil }), let x = a[0].intValue, let y = a[1].intValue else {
+            guard let a = v.arrayValue, a.count == count, a.allSatisfy({ $0.intValue != nil }),
+                  let x = a[0].intValue, let y = a[1].intValue else {
                 throw .invalidConfig("\(key) must be an integer or a list of \(count) integers, found \(v.compactText.prefix(60))")
             }
             guard x == y else { throw .invalidConfig("\(key) \(v.compactText) is not square; vitkit's graph needs square images and patches") }

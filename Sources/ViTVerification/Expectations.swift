@@ -94,7 +94,9 @@ public struct Expectations: Sendable {
             return img
         }
         for key in ["preprocessing", "tolerances"] {
-            if let v = json[key], v != .null, v.objectValue == nil { throw bad("\(key) must be an object, found \(v.compactText.prefix(40))") }
+            if let v = json[key], v != .null, v.objectValue == nil {
+                throw bad("\(key) must be an object, found \(v.compactText.prefix(40))")
+            }
         }
         preprocessing = json["preprocessing"]
         switch preprocessing?["image_size"] {
