@@ -36,6 +36,14 @@ extension ImagePreprocessor {
         doCenterCrop ? (cropWidth, cropHeight) : resizedSize(width: width, height: height)
     }
 
+    /// The output size `(width, height)` whatever the image: the crop when the processor
+    /// crops, else the resize target of a height-and-width resize; nil when the output follows
+    /// the image (a shortest-edge resize, or no resize, without a center crop).
+    public var fixedOutputSize: (width: Int, height: Int)? {
+        if doCenterCrop { return (cropWidth, cropHeight) }
+        return doResize && shortestEdge == nil ? (width, height) : nil
+    }
+
     /// The output is `size` x `size` whatever the image (the size a model runs at): the crop
     /// becomes `size` x `size` when the processor crops, else the resize target does.
     ///

@@ -31,7 +31,9 @@ struct BatchPreparer: Sendable {
     /// The batch of up to `batchSize` decodable images starting at item `start`.
     func batch(from start: Int) -> PreparedBatch {
         var b = PreparedBatch(pixels: preprocessors.map { _ in [] }, end: start)
-        for (k, p) in preprocessors.enumerated() { b.pixels[k].reserveCapacity(batchSize * 3 * p.height * p.width) }
+        // Room for the images there are, not for `batchSize` (which may be any positive Int).
+        let images = min(batchSize, paths.count - start)
+        for (k, p) in preprocessors.enumerated() { b.pixels[k].reserveCapacity(images * 3 * p.height * p.width) }
         while b.items.count < batchSize, b.end < paths.count {
             let chunk = b.end..<min(b.end + batchSize - b.items.count, paths.count)
             for (i, decoded) in zip(chunk, decode(chunk)) {

@@ -41,7 +41,8 @@ public struct ForwardBenchmark: Sendable {
     ///   - image: a PNG or JPEG to preprocess; nil uses a generated 640x480 photo-like pattern.
     ///   - compute: the linear layers' arithmetic.
     ///   - processor: the image processor implementation (see `ViTPipeline.init`).
-    /// - Throws: `CheckpointError`, `ViTError` or `ImageError` from opening and running.
+    /// - Throws: `CheckpointError`, `ViTError` or `ImageError` from opening and running;
+    ///   `ViTError.input` when the batch cannot fit in the machine's memory.
     public static func measure(path: String, options: ViTCheckpoint.Options = .init(), batch: Int = 8,
                                iterations: Int = 5, image: String? = nil,
                                compute: ComputePrecision = .f32, processor: ImageProcessorKind? = nil) throws -> ForwardBenchmark {
@@ -60,6 +61,7 @@ public struct ForwardBenchmark: Sendable {
         let load = now() - start
         let config = pipeline.checkpoint.config
         let size = pipeline.imageSize
+        try checkBatchFits(batch: batch, config: config, size: size)
 
         let rgb = try image.map { try ImageDecoder.decode(path: $0) } ?? Self.pattern(width: 640, height: 480)
         var pixels: [Float] = []

@@ -16,7 +16,8 @@ public final class ViTPipeline: Sendable {
 
     /// - Parameters:
     ///   - imageSize: run at this resolution (position embeddings interpolated like
-    ///     transformers' `interpolate_pos_encoding=True`); default: the model's.
+    ///     transformers' `interpolate_pos_encoding=True`); default: the model's (DINOv2's:
+    ///     its processor's fixed output size, as transformers runs it; `defaultSize`).
     ///   - preprocessing: a processor config overriding the checkpoint's
     ///     `preprocessor_config.json` (an expectations file's `preprocessing`).
     ///   - compute: the linear layers' arithmetic (`ComputePrecision`); float32 by default.
@@ -24,8 +25,10 @@ public final class ViTPipeline: Sendable {
     ///     processor config's `image_processor_type` names, else `.pillow`.
     ///
     /// - Throws: `ViTError.mapping` when weights are missing or mismatched (or unused, unless
-    ///   `allowUnused`); `.invalidImageSize`; `ImageError.invalidConfig` for a processor config
-    ///   vitkit cannot follow, or whose output size follows the image.
+    ///   `allowUnused`); `.notSupportedYet` for a model of other than 3-channel images;
+    ///   `.invalidImageSize`; `ImageError.invalidConfig` for a processor config vitkit cannot
+    ///   follow, whose output size follows the image, or (without `imageSize`) that gives
+    ///   another size than the model's (`defaultSize`).
     ///   - preprocessingSource: where `preprocessing` came from, named in its errors.
     public convenience init(checkpoint: ViTCheckpoint, imageSize: Int? = nil, preprocessing: JSON? = nil,
                             preprocessingSource: String? = nil, allowUnused: Bool = false, compute: ComputePrecision = .f32,
@@ -40,20 +43,49 @@ public final class ViTPipeline: Sendable {
                  allowUnused: Bool = false, compute: ComputePrecision, backend: MatrixBackend,
                  processor: ImageProcessorKind? = nil) throws {
         self.checkpoint = checkpoint
+        let channels = checkpoint.config.numChannels
+        guard channels == 3 else {
+            let feature = "a model of \(channels)-channel images "
+                + "(vitkit preprocesses to RGB, 3 channels, as transformers' image processors do)"
+            throw ViTError.notSupportedYet(file: checkpoint.checkpoint.path, feature: feature, tensors: [])
+        }
         forward = try ViTForward(checkpoint, allowUnused: allowUnused, compute: compute, backend: backend)
-        let size = imageSize ?? checkpoint.config.imageSize
+        let source = preprocessing == nil ? checkpoint.preprocessorConfigOrigin : preprocessingSource
+        var preprocessor = try ImagePreprocessor(preprocessorConfig: preprocessing ?? checkpoint.preprocessorConfig,
+                                                 imageSize: imageSize ?? checkpoint.config.imageSize, processor: processor, source: source)
+        let size = try imageSize ?? Self.defaultSize(checkpoint.config, preprocessor, source: source)
         let patch = checkpoint.config.patchSize
         guard size > 0, size % patch == 0, size / patch <= ViTForward.maxGrid else {
             throw ViTError.invalidImageSize(size: size, patchSize: patch, maximum: ViTForward.maxGrid * patch)
         }
         self.imageSize = size
-        let source = preprocessing == nil ? checkpoint.preprocessorConfigOrigin : preprocessingSource
-        var preprocessor = try ImagePreprocessor(preprocessorConfig: preprocessing ?? checkpoint.preprocessorConfig, imageSize: size,
-                                                 processor: processor, source: source)
         // The run size wins over the processor config's `size` or `crop_size` (that is what
         // --image-size asks).
         try preprocessor.setOutputSize(size, source: source)
         self.preprocessor = preprocessor
+    }
+
+    /// The size a model runs at when none is asked for: DINOv2's (with or without registers)
+    /// the processor's fixed output size, as transformers' `Dinov2Embeddings` always
+    /// interpolates the positions to the pixels it is given (the Hub's DINOv2 configs say 518,
+    /// their processors crop 224); every other model its config's `image_size`, which its
+    /// processor must then produce (transformers' ViT and DeiT classes refuse other pixels).
+    ///
+    /// - Throws: `ImageError.invalidConfig` when a DINOv2 processor's fixed output is not
+    ///   square, or another model's processor resizes or crops to another size.
+    static func defaultSize(_ config: ViTConfig, _ preprocessor: ImagePreprocessor, source: String?) throws(ImageError) -> Int {
+        guard let fixed = preprocessor.fixedOutputSize else { return config.imageSize }
+        guard config.family == .dinov2 || config.family == .dinov2WithRegisters else {
+            guard fixed != (config.imageSize, config.imageSize) else { return config.imageSize }
+            throw .invalidConfig(file: source, reason: "the processor's output is \(fixed.width) x \(fixed.height) pixels but the model "
+                + "runs at \(config.imageSize) x \(config.imageSize) (config image_size), which transformers' "
+                + "\(config.family == .deit ? "DeiT" : "ViT") classes refuse; ask for a run size to resize to it instead")
+        }
+        guard fixed.width == fixed.height else {
+            throw .invalidConfig(file: source, reason: "the processor's output is \(fixed.width) x \(fixed.height) pixels; "
+                + "vitkit runs DINOv2 on square images")
+        }
+        return fixed.width
     }
 
     /// The pixel tensor `[3, S, S]` for an image file.

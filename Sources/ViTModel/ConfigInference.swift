@@ -16,6 +16,17 @@ enum ConfigInference {
         config.classifierInput = inferred.classifierInput
     }
 
+    /// Throws when `json` states a structure the stored tensors (`inferred`) contradict:
+    /// `num_register_tokens` of a `dinov2_with_registers` config. transformers would refuse
+    /// the weights (or leave missing registers random); vitkit would run the stored ones.
+    ///
+    /// - Throws: `ViTError.invalidConfig` naming `origin`, both counts.
+    static func checkStructure(_ json: JSON, inferred: ViTConfig, origin: String) throws(ViTError) {
+        guard json["model_type"]?.stringValue == "dinov2_with_registers",
+              let stated = json["num_register_tokens"]?.intValue, stated != inferred.registerTokens else { return }
+        throw .invalidConfig("\(origin): num_register_tokens is \(stated) but the weights hold \(inferred.registerTokens) register tokens")
+    }
+
     /// The `config.json` keys the graph is built from (`id2label` only with a classifier).
     static func neededKeys(classifier: Bool) -> [String] {
         ["hidden_size", "num_hidden_layers", "num_attention_heads", "intermediate_size", "image_size", "patch_size",

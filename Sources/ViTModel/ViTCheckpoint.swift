@@ -129,19 +129,23 @@ public final class ViTCheckpoint: Sendable {
             throw .invalidConfig("\(checkpoint.path): native format version \(v) is not supported (this vitkit reads \(NativeFormat.readable.joined(separator: " and ")))")
         }
         if let meta = checkpoint.source.metadata.first(where: { $0.key == NativeFormat.configKey }) {
-            config = try ViTConfig(vitkit: NativeFormat.parseMetadataJSON(meta.value, key: meta.key, file: checkpoint.path))
+            let json = try NativeFormat.parseMetadataJSON(meta.value, key: meta.key, file: checkpoint.path)
             origin = "vitkit metadata"
+            do { config = try ViTConfig(vitkit: json) } catch { throw Self.naming("\(checkpoint.path) (config \(origin))", error) }
             inferredKeys = []
         } else if var json = checkpoint.config {
             let inferred = config
             origin = checkpoint.configPath ?? "config.json"
-            if KerasHubConfig.isKerasHub(json) { json = try KerasHubConfig.huggingFaceJSON(json, file: origin) }
-            do { config = try ViTConfig(huggingFace: json, defaults: inferred) } catch {
+            do {
+                if KerasHubConfig.isKerasHub(json) { json = try KerasHubConfig.huggingFaceJSON(json, file: origin) }
+                config = try ViTConfig(huggingFace: json, defaults: inferred)
+            } catch {
                 throw Self.naming(origin, error)
             }
             inferredKeys.removeAll { json[$0] != nil && json[$0] != .null }
             // DINOv2 configs give the MLP width as `mlp_ratio`.
             if json["mlp_ratio"] != nil { inferredKeys.removeAll { $0 == "intermediate_size" } }
+            try ConfigInference.checkStructure(json, inferred: inferred, origin: origin)
             ConfigInference.takeStructure(from: inferred, into: &config)
             if config.labels.count != inferred.labels.count, inferred.hasClassifier, json["id2label"] == nil {
                 config.labels = inferred.labels
@@ -170,7 +174,8 @@ public final class ViTCheckpoint: Sendable {
 
         if scheme.id == .jax { try MAPHead.refuse(unmatched, file: checkpoint.path) }
         if let task = (checkpoint.source as? KerasPreset)?.taskConfig {
-            try KerasHubConfig.checkTask(task, file: FileSystem.join(FileSystem.directoryName(of: checkpoint.weightsPath), "task.json"))
+            try KerasHubConfig.checkTask(task, file: FileSystem.join(FileSystem.directoryName(of: checkpoint.weightsPath), "task.json"),
+                                         labels: config.numLabels)
         }
         var report = MappingReport(scheme: scheme.id)
         report.unused = unmatched

@@ -112,5 +112,10 @@ public struct ViTConfig: Sendable, Equatable {
         guard imageSize % patchSize == 0 else {
             throw bad("image_size \(imageSize) is not a multiple of patch_size \(patchSize)")
         }
+        // `sequenceLength` must be countable: a grid of 2^58 patches per side squares past Int.
+        guard case (let patches, false) = gridSize.multipliedReportingOverflow(by: gridSize),
+              !patches.addingReportingOverflow(positionedPrefix).overflow else {
+            throw bad("image_size \(imageSize) / patch_size \(patchSize) gives \(gridSize) x \(gridSize) patches, more than a 64-bit count")
+        }
     }
 }

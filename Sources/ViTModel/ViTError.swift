@@ -33,7 +33,12 @@ public enum ViTError: Error, Sendable, CustomStringConvertible {
     /// The matrix library (oneDNN) refused or failed a call: `call` names it, `reason` says why.
     case computeBackend(call: String, reason: String)
 
-    /// One sentence for a person (a mapping report adds one line per problem).
+    /// At most this many problems of a mapping report are listed in `description` (a block
+    /// index of 9999 in a small file would otherwise print ~160,000 lines); `problems` has all.
+    package static let listedProblems = 100
+
+    /// One sentence for a person (a mapping report adds one line per problem, up to
+    /// `listedProblems`).
     public var description: String {
         switch self {
         case .limitExceeded(let f, let kind, let found, let limit, let origin):
@@ -42,7 +47,8 @@ public enum ViTError: Error, Sendable, CustomStringConvertible {
         case .invalidConfig(let s): "invalid ViT config: \(s)"
         case .mapping(let f, let scheme, let problems):
             "\(f)\(scheme.map { " (scheme \($0.rawValue))" } ?? "") does not map onto the ViT graph:\n"
-                + problems.map { "  \($0)" }.joined(separator: "\n")
+                + problems.prefix(Self.listedProblems).map { "  \($0)" }.joined(separator: "\n")
+                + (problems.count > Self.listedProblems ? "\n  ... and \(problems.count - Self.listedProblems) more problems" : "")
         case .unknownScheme(let f, let n):
             "\(f): no naming scheme (hf, tf, jax, timm, native, keras) recognises any of its \(n) tensors"
         case .conversionRefused(let f, let reason): "\(f): \(reason)"

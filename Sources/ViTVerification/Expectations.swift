@@ -42,6 +42,9 @@ public struct Expectations: Sendable {
     public var provenance: JSON?
     /// The directory image paths are relative to.
     public var baseDirectory: String
+    /// The file these expectations were read from (nil when built in memory), named in errors
+    /// about its `preprocessing`.
+    public var source: String?
 
     /// Expectations in memory; image paths are relative to `baseDirectory`.
     public init(images: [Image], imageSize: Int?, atol: Double, rtol: Double, preprocessing: JSON?, provenance: JSON?, baseDirectory: String) {
@@ -53,12 +56,15 @@ public struct Expectations: Sendable {
         self.processor = preprocessing?["processor"]?.stringValue.flatMap(ImageProcessorKind.init(rawValue:)) ?? .pillow
         self.provenance = provenance
         self.baseDirectory = baseDirectory
+        self.source = nil
     }
 
     /// Reads and validates an expectations file.
     ///
     /// - Throws: `CheckpointError` when the file cannot be read; `ViTError.input` naming the file
-    ///   when it is not a vitkit expectations file or a value is out of range.
+    ///   when it is not a vitkit expectations file, a value is out of range or of the wrong type
+    ///   (`preprocessing` and `tolerances` not objects, `preprocessing.image_size` not an
+    ///   integer in 1...65535).
     public init(path: String) throws {
         let bytes = try FileSystem.readFile(path)
         let json: JSON
@@ -87,8 +93,20 @@ public struct Expectations: Sendable {
             guard img.logits != nil || img.poolerOutput != nil || img.cls != nil else { throw bad("image \(p) has no expected outputs") }
             return img
         }
+        for key in ["preprocessing", "tolerances"] {
+            if let v = json[key], v != .null, v.objectValue == nil {
+                throw bad("\(key) must be an object, found \(v.compactText.prefix(40))")
+            }
+        }
         preprocessing = json["preprocessing"]
-        imageSize = json["preprocessing"]?["image_size"]?.intValue
+        switch preprocessing?["image_size"] {
+        case nil, .null?: imageSize = nil
+        case let v?:
+            guard let size = v.intValue, (1...ImageDecoder.maxDimension).contains(size) else {
+                throw bad("preprocessing.image_size must be an integer in 1...\(ImageDecoder.maxDimension), found \(v.compactText)")
+            }
+            imageSize = size
+        }
         switch preprocessing?["processor"] {
         case nil, .null?: processor = .pillow
         case let v?:
@@ -106,6 +124,7 @@ public struct Expectations: Sendable {
         rtol = try tolerance("rtol", 0)
         provenance = json["provenance"]
         baseDirectory = FileSystem.directoryName(of: path)
+        source = path
     }
 
     /// `preprocessing` translated to `preprocessor_config.json` keys for `ImagePreprocessor`:

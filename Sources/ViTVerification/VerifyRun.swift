@@ -10,9 +10,16 @@ public enum VerifyRun {
     public static func run(_ checkpoint: ViTCheckpoint, expectations: Expectations,
                            atol: Double? = nil, rtol: Double? = nil, allowUnused: Bool = false,
                            compute: ComputePrecision = .f32, progress: ((Int, Int) -> Void)? = nil) throws -> Verification {
-        let pipeline = try ViTPipeline(checkpoint: checkpoint, imageSize: expectations.imageSize,
-                                       preprocessing: expectations.processorConfig, allowUnused: allowUnused, compute: compute,
-                                       processor: expectations.processor)
+        let pipeline: ViTPipeline
+        do {
+            pipeline = try ViTPipeline(checkpoint: checkpoint, imageSize: expectations.imageSize,
+                                       preprocessing: expectations.processorConfig, preprocessingSource: expectations.source,
+                                       allowUnused: allowUnused, compute: compute, processor: expectations.processor)
+        } catch let error as ViTError {
+            // The size came from the file, not from a flag: say so.
+            guard case .invalidImageSize = error, let file = expectations.source else { throw error }
+            throw ViTError.input("\(file): preprocessing.image_size: \(error)")
+        }
         let a = atol ?? expectations.atol, r = rtol ?? expectations.rtol
         let outputs = try pipeline.run(paths: expectations.images.map(expectations.resolve), progress: progress)
         let results = zip(expectations.images, outputs).map { want, got in

@@ -26,6 +26,9 @@ struct HintedError: Error, CustomStringConvertible {
             case .notRepresentable(_, let reason): return reason.hasPrefix("has a pooler") ? ": pass --drop-pooler to write the backbone without it" : nil
             }
         case ViTError.invalidImageSize: return " (--image-size)"
+        case ImageError.invalidConfig(_, let reason)
+            where reason.hasPrefix("the processor's output is") && reason.contains("(config image_size)"):
+            return " (--image-size N)"
         case EmbeddingError.noPooler: return " (--output cls or --output mean)"
         case CheckpointError.destinationExists: return " (pass --force to replace it)"
         case CheckpointError.unsupportedDType(_, _, let dtype) where dtype.contains("raw 2-byte void"):

@@ -47,4 +47,19 @@ struct BenchCommandTests {
         let bad = try CLI.run(["bench", CLI.sample("models/hf-classifier"), "--compute", "f64"])
         #expect(bad.status != 0 && bad.stderr.contains("--compute"), "\(bad.stderr)")
     }
+
+    /// A batch no machine holds is one line before any of it is allocated: `--batch 100000000`
+    /// built the batch's pixel array image by image until the allocation failed (abort under a
+    /// 4 GB `ulimit -v`; without one it grew until the OOM killer came).
+    /// 124,416 bytes per image: 2 x 3 x 64 x 64 pixel floats, 17 tokens x (6 x 48 + 96) floats.
+    @Test(arguments: [("100000000", "needs at least 12441.6 GB"), ("4611686018427387904", "needs more bytes than a 64-bit count")])
+    func aBatchBeyondTheMachinesMemoryIsRefused(batch: String, need: String) throws {
+        let start = Date()
+        let r = try CLI.run(["bench", CLI.sample("models/hf-classifier"), "--batch", batch, "--iterations", "1"])
+        #expect(Date().timeIntervalSince(start) < 20)
+        #expect(r.status == 1, "\(r.stderr.prefix(300))")
+        #expect(r.stderr.hasPrefix("Error: a batch of \(batch) images at 64 px \(need) for its pixels and activations, more than this machine's "),
+                "\(r.stderr.prefix(300))")
+        #expect(r.stderr.hasSuffix(" GB of memory\n") && r.stderr.split(separator: "\n").count == 1, "\(r.stderr.prefix(300))")
+    }
 }

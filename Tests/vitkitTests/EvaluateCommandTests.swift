@@ -41,6 +41,17 @@ struct EvaluateCommandTests {
                                                                         "errors", "seconds", "images_per_second"]))
     }
 
+    /// `--batch` far beyond the 15 images: room for a billion images was reserved up front
+    /// (abort: "failed to allocate 49152000000032 bytes"), and 2^62 overflowed (trap).
+    @Test(arguments: ["1000000000", "4611686018427387904"])
+    func aBatchFarBeyondTheImagesRunsThemAll(batch: String) throws {
+        let r = try CLI.run(["evaluate", Self.model, CLI.sample("eval"), "--json", "--batch", batch])
+        #expect(r.status == 0, "\(r.stderr.prefix(300))")
+        let e = try Self.expected()
+        #expect(r.json?["images"]?.intValue == 15 && r.json?["accuracy"] == e["accuracy"], "\(r.stdout.prefix(300))")
+        #expect(r.json?["confusion_matrix"] == e["confusion_matrix"])
+    }
+
     @Test func topKIsAskedAndCapped() throws {
         let e = try Self.expected()
         let two = try CLI.run(["evaluate", Self.model, CLI.sample("eval"), "--json", "--top-k", "2"])
