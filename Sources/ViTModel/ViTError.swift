@@ -43,7 +43,7 @@ public enum ViTError: Error, Sendable, CustomStringConvertible {
         switch self {
         case .limitExceeded(let f, let kind, let found, let limit, let origin):
             "\(f): \(found == .max ? "a 64-bit-overflowing number of" : "\(found)") \(kind == .labels ? "classifier labels" : "graph parameters")"
-                + " (from \(origin)), over the limit of \(limit); refused before reading any weights"
+                + " (\(origin.hasPrefix("inferred") ? origin : "from \(origin)")), over the limit of \(limit); refused before reading any weights"
         case .invalidConfig(let s): "invalid ViT config: \(s)"
         case .mapping(let f, let scheme, let problems):
             "\(f)\(scheme.map { " (scheme \($0.rawValue))" } ?? "") does not map onto the ViT graph:\n"

@@ -56,10 +56,10 @@ struct BoundedMemoryTests {
         let path = try Self.npzWithLabels(1_100_000, in: dir)
         let image = CLI.sample("images/chelsea.png")
         let r = try Self.run(["predict", path, image, "--heads", "4"])
-        Self.expectRefused(r, naming: path, ["1100000 classifier labels", "over the limit of 1000000", "--max-labels"])
+        Self.expectRefused(r, naming: path, ["1100000 classifier labels (from the classifier's shape)", "over the limit of 1000000", "--max-labels"])
         // Labels allowed, parameters not: 1.1M x 48 weights in the head alone.
         let p = try Self.run(["predict", path, image, "--heads", "4", "--max-labels", "2000000", "--max-parameters", "10000000"])
-        Self.expectRefused(p, naming: path, ["graph parameters", "over the limit of 10000000", "--max-parameters"])
+        Self.expectRefused(p, naming: path, ["graph parameters (inferred from tensor shapes)", "over the limit of 10000000", "--max-parameters"])
     }
 
     /// transformers' TF weights of the sample classifier with a head of `labels` classes held
