@@ -54,9 +54,10 @@ public final class ViTForward: Sendable {
         let element: TensorLayout.Element = bf16 ? .bf16 : .f32
         let grid = config.imageSize / config.patchSize, tokens = grid * grid + config.prefixTokens
         func w(_ name: String) throws -> FloatWeight { try FloatWeight(checkpoint.parameter(name)) }
-        func dense(_ weight: String, _ bias: String?, _ e: TensorLayout.Element = element, rows: Int = tokens) throws -> DenseLayer {
+        // Every linear layer, the patch embedding included, runs in the pass's element type.
+        func dense(_ weight: String, _ bias: String?, rows: Int = tokens) throws -> DenseLayer {
             try DenseLayer(weight: checkpoint.parameter(weight), bias: bias.map { try checkpoint.parameter($0) },
-                           backend: backend, element: e, referenceRows: rows)
+                           backend: backend, element: element, referenceRows: rows)
         }
         patch = try dense(CanonicalName.patchWeight, CanonicalName.patchBias, rows: grid * grid)
         cls = try w(CanonicalName.cls)
